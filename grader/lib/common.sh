@@ -1,0 +1,110 @@
+# shellcheck shell=bash
+# common.sh - what the grader's scripts share: where things are, lab names,
+# timeouts, and the list of IPC objects and processes a run may leave behind.
+# Sourced by grader/grade and grader/selftest; not run on its own.
+
+GRADER_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck disable=SC2034 # used by the scripts that source this file
+ROOT_DIR=$(cd "$GRADER_DIR/.." && pwd)
+
+# One knob for slow machines: every timeout is multiplied by TIMEOUT_SCALE.
+TIMEOUT_SCALE=${TIMEOUT_SCALE:-1}
+case "$TIMEOUT_SCALE" in
+    ''|*[!0-9]*|0) echo "grader: TIMEOUT_SCALE must be a whole number >= 1, not '$TIMEOUT_SCALE'" >&2
+                   exit 2 ;;
+esac
+
+# The labs, one per line: every grader/NN-name folder with a points table.
+all_labs() {
+    local dir
+    for dir in "$GRADER_DIR"/[0-9][0-9]-*/; do
+        [ -f "$dir/points" ] && basename "$dir"
+    done
+}
+
+# Print the lab that NAME means: 1, 01, 01-memory-layout or memory-layout.
+resolve_lab() {
+    local name=$1 lab number
+    case "$name" in
+        [0-9]) number=0$name ;;
+        [0-9][0-9]) number=$name ;;
+        *) number= ;;
+    esac
+    while read -r lab; do
+        if [ "$lab" = "$name" ] || [ "${lab#[0-9][0-9]-}" = "$name" ] ||
+           { [ -n "$number" ] && [ "${lab%%-*}" = "$number" ]; }; then
+            echo "$lab"
+            return 0
+        fi
+    done < <(all_labs)
+    {
+        echo "grader: no lab called '$name'. The labs are:"
+        all_labs | sed 's/^/    /'
+    } >&2
+    return 1
+}
+
+# The test names of a lab's points table, one per line.
+lab_test_names() {
+    awk '!/^[[:space:]]*(#|$)/ {print $1}' "$GRADER_DIR/$1/points"
+}
+
+# Everything that outlives a process: POSIX shm and named semaphores, POSIX
+# message queues (when /dev/mqueue is mounted) and System V IPC objects.
+ipc_snapshot() {
+    {
+        find /dev/shm -mindepth 1 -maxdepth 1 -printf '/dev/shm/%f\n' 2>/dev/null || true
+        if mountpoint -q /dev/mqueue 2>/dev/null; then
+            find /dev/mqueue -mindepth 1 -maxdepth 1 -printf 'mqueue /%f\n' 2>/dev/null || true
+        fi
+        ipcs -q 2>/dev/null | awk '$2 ~ /^[0-9]+$/ {print "sysv msg " $2}'
+        ipcs -m 2>/dev/null | awk '$2 ~ /^[0-9]+$/ {print "sysv shm " $2}'
+        ipcs -s 2>/dev/null | awk '$2 ~ /^[0-9]+$/ {print "sysv sem " $2}'
+    } | sort
+}
+
+# POSIX message queues are only listed where the mqueue file system is mounted.
+# Root can mount it (it is harmless and what Docker does).
+make_mqueues_visible() {
+    mountpoint -q /dev/mqueue 2>/dev/null && return 0
+    [ "$(id -u)" -eq 0 ] || return 0
+    if mkdir -p /dev/mqueue 2>/dev/null; then
+        mount -t mqueue none /dev/mqueue 2>/dev/null || true
+    fi
+}
+
+# Remove one object named as ipc_snapshot names it.
+ipc_remove() {
+    local kind id
+    case "$1" in
+        /dev/shm/*) rm -f -- "$1" ;;
+        "mqueue /"*) rm -f -- "/dev/mqueue/${1#mqueue /}" ;;
+        "sysv "*)
+            read -r _ kind id <<<"$1"
+            case "$kind" in
+                msg) ipcrm -q "$id" 2>/dev/null || true ;;
+                shm) ipcrm -m "$id" 2>/dev/null || true ;;
+                sem) ipcrm -s "$id" 2>/dev/null || true ;;
+            esac ;;
+    esac
+}
+
+# The pids of processes whose environment carries GRADER_RUN_ID=$1.
+processes_of_run() {
+    local run_id=$1 file pid
+    # shellcheck disable=SC2010 # the names are /proc/NUMBER/environ, nothing odd
+    grep -lz -- "^GRADER_RUN_ID=$run_id\$" /proc/[0-9]*/environ 2>/dev/null |
+        while read -r file; do
+            pid=${file#/proc/}
+            pid=${pid%/environ}
+            [ "$pid" != "$$" ] && echo "$pid"
+        done || true
+}
+
+# Colours only on a terminal, and never with NO_COLOR set.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+    GREEN=$'\e[32m' RED=$'\e[31m' YELLOW=$'\e[33m' BOLD=$'\e[1m' PLAIN=$'\e[0m'
+else
+    GREEN='' RED='' YELLOW='' BOLD='' PLAIN=''
+fi

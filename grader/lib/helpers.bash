@@ -1,0 +1,133 @@
+# shellcheck shell=bash
+# helpers.bash - what every lab's Bats tests share.
+#
+# Load it first in a .bats file:   load ../lib/helpers
+#
+# The grader sets LAB_BIN (the built programs), LAB_SRC (the student's copy),
+# HANDOUT, GRADER_RUN_ID and TIMEOUT_SCALE. Programs under test run with file
+# descriptor 3 closed: Bats reports results on it, and the code under test
+# must not be able to write there.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+# Seconds a single program may run before it counts as hung.
+PROGRAM_TIMEOUT=$((20 * ${TIMEOUT_SCALE:-1}))
+
+# The path of a lab program, or fail when it was not built.
+program() {
+    local path="$LAB_BIN/$1"
+    [ -x "$path" ] || fail "the program $1 was not built"
+    echo "$path"
+}
+
+# Run a command with fd 3 closed and a timeout (use as: run --separate-stderr run_program ...).
+run_program() {
+    timeout --kill-after=2 "$PROGRAM_TIMEOUT" "$@" 3>&-
+}
+
+# Fail with a first line saying what happened, then details, when the last
+# `run` ended with a status other than $1.
+expect_status() {
+    local expected=$1 what=$2
+    [ "$status" -eq "$expected" ] && return 0
+    local why="exited with status $status"
+    [ "$status" -eq 124 ] && why="did not finish within $PROGRAM_TIMEOUT s (is it waiting for input, or looping?)"
+    [ "$status" -gt 128 ] && [ "$status" -ne 124 ] && why="was killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null))"
+    fail "$(printf '%s %s; expected status %s.\nits stderr:\n%s' "$what" "$why" "$expected" "${stderr:-}")"
+}
+
+# The one-letter state of a process from /proc/PID/stat (R, S, Z, ...), or X when gone.
+process_state() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo X; return; }
+    stat=${stat##*) }
+    echo "${stat%% *}"
+}
+
+# wait_until SECONDS COMMAND...: poll COMMAND until it succeeds; fail after SECONDS.
+wait_until() {
+    local seconds=$(($1 * ${TIMEOUT_SCALE:-1})) deadline
+    shift
+    deadline=$((SECONDS + seconds))
+    until "$@"; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.05
+    done
+}
+
+# start_paused PROGRAM ARGS...: start a program that prints, says "paused" on
+# stderr and then waits for its standard input to close. Sets PAUSED_PID,
+# PAUSED_OUT and PAUSED_ERR (files) and PAUSED_MAPS (a copy of /proc/PID/maps
+# taken while the program waits). Fails if it exits before pausing.
+start_paused() {
+    local fifo="$BATS_TEST_TMPDIR/stdin.$$"
+    PAUSED_OUT="$BATS_TEST_TMPDIR/paused.out"
+    PAUSED_ERR="$BATS_TEST_TMPDIR/paused.err"
+    PAUSED_MAPS="$BATS_TEST_TMPDIR/paused.maps"
+    mkfifo "$fifo"
+    "$@" <"$fifo" >"$PAUSED_OUT" 2>"$PAUSED_ERR" 3>&- &
+    PAUSED_PID=$!
+    exec 4>"$fifo"      # the program's stdin stays open until stop_paused
+    rm -f "$fifo"
+    if ! wait_until 10 paused_or_gone; then
+        fail "$(basename "$1") did not print 'paused' on stderr within $((10 * ${TIMEOUT_SCALE:-1})) s"
+    fi
+    if ! grep -q paused "$PAUSED_ERR"; then
+        local status=0
+        exec 4>&-
+        wait "$PAUSED_PID" || status=$?
+        PAUSED_PID=
+        fail "$(printf '%s exited with status %s before pausing; its stderr:\n%s' \
+            "$(basename "$1")" "$status" "$(cat "$PAUSED_ERR")")"
+    fi
+    cp "/proc/$PAUSED_PID/maps" "$PAUSED_MAPS"
+}
+
+paused_or_gone() {
+    grep -q paused "$PAUSED_ERR" && return 0
+    case "$(process_state "$PAUSED_PID")" in Z|X) return 0 ;; esac
+    return 1
+}
+
+# stop_paused: close the paused program's stdin and wait for it; sets status.
+stop_paused() {
+    status=0
+    exec 4>&-
+    [ -n "${PAUSED_PID:-}" ] || return 0
+    if ! wait_until 10 process_gone "$PAUSED_PID"; then
+        kill -KILL "$PAUSED_PID" 2>/dev/null || true
+    fi
+    wait "$PAUSED_PID" || status=$?
+    PAUSED_PID=
+}
+
+process_gone() {
+    case "$(process_state "$1")" in Z|X) return 0 ;; esac
+    return 1
+}
+
+# Call from teardown(): no test leaves a paused program behind.
+cleanup_paused() {
+    exec 4>&- 2>/dev/null || true
+    if [ -n "${PAUSED_PID:-}" ]; then
+        kill -KILL "$PAUSED_PID" 2>/dev/null || true
+        wait "$PAUSED_PID" 2>/dev/null || true
+    fi
+}
+
+# run_valgrind PROGRAM ARGS...: run under Valgrind memcheck; fail on any error
+# or on definitely or indirectly lost memory, showing Valgrind's report.
+run_valgrind() {
+    local log="$BATS_TEST_TMPDIR/valgrind.log" status=0
+    timeout --kill-after=2 $((6 * PROGRAM_TIMEOUT)) valgrind --error-exitcode=99 \
+        --leak-check=full --errors-for-leak-kinds=definite,indirect --log-file="$log" \
+        "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/valgrind.stderr" 3>&- </dev/null || status=$?
+    if [ "$status" -eq 99 ]; then
+        fail "$(printf 'Valgrind found memory errors or leaks in %s:\n%s' "$(basename "$1")" \
+            "$(grep -v '^==[0-9]*== *$' "$log" | sed 's/^==[0-9]*== //' | head -n 40)")"
+    elif [ "$status" -ne 0 ]; then
+        fail "$(printf '%s exited with status %s under Valgrind; its stderr:\n%s' \
+            "$(basename "$1")" "$status" "$(head -n 20 "$BATS_TEST_TMPDIR/valgrind.stderr")")"
+    fi
+}

@@ -1,0 +1,253 @@
+/*
+ * layout.c - print where each kind of object lives in this process's memory.
+ *
+ * Usage: layout [--maps] [--pause]
+ *
+ * One row per object, sorted by address:
+ *
+ *   SEGMENT  OBJECT                ADDRESS         REGION (from /proc/self/maps)
+ *   text     main()                0x55d0c8a01139  55d0c8a01000-55d0c8a02000 r-xp /path/layout
+ *
+ * --maps   also print /proc/self/maps, each line followed by the objects it holds
+ * --pause  then wait for Enter (or end of input), so that /proc/PID/maps can be
+ *          read from another terminal
+ *
+ * Handout: handouts/01-memory-layout.md, section 5.
+ */
+#include "maps.h"
+#include "segment.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+extern char **environ;
+int main(int argc, char **argv);
+
+/* One object of each kind. Where do you expect each one to live? */
+int initialized_global = 42;
+int zero_global = 0;
+int uninitialized_global;
+const int const_global = 7;
+const char *string_literal = "a string literal";
+
+enum { MAX_OBJECTS = 20, LARGE_SIZE = 1024 * 1024, MMAP_THRESHOLD = 128 * 1024 };
+
+struct object {
+    const char *name;       /* e.g. "main()" - no spaces */
+    const void *address;
+};
+
+/* Memory that main() allocates for the table and frees at the end. */
+struct allocations {
+    void *small;            /* malloc(16): from the heap */
+    void *large;            /* malloc(LARGE_SIZE): mmap'd by malloc */
+    void *page;             /* one page from mmap() */
+    size_t page_size;
+};
+
+static const int *static_local(void)
+{
+    static int calls = 1;
+    return &calls;
+}
+
+/* Allocate a small block, a large block and one page. Returns 0 or -1. */
+static int allocate_objects(struct allocations *allocations)
+{
+    /* The mmap threshold moves as blocks are freed; fixing it makes the
+     * large block always come from mmap (handout section 5.2). */
+    if (mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 0) {
+        fprintf(stderr, "layout: mallopt: could not set M_MMAP_THRESHOLD\n");
+        return -1;
+    }
+    allocations->small = malloc(16);
+    allocations->large = malloc(LARGE_SIZE);
+    if (allocations->small == NULL || allocations->large == NULL) {
+        perror("layout: malloc");
+        return -1;
+    }
+    allocations->page_size = (size_t)sysconf(_SC_PAGESIZE);
+    allocations->page = mmap(NULL, allocations->page_size, PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (allocations->page == MAP_FAILED) {
+        perror("layout: mmap");
+        return -1;
+    }
+    return 0;
+}
+
+static void release_objects(struct allocations *allocations)
+{
+    free(allocations->small);
+    free(allocations->large);
+    if (allocations->page != NULL && allocations->page != MAP_FAILED &&
+        munmap(allocations->page, allocations->page_size) == -1)
+        perror("layout: munmap");
+}
+
+/* Fill objects[] with one object of each kind. Returns how many. */
+static int collect_objects(struct object *objects, const struct allocations *allocations,
+                           const int *local_variable, char **argv)
+{
+    int n = 0;
+
+    objects[n++] = (struct object){ "main()", (const void *)&main };
+    objects[n++] = (struct object){ "string_literal", string_literal };
+    objects[n++] = (struct object){ "const_global", &const_global };
+    objects[n++] = (struct object){ "initialized_global", &initialized_global };
+    objects[n++] = (struct object){ "zero_global", &zero_global };
+    objects[n++] = (struct object){ "uninitialized_global", &uninitialized_global };
+    objects[n++] = (struct object){ "static_local", static_local() };
+    objects[n++] = (struct object){ "small_malloc", allocations->small };
+    objects[n++] = (struct object){ "large_malloc", allocations->large };
+    objects[n++] = (struct object){ "mmap_page", allocations->page };
+    objects[n++] = (struct object){ "printf()", (const void *)&printf };
+    objects[n++] = (struct object){ "local_variable", local_variable };
+    objects[n++] = (struct object){ "argv", argv };
+    objects[n++] = (struct object){ "environ", environ };
+    /* The kernel's vdso page; absent under Valgrind, which hides it. */
+    const void *vdso = (const void *)getauxval(AT_SYSINFO_EHDR);
+    if (vdso != NULL)
+        objects[n++] = (struct object){ "vdso", vdso };
+    return n;
+}
+
+/* Print "start-end perms path" with the numbers as /proc/self/maps writes them. */
+static void print_region(const struct map_region *region)
+{
+    printf("%08" PRIxPTR "-%08" PRIxPTR " %s", region->start, region->end, region->perms);
+    if (region->path[0] != '\0')
+        printf(" %s", region->path);
+}
+
+/* Print one row: segment, object, address, region. Returns 0 or -1. */
+static int print_row(const struct object *object)
+{
+    struct map_region region;
+
+    if (maps_find(0, (uintptr_t)object->address, &region) == -1) {
+        fprintf(stderr, "layout: no region holds %s at %p: %s\n", object->name,
+                object->address, strerror(errno));
+        return -1;
+    }
+    printf("%-8s %-22s %14p  ", segment_name(classify_address(object->address)),
+           object->name, object->address);
+    print_region(&region);
+    printf("\n");
+    return 0;
+}
+
+/* Print /proc/self/maps; after each line, the objects that live in it. */
+static int print_annotated_maps(const struct object *objects, int count)
+{
+    FILE *maps = fopen("/proc/self/maps", "r");
+    char *line = NULL;
+    size_t capacity = 0;
+    ssize_t length;
+    struct map_region region;
+
+    if (maps == NULL) {
+        perror("layout: /proc/self/maps");
+        return -1;
+    }
+    while ((length = getline(&line, &capacity, maps)) != -1) {
+        if (length > 0 && line[length - 1] == '\n')
+            line[length - 1] = '\0';
+        if (maps_parse_line(line, &region) == -1) {
+            fprintf(stderr, "layout: cannot parse maps line '%s'\n", line);
+            free(line);
+            fclose(maps);
+            return -1;
+        }
+        printf("%s", line);
+        const char *separator = "  <- ";
+        for (int i = 0; i < count; i++) {
+            uintptr_t address = (uintptr_t)objects[i].address;
+            if (region.start <= address && address < region.end) {
+                printf("%s%s", separator, objects[i].name);
+                separator = ", ";
+            }
+        }
+        printf("\n");
+    }
+    free(line);
+    fclose(maps);
+    return 0;
+}
+
+static int by_address(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct object *)a)->address;
+    uintptr_t y = (uintptr_t)((const struct object *)b)->address;
+    return (x > y) - (x < y);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: layout [--maps] [--pause]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    int show_maps = 0, pause_at_end = 0;
+    int local_variable = 0;
+    struct allocations allocations = { NULL, NULL, NULL, 0 };
+    struct object objects[MAX_OBJECTS];
+    int count, status = EXIT_SUCCESS;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--maps") == 0)
+            show_maps = 1;
+        else if (strcmp(argv[i], "--pause") == 0)
+            pause_at_end = 1;
+        else
+            usage();
+    }
+
+    /* The first printf allocates stdout's buffer; do it before reading the maps. */
+    printf("%-8s %-22s %14s  %s\n", "SEGMENT", "OBJECT", "ADDRESS", "REGION");
+
+    if (allocate_objects(&allocations) == -1) {
+        release_objects(&allocations);
+        return EXIT_FAILURE;
+    }
+    count = collect_objects(objects, &allocations, &local_variable, argv);
+    if (count <= 0) {
+        release_objects(&allocations);
+        return EXIT_FAILURE;
+    }
+    qsort(objects, (size_t)count, sizeof objects[0], by_address);
+
+    for (int i = 0; i < count; i++)
+        if (print_row(&objects[i]) == -1)
+            status = EXIT_FAILURE;
+    if (show_maps) {
+        printf("\n");
+        if (print_annotated_maps(objects, count) == -1)
+            status = EXIT_FAILURE;
+    }
+
+    if (pause_at_end) {
+        if (fflush(stdout) == EOF)
+            perror("layout: stdout");
+        fprintf(stderr, "layout: paused (pid %d); press Enter to exit\n", (int)getpid());
+        int c;
+        while ((c = getchar()) != EOF && c != '\n')
+            continue;
+    }
+    release_objects(&allocations);
+    if (fflush(stdout) == EOF) {
+        perror("layout: stdout");
+        status = EXIT_FAILURE;
+    }
+    return status;
+}
