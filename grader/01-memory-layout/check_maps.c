@@ -10,6 +10,7 @@
 #include "maps.h"
 #include "segment.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
@@ -134,7 +135,7 @@ START_TEST(parse_reads_64_bit_addresses)
     ck_assert_msg(region.start == (uintptr_t)0xffffffffff600000ULL &&
                   region.end == (uintptr_t)0xffffffffff601000ULL,
                   "got %#lx-%#lx, expected 0xffffffffff600000-0xffffffffff601000: "
-                  "addresses need 64 bits (uintptr_t, strtoull), not int or long long",
+                  "addresses need 64 unsigned bits (uintptr_t, strtoull), not int or strtol",
                   (unsigned long)region.start, (unsigned long)region.end);
     ck_assert_msg(strcmp(region.path, "[vsyscall]") == 0, "path: got \"%s\", expected \"[vsyscall]\"",
                   region.path);
@@ -329,6 +330,41 @@ START_TEST(find_fails_with_ENOENT_for_an_unmapped_address)
 }
 END_TEST
 
+/* How many file descriptors this process has open. */
+static int open_descriptors(void)
+{
+    DIR *fds = opendir("/proc/self/fd");
+    struct dirent *entry;
+    int count = 0;
+
+    ck_assert_msg(fds != NULL, "test setup: /proc/self/fd: %s", strerror(errno));
+    while ((entry = readdir(fds)) != NULL)
+        if (entry->d_name[0] != '.')
+            count++;
+    closedir(fds);
+    return count;
+}
+
+START_TEST(find_closes_the_maps_file)
+{
+    int local = 0;
+    struct map_region region;
+    int before = open_descriptors();
+
+    for (int i = 0; i < 3; i++) {
+        find_ok(0, (uintptr_t)&local, &region);
+        errno = 0;
+        ck_assert_msg(maps_find(0, 0, &region) == -1 && errno == ENOENT,
+                      "maps_find(0, 0) did not fail with ENOENT");
+    }
+    int after = open_descriptors();
+    ck_assert_msg(after == before,
+                  "%d file descriptors were open before 6 calls of maps_find and %d after: "
+                  "close /proc/PID/maps on every path out of maps_find (fclose)",
+                  before, after);
+}
+END_TEST
+
 START_TEST(find_reads_the_map_of_another_process)
 {
     int to_parent[2], to_child[2];
@@ -499,6 +535,7 @@ Suite *lab_suite(void)
     lab_add_test(suite, find_returns_the_region_holding_a_heap_address, 0);
     lab_add_test(suite, find_treats_the_end_address_as_outside_the_region, 0);
     lab_add_test(suite, find_fails_with_ENOENT_for_an_unmapped_address, 0);
+    lab_add_test(suite, find_closes_the_maps_file, 0);
     lab_add_test(suite, find_reads_the_map_of_another_process, 0);
     lab_add_test(suite, find_fails_for_a_process_that_does_not_exist, 0);
 

@@ -24,7 +24,7 @@ int maps_parse_line(const char *line, struct map_region *region)
 
 int maps_find(pid_t pid, uintptr_t addr, struct map_region *region)
 {
-    /* TODO (handout section 3.3): read /proc/self/maps (pid 0) or /proc/PID/maps
+    /* TODO (handout section 3.4): read /proc/self/maps (pid 0) or /proc/PID/maps
      * line by line, parse each line, and return the region whose range holds
      * addr. The end of a region is exclusive. No region: errno = ENOENT. */
     (void)pid;

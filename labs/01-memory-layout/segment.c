@@ -22,7 +22,7 @@ extern char etext, edata, end;  /* man 3 end: set by the linker */
 
 enum segment classify_address(const void *addr)
 {
-    /* TODO (handout section 4): find the region that holds addr and decide:
+    /* TODO (handout sections 4.1 to 4.5): find the region that holds addr and decide:
      * [heap], [stack], [vdso]/[vvar]/[vvar_vclock]/[vsyscall], no path
      * (anonymous), this program's file (text, rodata or data by permissions),
      * another file (library). Use edata and end to recognise the BSS. */
