@@ -260,7 +260,8 @@ static void find_ok(pid_t pid, uintptr_t address, struct map_region *region)
     ck_assert_msg(result == 0, "maps_find(%d, %#lx) returned %d (errno %d: %s); expected 0",
                   (int)pid, (unsigned long)address, result, saved_errno, strerror(saved_errno));
     ck_assert_msg(region->start <= address && address < region->end,
-                  "maps_find(%d, %#lx) gave the region %#lx-%#lx, which does not hold it",
+                  "maps_find(%d, %#lx) gave the region %#lx-%#lx, which does not hold it "
+                  "(a region holds start <= address < end)",
                   (int)pid, (unsigned long)address, (unsigned long)region->start,
                   (unsigned long)region->end);
 }
