@@ -172,11 +172,13 @@ status_of() {
         assert_output --partial "left behind"
         assert_output --regexp "/dev/shm/lab01-leak-[A-Za-z0-9]+"
         assert_output --partial "sleep 300"
-        local name
+        local name run_id
         name=$(grep -o 'lab01-leak-[A-Za-z0-9]*' <<<"$output" | head -n 1)
+        run_id=${name#lab01-leak-}
         [ ! -e "/dev/shm/$name" ] || fail "/dev/shm/$name is still there (namespaces: $namespaces)"
+        ! grep -qlz "^GRADER_RUN_ID=$run_id\$" /proc/[0-9]*/environ 2>/dev/null ||
+            fail "the process left behind by run $run_id is still running (namespaces: $namespaces)"
         jq -e '.tests[] | select(.name == "01-memory-layout: nothing is left behind")' "$RESULTS" \
             >/dev/null || fail "results.json does not report what was left behind"
     done
-    ! pgrep -f '^sleep 300$' >/dev/null || fail "the process left behind is still running"
 }
