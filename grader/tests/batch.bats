@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# batch.bats - grading a whole class with grader/grade-all, hostile submissions
+# included: each gets the score it deserves and a clear message, the batch goes
+# on, and the machine is clean afterwards.
+#
+# The class is built once (setup_file) from lab 01's solution and stub, the
+# fixtures in grader/tests/fixtures and the hostile patches in grader/tests/hostile.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+LAB=01-memory-layout
+
+# Can the grader use its sandbox (root, namespaces)? Without it, some hostile
+# acts (reading the solutions, writing the grader's files) cannot be prevented,
+# and the submissions that attempt them are left out of the class.
+sandboxed() {
+    [ "$(id -u)" -eq 0 ] && [ "${GRADER_NO_NAMESPACES:-}" != 1 ] &&
+        unshare --ipc --mount --pid --fork --mount-proc true 2>/dev/null
+}
+
+# student NAME BASE [PATCH]: a folder for NAME: a copy of BASE (solutions or labs) with PATCH.
+student() {
+    local dir="$CLASS/$1"
+    mkdir -p "$dir"
+    cp -R "$ROOT/$2/$LAB" "$dir/"
+    if [ -n "${3:-}" ]; then
+        sed -e "s|@DECOY@|$DECOY|g" -e "s|@DECOY_ID@|${DECOY##*/}|g" "$3" |
+            patch --quiet --batch -d "$dir/$LAB" -p1
+    fi
+}
+
+setup_file() {
+    cd "$ROOT" || return 1
+    export CLASS="$BATS_FILE_TMPDIR/class" OUT="$BATS_FILE_TMPDIR/out"
+    export DECOY="$BATS_FILE_TMPDIR/decoy.$$"
+    mkdir -p "$CLASS"
+    echo "the grader's file" >"$DECOY"
+    chmod 644 "$DECOY"
+    chmod 755 "$BATS_FILE_TMPDIR"
+
+    student alice solutions
+    student bob labs
+    (cd "$CLASS" && tar -czf carol.tar.gz -C alice "$LAB" && mkdir -p dan/labs &&
+     cp -R alice/"$LAB" dan/labs/ && (cd dan && zip -qr ../dan.zip labs) && rm -rf dan)
+    student does-not-compile solutions grader/tests/fixtures/does-not-compile.patch
+    student crashes solutions grader/tests/fixtures/crashes.patch
+    student hangs solutions grader/tests/fixtures/hangs.patch
+    student exits-early solutions grader/tests/fixtures/exits-early.patch
+    student fake-results labs grader/tests/fixtures/fake-results.patch
+    student leaves-behind solutions grader/tests/fixtures/engine-only/leaves-behind.patch
+    student fork-bomb solutions grader/tests/hostile/fork-bomb.patch
+    student allocates-without-bound solutions grader/tests/hostile/allocates-without-bound.patch
+    student writes-a-gigabyte solutions grader/tests/hostile/writes-a-gigabyte.patch
+    # A submission that ships its own grader folder, with a points table of its own.
+    student ships-a-grader labs
+    mkdir -p "$CLASS/ships-a-grader/grader/$LAB"
+    echo "parse_reads_start_and_end_as_hex 100 §1" >"$CLASS/ships-a-grader/grader/$LAB/points"
+    echo "this is not a submission" >"$CLASS/not-an-archive.txt"
+    if sandboxed; then
+        student writes-outside-its-folder solutions grader/tests/hostile/writes-outside-its-folder.patch
+        student reads-the-solution labs
+        for file in maps.c segment.c layout.c; do
+            echo "#include \"$ROOT/solutions/$LAB/$file\"" >"$CLASS/reads-the-solution/$LAB/$file"
+        done
+    fi
+
+    grader/grade-all "$CLASS" --labs 01 -j 2 --out "$OUT" >"$BATS_FILE_TMPDIR/batch.log" 2>&1 || true
+}
+
+# The total of STUDENT in grades.csv.
+total_of() {
+    awk -F, -v name="$1" '$1 == name {print $(NF-1)}' "$OUT/grades.csv"
+}
+
+# 100 minus the points of the tests named.
+full_but() {
+    local lost
+    lost=$(awk -v names=" $* " 'index(names, " " $1 " ") {s += $2} END {print s + 0}' \
+               "$ROOT/grader/$LAB/points")
+    echo $((100 - lost))
+}
+
+expect_total() {
+    local got
+    got=$(total_of "$1")
+    [ "$got" = "$2" ] ||
+        fail "$(printf '%s scored %s, expected %s. Its feedback:\n%s' "$1" "${got:-nothing}" "$2" \
+            "$(grep -v PASS "$OUT/$1/feedback.txt" 2>/dev/null | head -n 30)")"
+}
+
+@test "every_submission_gets_a_row_and_the_batch_reports_what_it_could_not_grade" {
+    run cat "$BATS_FILE_TMPDIR/batch.log"
+    assert_output --partial "could not grade 1"
+    assert_output --partial "error: not-an-archive.txt"
+    assert_equal "$(head -n 1 "$OUT/grades.csv")" "student,$LAB,total,max"
+    for name in alice bob carol dan fake-results fork-bomb; do
+        grep -q "^$name," "$OUT/grades.csv" || fail "no row for $name in grades.csv"
+        [ -s "$OUT/$name/results.json" ] && [ -s "$OUT/$name/feedback.txt" ] ||
+            fail "no results.json or feedback.txt for $name"
+    done
+    grep -q '^not-an-archive.txt,error' "$OUT/grades.csv" || fail "no error row for not-an-archive.txt"
+}
+
+@test "folders_tar_gz_and_zip_submissions_are_graded_alike" {
+    expect_total alice 100
+    expect_total carol 100
+    expect_total dan 100
+    expect_total bob 0
+}
+
+@test "a_submission_that_does_not_compile_scores_0_and_is_told_why" {
+    expect_total does-not-compile 0
+    grep -q "does not compile" "$OUT/does-not-compile/feedback.txt"
+}
+
+@test "crashes_hangs_and_early_exits_cost_only_their_tests" {
+    expect_total crashes "$(full_but parse_keeps_the_deleted_suffix)"
+    expect_total hangs "$(full_but parse_keeps_spaces_in_a_path)"
+    expect_total exits-early "$(full_but parse_keeps_the_deleted_suffix)"
+    grep -q "signal 11" "$OUT/crashes/feedback.txt" || fail "the crash is not named"
+    grep -q "timeout" "$OUT/hangs/feedback.txt" || fail "the hang is not named"
+}
+
+@test "fake_results_and_a_grader_folder_in_the_submission_change_nothing" {
+    expect_total fake-results 0
+    expect_total ships-a-grader 0
+}
+
+@test "a_fork_bomb_costs_only_its_test" {
+    expect_total fork-bomb "$(full_but parse_keeps_the_deleted_suffix)"
+}
+
+@test "unbounded_allocation_costs_only_its_test" {
+    expect_total allocates-without-bound "$(full_but parse_keeps_the_deleted_suffix)"
+}
+
+@test "a_gigabyte_on_stdout_costs_only_its_test" {
+    expect_total writes-a-gigabyte "$(full_but parse_keeps_the_deleted_suffix)"
+    local biggest
+    biggest=$(du -sm "$OUT" | cut -f1)
+    [ "$biggest" -lt 50 ] || fail "the batch's output takes $biggest MiB"
+}
+
+@test "what_a_submission_leaves_behind_is_removed_and_reported_to_the_student" {
+    expect_total leaves-behind 100
+    grep -q "left behind" "$OUT/leaves-behind/feedback.txt" || fail "the student is not told"
+    local name
+    name=$(grep -o 'lab01-leak-[A-Za-z0-9]*' "$OUT/leaves-behind/feedback.txt" | head -n 1)
+    [ -n "$name" ] || fail "the shm object is not named"
+    [ ! -e "/dev/shm/$name" ] || fail "/dev/shm/$name is still there"
+}
+
+@test "a_submission_cannot_read_the_solutions" {
+    sandboxed || skip "the grader cannot sandbox here (not root, or no namespaces)"
+    expect_total reads-the-solution 0
+    grep -q "Permission denied" "$OUT/reads-the-solution/feedback.txt" ||
+        fail "the compiler's 'Permission denied' is not shown"
+}
+
+@test "a_submission_cannot_write_outside_its_folder" {
+    sandboxed || skip "the grader cannot sandbox here (not root, or no namespaces)"
+    expect_total writes-outside-its-folder 100
+    [ "$(cat "$DECOY")" = "the grader's file" ] || fail "the grader's file was changed or deleted"
+    [ ! -e "/tmp/lab01-hostile-${DECOY##*/}" ] || fail "a file was left in /tmp"
+    grep -q "/tmp/lab01-hostile" "$OUT/writes-outside-its-folder/feedback.txt" ||
+        fail "the file left in /tmp is not reported"
+}
+
+@test "no_process_of_the_batch_is_left_running" {
+    local left
+    left=$(ps -eo uid=,args= | awk '$1 >= 62000 && $1 < 63000' || true)
+    [ -z "$left" ] || fail "processes of the sandbox users are still running: $left"
+}
