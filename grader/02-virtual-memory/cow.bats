@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# cow.bats - vmlab cow: after fork a private page is shared, not exclusive; the
+# child's first write costs one minor fault and gives it a new frame; the
+# parent keeps its value and its frame.
+
+load ../lib/helpers
+load lab
+
+# Read the lines of $output into PARENT_BEFORE, CHILD_SHARED, CHILD_WRITE,
+# CHILD_WROTE and PARENT_AFTER.
+read_cow() {
+    PARENT_BEFORE=$(line_starting "parent: before fork:")
+    CHILD_SHARED=$(line_starting "child: after fork:")
+    CHILD_WRITE=$(line_starting "child: writing")
+    CHILD_WROTE=$(line_starting "child: after writing")
+    PARENT_AFTER=$(line_starting "parent: after")
+}
+
+# expect_fields LINE KEY=VALUE...: LINE has each KEY=VALUE.
+expect_fields() {
+    local line=$1 pair
+    shift
+    for pair in "$@"; do
+        [ "$(field "${pair%%=*}" "$line")" = "${pair#*=}" ] ||
+            fail "$(printf 'expected %s on the line:\n  %s\nvmlab printed:\n%s' "$pair" "$line" "$output")"
+    done
+}
+
+@test "cow_after_fork_the_page_is_shared_not_exclusive" {
+    run_vmlab cow
+    read_cow
+    expect_fields "$PARENT_BEFORE" value=1 exclusive=yes
+    expect_fields "$CHILD_SHARED" value=1 exclusive=no
+}
+
+@test "cow_after_fork_child_and_parent_use_the_same_frame" {
+    need_frames
+    run_vmlab cow
+    read_cow
+    local frame
+    frame=$(field frame "$PARENT_BEFORE")
+    [[ $frame =~ ^0x[0-9a-f]+$ ]] || fail "$(printf 'expected a frame number in hex:\n  %s' "$PARENT_BEFORE")"
+    expect_fields "$CHILD_SHARED" "frame=$frame"
+}
+
+@test "cow_the_first_write_costs_exactly_one_minor_fault" {
+    run_vmlab cow
+    read_cow
+    { [ "$(field minor_faults "$CHILD_WRITE")" = 1 ] && [ "$(field major_faults "$CHILD_WRITE")" = 0 ]; } ||
+        fail "$(printf 'the child'"'"'s first write to the shared page should cost exactly 1 minor fault:\n  %s\n%s' "$CHILD_WRITE" "(More? Everything the child writes for the first time after fork is a copy-on-write fault: its stack and data pages too. Count only the write of the page: see the handout, section 5.4.)")"
+}
+
+@test "cow_after_its_write_the_child_has_a_page_of_its_own" {
+    run_vmlab cow
+    read_cow
+    expect_fields "$CHILD_WROTE" value=2 exclusive=yes
+}
+
+@test "cow_the_first_write_gives_the_child_a_new_frame" {
+    need_frames
+    run_vmlab cow
+    read_cow
+    local before after
+    before=$(field frame "$PARENT_BEFORE")
+    after=$(field frame "$CHILD_WROTE")
+    [[ $after =~ ^0x[0-9a-f]+$ ]] && [ "$after" != "$before" ] ||
+        fail "$(printf 'after its write the child should have a new frame, not the parent'"'"'s %s:\n  %s' "$before" "$CHILD_WROTE")"
+}
+
+@test "cow_the_parent_keeps_its_value_and_its_frame" {
+    run_vmlab cow
+    read_cow
+    expect_fields "$PARENT_AFTER" value=1 exclusive=yes "frame=$(field frame "$PARENT_BEFORE")"
+}
+
+@test "cow_works_the_same_for_an_unprivileged_user" {
+    run_vmlab_unprivileged cow
+    read_cow
+    expect_fields "$PARENT_BEFORE" value=1 exclusive=yes frame=not-permitted
+    expect_fields "$CHILD_SHARED" value=1 exclusive=no frame=not-permitted
+    expect_fields "$CHILD_WRITE" minor_faults=1 major_faults=0
+    expect_fields "$CHILD_WROTE" value=2 exclusive=yes frame=not-permitted
+    expect_fields "$PARENT_AFTER" value=1 exclusive=yes frame=not-permitted
+}
+
+@test "cow_prints_each_line_once_through_a_pipe" {
+    run_vmlab cow
+    read_cow
+    expect_lines_once
+}

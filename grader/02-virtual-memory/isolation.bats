@@ -1,0 +1,46 @@
+#!/usr/bin/env bats
+# isolation.bats - vmlab isolation: after fork, the same virtual address of a
+# global variable holds different values in the parent and the child.
+
+load ../lib/helpers
+load lab
+
+# Read the three observations into BEFORE, CHILD and AFTER.
+read_isolation() {
+    run_vmlab isolation
+    BEFORE=$(line_starting "parent: before fork:")
+    CHILD=$(line_starting "child: ")
+    AFTER=$(line_starting "parent: after")
+}
+
+@test "isolation_parent_and_child_print_the_same_address_for_the_global" {
+    read_isolation
+    local before child after
+    before=$(field address "$BEFORE")
+    child=$(field address "$CHILD")
+    after=$(field address "$AFTER")
+    [[ $before =~ ^0x[0-9a-f]+$ ]] ||
+        fail "the address printed is '$before'; expected a pointer printed with %p"
+    { [ "$child" = "$before" ] && [ "$after" = "$before" ]; } ||
+        fail "$(printf 'the address of the global differs between the lines (expected one address: fork copies the address space as it is):\n%s\n%s\n%s' "$BEFORE" "$CHILD" "$AFTER")"
+}
+
+@test "isolation_the_childs_write_does_not_reach_the_parent" {
+    read_isolation
+    local before child after
+    before=$(field value "$BEFORE")
+    child=$(field value "$CHILD")
+    after=$(field value "$AFTER")
+    [ "$before" = 1 ] || fail "before fork the parent's value is '$before'; expected 1"
+    [ "$child" = 2 ] || fail "the child's value after writing 2 is '$child'; expected 2"
+    [ "$after" = 1 ] ||
+        fail "after the child wrote 2, the parent reads '$after'; expected 1 (did the parent wait for the child with waitpid before reading?)"
+    line_starting "conclusion: " >/dev/null
+}
+
+@test "isolation_prints_each_line_once_through_a_pipe" {
+    run_vmlab isolation
+    [ "$(grep -c . <<<"$output")" -ge 4 ] ||
+        fail "$(printf 'expected a header, three observations and a conclusion; vmlab printed:\n%s' "$output")"
+    expect_lines_once
+}
