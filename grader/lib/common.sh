@@ -44,6 +44,15 @@ resolve_lab() {
     return 1
 }
 
+# The folder of a submission that holds the lab folders (NN-name): the folder
+# itself, or the one folder it was packed in (labs/, a student's name, ...).
+find_labs_folder() {
+    local found
+    found=$(find "$1" -mindepth 1 -maxdepth 3 -type d -name '[0-9][0-9]-*' -printf '%h\n' |
+            sort | head -n 1)
+    echo "${found:-$1}"
+}
+
 # The test names of a lab's points table, one per line.
 lab_test_names() {
     awk '!/^[[:space:]]*(#|$)/ {print $1}' "$GRADER_DIR/$1/points"

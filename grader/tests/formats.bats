@@ -1,0 +1,62 @@
+#!/usr/bin/env bats
+# formats.bats - the grader's results in every platform's format, and the
+# packages it builds: Gradescope's autograder zip and the student distribution.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+
+setup() {
+    cd "$ROOT" || return 1
+}
+
+teardown() {
+    [ -z "${AUTOGRADER:-}" ] || rm -rf "$AUTOGRADER"
+}
+
+@test "the_gradescope_autograder_grades_an_upload_into_results_json" {
+    run grader/package gradescope
+    assert_success
+    # Not under $BATS_TEST_TMPDIR, whose parents the sandbox user cannot enter.
+    AUTOGRADER=$(mktemp -d "$ROOT/build/autograder.XXXXXX")
+    local autograder=$AUTOGRADER
+    chmod 755 "$autograder"
+    mkdir -p "$autograder/source" "$autograder/submission/labs"
+    unzip -q build/gradescope.zip -d "$autograder/source"
+    cp -R solutions/01-memory-layout "$autograder/submission/labs/"
+    [ -x "$autograder/source/setup.sh" ] || fail "setup.sh is missing or not executable"
+    AUTOGRADER_ROOT=$autograder run "$autograder/source/run_autograder"
+    local results="$autograder/results/results.json"
+    [ -s "$results" ] || fail "$(printf 'no results.json; run_autograder said:\n%s' "$output")"
+    assert_equal "$(jq -r '"\(.score)/\(.max_score)"' "$results")" 100/100
+}
+
+@test "the_autograder_zip_and_the_distribution_hold_no_solution" {
+    run grader/package gradescope
+    assert_success
+    run grader/package dist
+    assert_success
+    local leaks
+    leaks=$( { unzip -Z1 build/gradescope.zip; tar -tzf build/dist/linux-ipc-labs.tar.gz; } |
+             grep -E 'solutions/|/mutants/|grader/tests/' || true)
+    [ -z "$leaks" ] || fail "$(printf 'these should not be handed out:\n%s' "$leaks")"
+    tar -tzf build/dist/linux-ipc-labs.tar.gz | grep -q 'linux-ipc-labs/labs/01-memory-layout/maps.c' ||
+        fail "the distribution has no labs/"
+}
+
+@test "autolab_tap_and_junit_outputs_agree_with_results_json" {
+    local dir=$BATS_TEST_TMPDIR
+    run grader/grade --src labs --tests 'parse_reads_start|layout_rejects' --results "$dir/r.json" \
+        --tap "$dir/r.tap" --junit "$dir/r.xml" -A 01
+    assert_equal "$status" 1
+    assert_equal "${lines[-1]}" '{"scores":{"01-memory-layout":0}}'
+    assert_equal "$(head -n 1 "$dir/r.tap")" "1..2"
+    grep -q '^not ok 1 - 01-memory-layout: parse_reads_start_and_end_as_hex$' "$dir/r.tap" ||
+        fail "$(cat "$dir/r.tap")"
+    grep -q '^ok 2 - 01-memory-layout: layout_rejects_an_unknown_option_with_usage$' "$dir/r.tap" ||
+        fail "$(cat "$dir/r.tap")"
+    grep -q '<testsuites tests="2" failures="1">' "$dir/r.xml" || fail "$(cat "$dir/r.xml")"
+    grep -q '<testcase classname="01-memory-layout" name="parse_reads_start_and_end_as_hex"><failure message="0/3 points">' \
+        "$dir/r.xml" || fail "$(cat "$dir/r.xml")"
+}
