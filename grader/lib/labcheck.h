@@ -10,7 +10,7 @@
 #include <check.h>
 
 /* Seconds a test may run before Check stops it; CK_TIMEOUT_MULTIPLIER scales it. */
-enum { LAB_DEFAULT_TIMEOUT = 5 };
+enum { LAB_DEFAULT_TIMEOUT = 10 };
 
 /*
  * Add one test to the suite, in a test case of its own that carries the test's
