@@ -1,0 +1,724 @@
+/*
+ * check_pmq.c - Check tests for lab 03, part 1: the POSIX message queue
+ * library pmq.c.
+ *
+ * Every test makes its own small queue under a name no other test or run uses,
+ * and removes the name before it asserts anything, so that a failing test
+ * leaves nothing behind (a POSIX queue lives on without its name while a
+ * descriptor is open). Blocking is observed from outside: a child blocks, and
+ * the test watches /proc/CHILD/stat and /proc/CHILD/wchan until the child
+ * sleeps in the kernel's queue code; no test sleeps to wait for an event.
+ *
+ * Each test's name states the behaviour it checks; its failure message says
+ * what was expected and what happened. The points table names the handout
+ * section for each test.
+ */
+#include "labcheck.h"
+#include "lab03_check.h"
+#include "pmq.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Where a process waits in the kernel while mq_send or mq_receive blocks (wq_sleep here). */
+static const char *const MQ_WAIT[] = { "wq_sleep", "mq_timed", NULL };
+
+/* ---------- helpers ---------- */
+
+/* A new queue made by the test itself (not by the code under test), or fail the test. */
+static mqd_t make_queue(const char *name, long maxmsg, long msgsize, int flags)
+{
+    struct mq_attr attr = { .mq_maxmsg = maxmsg, .mq_msgsize = msgsize };
+    mqd_t mq = mq_open(name, O_CREAT | O_EXCL | O_RDWR | flags, 0600, &attr);
+
+    ck_assert_msg(mq != (mqd_t)-1, "test setup: mq_open(\"%s\", O_CREAT) failed: %s", name,
+                  strerror(errno));
+    return mq;
+}
+
+/* A queue without a name: made, then unlinked at once. It goes when the test ends. */
+static mqd_t nameless_queue(long maxmsg, long msgsize, int flags)
+{
+    char name[128];
+    mqd_t mq = make_queue(unique_name(name, sizeof name, "nameless"), maxmsg, msgsize, flags);
+
+    ck_assert_msg(mq_unlink(name) == 0, "test setup: mq_unlink: %s", strerror(errno));
+    return mq;
+}
+
+static void send_raw(mqd_t mq, const char *text, unsigned int priority)
+{
+    ck_assert_msg(mq_send(mq, text, strlen(text), priority) == 0, "test setup: mq_send: %s",
+                  strerror(errno));
+}
+
+static long flags_of(mqd_t mq)
+{
+    struct mq_attr attr;
+    ck_assert_msg(mq_getattr(mq, &attr) == 0, "test: mq_getattr: %s", strerror(errno));
+    return attr.mq_flags;
+}
+
+static long curmsgs_of(mqd_t mq)
+{
+    struct mq_attr attr;
+    ck_assert_msg(mq_getattr(mq, &attr) == 0, "test: mq_getattr: %s", strerror(errno));
+    return attr.mq_curmsgs;
+}
+
+/* Receive with pmq_receive and check the message, its length and its priority. */
+static void expect_message(mqd_t mq, const char *expected, size_t length, unsigned int priority,
+                           const char *when)
+{
+    char *data = NULL;
+    unsigned int got_priority = 12345;
+
+    errno = 0;
+    ssize_t got = pmq_receive(mq, &data, &got_priority, PMQ_NO_TIMEOUT);
+    int saved_errno = errno;
+    ck_assert_msg(got != -1, "%s: pmq_receive failed: %s; expected a message", when,
+                  strerror(saved_errno));
+    ck_assert_msg(data != NULL, "%s: pmq_receive returned %zd but left *data NULL", when, got);
+    ck_assert_msg((size_t)got == length && memcmp(data, expected, length) == 0,
+                  "%s: pmq_receive gave %zd bytes \"%.*s\"; expected %zu bytes \"%.*s\"", when,
+                  got, (int)got, data, length, (int)length, expected);
+    ck_assert_msg(got_priority == priority, "%s: \"%.*s\" came with priority %u; expected %u",
+                  when, (int)length, expected, got_priority, priority);
+    free(data);
+}
+
+/* ---------- creating: section 3.1 ---------- */
+
+START_TEST(pmq_create_makes_a_queue_with_the_requested_maxmsg_and_msgsize)
+{
+    char name[128];
+    struct mq_attr attr;
+    char buffer[100];
+
+    unique_name(name, sizeof name, "create");
+    errno = 0;
+    mqd_t mq = pmq_create(name, 3, 100);
+    int saved_errno = errno;
+    mq_unlink(name);    /* the descriptor works on without the name */
+    ck_assert_msg(mq != (mqd_t)-1, "pmq_create(\"%s\", 3, 100) failed: %s; expected a new queue",
+                  name, strerror(saved_errno));
+    ck_assert_msg(mq_getattr(mq, &attr) == 0, "mq_getattr on the new queue: %s", strerror(errno));
+    ck_assert_msg(attr.mq_maxmsg == 3 && attr.mq_msgsize == 100,
+                  "mq_getattr says mq_maxmsg %ld and mq_msgsize %ld; expected 3 and 100 "
+                  "(pass a struct mq_attr to mq_open)", attr.mq_maxmsg, attr.mq_msgsize);
+    ck_assert_msg((attr.mq_flags & O_NONBLOCK) == 0,
+                  "the new descriptor is non-blocking (O_NONBLOCK); expected a blocking one");
+    ck_assert_msg(mq_send(mq, "x", 1, 0) == 0,
+                  "mq_send on the new descriptor failed: %s; expected it open for writing (O_RDWR)",
+                  strerror(errno));
+    ck_assert_msg(mq_receive(mq, buffer, sizeof buffer, NULL) == 1,
+                  "mq_receive on the new descriptor failed: %s; expected it open for reading (O_RDWR)",
+                  strerror(errno));
+    mq_close(mq);
+}
+END_TEST
+
+START_TEST(pmq_create_gives_the_queue_mode_0600)
+{
+    char name[128];
+    struct stat status;
+
+    umask(0);
+    unique_name(name, sizeof name, "mode");
+    errno = 0;
+    mqd_t mq = pmq_create(name, 2, 16);
+    int saved_errno = errno;
+    mq_unlink(name);
+    ck_assert_msg(mq != (mqd_t)-1, "pmq_create(\"%s\", 2, 16) failed: %s", name,
+                  strerror(saved_errno));
+    ck_assert_msg(fstat(mq, &status) == 0, "fstat on the queue: %s", strerror(errno));
+    ck_assert_msg((status.st_mode & 07777) == 0600,
+                  "the queue's mode is %04o; expected 0600 (only its owner reads and writes)",
+                  (unsigned int)(status.st_mode & 07777));
+    mq_close(mq);
+}
+END_TEST
+
+START_TEST(pmq_create_fails_with_EEXIST_when_the_queue_exists)
+{
+    char name[128];
+    mqd_t existing = make_queue(unique_name(name, sizeof name, "exists"), 2, 16, 0);
+
+    errno = 0;
+    mqd_t mq = pmq_create(name, 2, 16);
+    int saved_errno = errno;
+    mq_unlink(name);
+    if (mq != (mqd_t)-1)
+        mq_close(mq);
+    mq_close(existing);
+    ck_assert_msg(mq == (mqd_t)-1,
+                  "pmq_create on an existing queue succeeded; expected EEXIST (O_CREAT | O_EXCL): "
+                  "never take over a queue that someone else made");
+    ck_assert_msg(saved_errno == EEXIST, "pmq_create on an existing queue failed with %s; "
+                  "expected EEXIST", strerror(saved_errno));
+}
+END_TEST
+
+/* ---------- limits: section 3.2 ---------- */
+
+/* Try pmq_create with sizes over a limit; check the errno and the explanation. */
+static void expect_limit_error(long maxmsg, long msgsize, int expected_errno,
+                               const char *must_name, const char *must_not_name)
+{
+    char name[128], reason[1024];
+
+    unique_name(name, sizeof name, "limit");
+    errno = 0;
+    mqd_t mq = pmq_create(name, maxmsg, msgsize);
+    int saved_errno = errno;
+    if (mq != (mqd_t)-1) {
+        mq_close(mq);
+        mq_unlink(name);
+    }
+    ck_assert_msg(mq == (mqd_t)-1, "pmq_create(\"%s\", %ld, %ld) succeeded; expected %s",
+                  name, maxmsg, msgsize, strerror(expected_errno));
+    ck_assert_msg(saved_errno == expected_errno, "pmq_create(\"%s\", %ld, %ld) failed with %s; "
+                  "expected %s", name, maxmsg, msgsize, strerror(saved_errno),
+                  strerror(expected_errno));
+    reason[0] = '\0';
+    const char *said = pmq_explain_create_error(saved_errno, name, maxmsg, msgsize, reason,
+                                                sizeof reason);
+    ck_assert_msg(said != NULL, "pmq_explain_create_error returned NULL; expected the buffer");
+    ck_assert_msg(strstr(said, must_name) != NULL,
+                  "pmq_explain_create_error(%s, \"%s\", %ld, %ld) said \"%s\"; expected it to "
+                  "name %s", strerror(saved_errno), name, maxmsg, msgsize, said, must_name);
+    ck_assert_msg(must_not_name == NULL || strstr(said, must_not_name) == NULL,
+                  "pmq_explain_create_error(%s, \"%s\", %ld, %ld) said \"%s\", which names %s; "
+                  "but that limit was not broken", strerror(saved_errno), name, maxmsg, msgsize,
+                  said, must_not_name);
+}
+
+START_TEST(pmq_create_error_names_msg_max_when_maxmsg_is_over_the_limit)
+{
+    /* 100000 is over msg_max, and over the kernel's hard limit of 65536 too. */
+    expect_limit_error(100000, 16, EINVAL, "/proc/sys/fs/mqueue/msg_max", "msgsize_max");
+}
+END_TEST
+
+START_TEST(pmq_create_error_names_msgsize_max_when_msgsize_is_over_the_limit)
+{
+    /* 32 MiB is over msgsize_max, and over the kernel's hard limit of 16 MiB too. */
+    expect_limit_error(2, 32L * 1024 * 1024, EINVAL, "/proc/sys/fs/mqueue/msgsize_max",
+                       "/proc/sys/fs/mqueue/msg_max");
+}
+END_TEST
+
+START_TEST(pmq_create_error_names_RLIMIT_MSGQUEUE_when_the_user_is_over_it)
+{
+    struct rlimit limit;
+
+    /* Lowering a limit of one's own needs no privilege: allow 4 KiB of queues. */
+    ck_assert_msg(getrlimit(RLIMIT_MSGQUEUE, &limit) == 0, "test setup: getrlimit: %s",
+                  strerror(errno));
+    limit.rlim_cur = 4096;
+    ck_assert_msg(setrlimit(RLIMIT_MSGQUEUE, &limit) == 0, "test setup: setrlimit: %s",
+                  strerror(errno));
+    expect_limit_error(8, 1024, EMFILE, "RLIMIT_MSGQUEUE", "/proc/sys/fs/mqueue/msg_max");
+}
+END_TEST
+
+/* ---------- counting: section 3.3 ---------- */
+
+START_TEST(pmq_count_reads_mq_curmsgs)
+{
+    mqd_t mq = nameless_queue(4, 16, 0);
+    char buffer[16];
+    long counts[3];
+
+    errno = 0;
+    counts[0] = pmq_count(mq);
+    ck_assert_msg(counts[0] == 0, "pmq_count on an empty queue gave %ld (errno %s); expected 0",
+                  counts[0], strerror(errno));
+    send_raw(mq, "one", 0);
+    send_raw(mq, "two", 0);
+    send_raw(mq, "three", 0);
+    counts[1] = pmq_count(mq);
+    ck_assert_msg(mq_receive(mq, buffer, sizeof buffer, NULL) != -1, "test: mq_receive: %s",
+                  strerror(errno));
+    counts[2] = pmq_count(mq);
+    mq_close(mq);
+    ck_assert_msg(counts[1] == 3, "pmq_count after 3 sends gave %ld; expected 3", counts[1]);
+    ck_assert_msg(counts[2] == 2, "pmq_count after 3 sends and 1 receive gave %ld; expected 2",
+                  counts[2]);
+}
+END_TEST
+
+/* ---------- blocking and non-blocking: section 3.4 ---------- */
+
+START_TEST(pmq_open_sets_O_NONBLOCK_only_when_asked)
+{
+    char name[128];
+    mqd_t made = make_queue(unique_name(name, sizeof name, "open"), 2, 16, 0);
+
+    errno = 0;
+    mqd_t nonblocking = pmq_open(name, 1);
+    int nonblocking_errno = errno;
+    mqd_t blocking = pmq_open(name, 0);
+    int blocking_errno = errno;
+    mq_unlink(name);
+    mq_close(made);
+    ck_assert_msg(nonblocking != (mqd_t)-1, "pmq_open(\"%s\", 1) failed: %s", name,
+                  strerror(nonblocking_errno));
+    ck_assert_msg(blocking != (mqd_t)-1, "pmq_open(\"%s\", 0) failed: %s", name,
+                  strerror(blocking_errno));
+    ck_assert_msg((flags_of(nonblocking) & O_NONBLOCK) != 0,
+                  "pmq_open(name, 1) gave a blocking descriptor; expected O_NONBLOCK in mq_flags");
+    ck_assert_msg((flags_of(blocking) & O_NONBLOCK) == 0,
+                  "pmq_open(name, 0) gave a non-blocking descriptor; expected no O_NONBLOCK");
+    ck_assert_msg(mq_send(nonblocking, "x", 1, 0) == 0,
+                  "mq_send on pmq_open's descriptor failed: %s; expected O_RDWR", strerror(errno));
+    ck_assert_msg(mq_receive(blocking, name, sizeof name, NULL) == 1,
+                  "mq_receive on pmq_open's descriptor failed: %s; expected O_RDWR",
+                  strerror(errno));
+    mq_close(nonblocking);
+    mq_close(blocking);
+}
+END_TEST
+
+START_TEST(pmq_set_nonblocking_makes_receive_on_empty_fail_with_EAGAIN_at_once)
+{
+    mqd_t mq = nameless_queue(2, 16, 0);
+    char buffer[16];
+
+    errno = 0;
+    int result = pmq_set_nonblocking(mq, 1);
+    ck_assert_msg(result == 0, "pmq_set_nonblocking(mq, 1) returned %d: %s; expected 0", result,
+                  strerror(errno));
+    ck_assert_msg((flags_of(mq) & O_NONBLOCK) != 0,
+                  "after pmq_set_nonblocking(mq, 1), mq_getattr shows no O_NONBLOCK in mq_flags");
+    arm_alarm(3);
+    double start = monotonic_seconds();
+    ssize_t got = mq_receive(mq, buffer, sizeof buffer, NULL);
+    int saved_errno = errno;
+    double elapsed = monotonic_seconds() - start;
+    disarm_alarm();
+    mq_close(mq);
+    ck_assert_msg(got == -1 && saved_errno == EAGAIN,
+                  "mq_receive on an empty non-blocking queue gave %zd (%s) after %.2f s; "
+                  "expected -1 with EAGAIN at once", got, strerror(saved_errno), elapsed);
+}
+END_TEST
+
+START_TEST(pmq_set_nonblocking_0_makes_the_queue_blocking_again)
+{
+    mqd_t mq = nameless_queue(3, 24, O_NONBLOCK);
+    struct mq_attr attr;
+
+    errno = 0;
+    int result = pmq_set_nonblocking(mq, 0);
+    int saved_errno = errno;
+    ck_assert_msg(mq_getattr(mq, &attr) == 0, "test: mq_getattr: %s", strerror(errno));
+    mq_close(mq);
+    ck_assert_msg(result == 0, "pmq_set_nonblocking(mq, 0) returned %d: %s; expected 0", result,
+                  strerror(saved_errno));
+    ck_assert_msg((attr.mq_flags & O_NONBLOCK) == 0,
+                  "after pmq_set_nonblocking(mq, 0) mq_flags still has O_NONBLOCK");
+    ck_assert_msg(attr.mq_maxmsg == 3 && attr.mq_msgsize == 24,
+                  "after pmq_set_nonblocking the queue has maxmsg %ld and msgsize %ld; "
+                  "expected 3 and 24 unchanged", attr.mq_maxmsg, attr.mq_msgsize);
+}
+END_TEST
+
+START_TEST(pmq_receive_on_an_empty_nonblocking_queue_fails_with_EAGAIN_at_once)
+{
+    mqd_t mq = nameless_queue(2, 16, O_NONBLOCK);
+    char *data = (char *)"untouched";
+
+    arm_alarm(3);
+    errno = 0;
+    double start = monotonic_seconds();
+    ssize_t got = pmq_receive(mq, &data, NULL, PMQ_NO_TIMEOUT);
+    int saved_errno = errno;
+    double elapsed = monotonic_seconds() - start;
+    disarm_alarm();
+    mq_close(mq);
+    ck_assert_msg(got == -1 && saved_errno == EAGAIN,
+                  "pmq_receive on an empty non-blocking queue gave %zd (%s) after %.2f s; "
+                  "expected -1 with EAGAIN at once", got, strerror(saved_errno), elapsed);
+    ck_assert_msg(data == NULL, "pmq_receive failed but did not set *data to NULL");
+}
+END_TEST
+
+START_TEST(pmq_send_on_a_full_nonblocking_queue_fails_with_EAGAIN_at_once)
+{
+    mqd_t mq = nameless_queue(1, 16, O_NONBLOCK);
+
+    send_raw(mq, "first", 0);
+    arm_alarm(3);
+    errno = 0;
+    double start = monotonic_seconds();
+    int result = pmq_send(mq, "second", 6, 0, PMQ_NO_TIMEOUT);
+    int saved_errno = errno;
+    double elapsed = monotonic_seconds() - start;
+    disarm_alarm();
+    long count = curmsgs_of(mq);
+    mq_close(mq);
+    ck_assert_msg(result == -1 && saved_errno == EAGAIN,
+                  "pmq_send on a full non-blocking queue gave %d (%s) after %.2f s; "
+                  "expected -1 with EAGAIN at once", result, strerror(saved_errno), elapsed);
+    ck_assert_msg(count == 1, "the full queue holds %ld messages after the failed send; expected 1",
+                  count);
+}
+END_TEST
+
+START_TEST(pmq_receive_on_an_empty_queue_blocks_until_a_message_arrives)
+{
+    mqd_t mq = nameless_queue(2, 32, 0);
+    char seen[256], result[256];
+    int status = 0;
+
+    pid_t child = fork_child();
+    ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
+    if (child == 0) {
+        char *data;
+        unsigned int priority;
+        ssize_t got = pmq_receive(mq, &data, &priority, PMQ_NO_TIMEOUT);
+        if (got == -1)
+            child_exit_errno();
+        _exit(got == 5 && memcmp(data, "wake!", 5) == 0 && priority == 3 ? CHILD_DONE
+                                                                          : CHILD_WRONG_MESSAGE);
+    }
+    int asleep = wait_until_asleep_in(child, MQ_WAIT, seen, sizeof seen);
+    int sent = asleep ? mq_send(mq, "wake!", 5, 3) : -1;
+    int ended = wait_for_child(child, 10, &status);
+    mq_close(mq);
+    ck_assert_msg(asleep, "pmq_receive on an empty blocking queue did not wait in the kernel "
+                  "(%s; %s); expected it to sleep until a message arrives",
+                  seen, child_result(status, result, sizeof result));
+    ck_assert_msg(sent == 0, "test: mq_send: %s", strerror(errno));
+    ck_assert_msg(ended == 0, "pmq_receive still waited 10 s after a message arrived");
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_DONE,
+                  "after the send woke pmq_receive, %s; expected it to return \"wake!\" "
+                  "with priority 3", child_result(status, result, sizeof result));
+}
+END_TEST
+
+START_TEST(pmq_send_on_a_full_queue_blocks_until_a_message_is_received)
+{
+    mqd_t mq = nameless_queue(1, 16, 0);
+    char seen[256], result[256], buffer[16];
+    int status = 0;
+
+    send_raw(mq, "first", 0);
+    pid_t child = fork_child();
+    ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
+    if (child == 0) {
+        if (pmq_send(mq, "second", 6, 0, PMQ_NO_TIMEOUT) == -1)
+            child_exit_errno();
+        _exit(CHILD_DONE);
+    }
+    int asleep = wait_until_asleep_in(child, MQ_WAIT, seen, sizeof seen);
+    long count_while_asleep = curmsgs_of(mq);
+    ssize_t first = asleep ? mq_receive(mq, buffer, sizeof buffer, NULL) : -1;
+    int ended = wait_for_child(child, 10, &status);
+    ssize_t second = ended == 0 ? mq_receive(mq, buffer, sizeof buffer, NULL) : -1;
+    mq_close(mq);
+    ck_assert_msg(asleep, "pmq_send on a full blocking queue did not wait in the kernel "
+                  "(%s; %s); expected it to sleep until there is room",
+                  seen, child_result(status, result, sizeof result));
+    ck_assert_msg(count_while_asleep == 1, "while pmq_send waited the queue held %ld messages; "
+                  "expected 1", count_while_asleep);
+    ck_assert_msg(first == 5, "test: mq_receive of the first message gave %zd", first);
+    ck_assert_msg(ended == 0, "pmq_send still waited 10 s after a receive made room");
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_DONE,
+                  "after a receive made room, %s; expected pmq_send to succeed",
+                  child_result(status, result, sizeof result));
+    ck_assert_msg(second == 6 && memcmp(buffer, "second", 6) == 0,
+                  "the queue then held %zd bytes \"%.*s\"; expected \"second\"", second,
+                  second > 0 ? (int)second : 0, buffer);
+}
+END_TEST
+
+/* ---------- sending and receiving: section 3.5 ---------- */
+
+START_TEST(pmq_receive_returns_the_message_its_length_and_priority)
+{
+    mqd_t mq = nameless_queue(2, 64, 0);
+
+    send_raw(mq, "hello", 7);
+    expect_message(mq, "hello", 5, 7, "after mq_send(\"hello\", priority 7)");
+    mq_close(mq);
+}
+END_TEST
+
+START_TEST(pmq_receive_takes_a_message_of_the_full_msgsize)
+{
+    enum { SIZE = 5000 };
+    mqd_t mq = nameless_queue(1, SIZE, 0);
+    static char message[SIZE];
+    char *data = NULL;
+
+    for (int i = 0; i < SIZE; i++)
+        message[i] = (char)('a' + i % 26);
+    ck_assert_msg(mq_send(mq, message, SIZE, 0) == 0, "test setup: mq_send: %s", strerror(errno));
+    errno = 0;
+    ssize_t got = pmq_receive(mq, &data, NULL, PMQ_NO_TIMEOUT);
+    int saved_errno = errno;
+    mq_close(mq);
+    ck_assert_msg(got != -1, "pmq_receive of a %d-byte message from a queue with mq_msgsize %d "
+                  "failed with %s; expected the message (the buffer must be mq_msgsize bytes, "
+                  "from mq_getattr, and priority may be NULL)", SIZE, SIZE, strerror(saved_errno));
+    ck_assert_msg(got == SIZE && memcmp(data, message, SIZE) == 0,
+                  "pmq_receive gave %zd bytes; expected the %d bytes sent", got, SIZE);
+    free(data);
+}
+END_TEST
+
+START_TEST(pmq_messages_keep_NUL_bytes_zero_length_and_boundaries)
+{
+    mqd_t mq = nameless_queue(4, 16, 0);
+    int results[3];
+
+    errno = 0;
+    results[0] = pmq_send(mq, "a\0b", 3, 0, PMQ_NO_TIMEOUT);
+    results[1] = pmq_send(mq, "", 0, 0, PMQ_NO_TIMEOUT);
+    results[2] = pmq_send(mq, "cd", 2, 0, PMQ_NO_TIMEOUT);
+    ck_assert_msg(results[0] == 0 && results[1] == 0 && results[2] == 0,
+                  "pmq_send of \"a\\0b\", \"\" and \"cd\" returned %d, %d, %d (%s); expected 0s",
+                  results[0], results[1], results[2], strerror(errno));
+    ck_assert_msg(curmsgs_of(mq) == 3, "the queue holds %ld messages; expected 3 (one per send)",
+                  curmsgs_of(mq));
+    expect_message(mq, "a\0b", 3, 0, "first message, with a NUL byte inside");
+    expect_message(mq, "", 0, 0, "second message, of zero bytes");
+    expect_message(mq, "cd", 2, 0, "third message");
+    mq_close(mq);
+}
+END_TEST
+
+START_TEST(pmq_send_passes_the_priority)
+{
+    mqd_t mq = nameless_queue(4, 16, 0);
+    char buffer[16];
+    unsigned int priorities[3];
+    ssize_t lengths[3];
+
+    errno = 0;
+    int low = pmq_send(mq, "low", 3, 1, PMQ_NO_TIMEOUT);
+    int high = pmq_send(mq, "high", 4, 9, PMQ_NO_TIMEOUT);
+    int highest = pmq_send(mq, "top", 3, 32767, PMQ_NO_TIMEOUT);
+    ck_assert_msg(low == 0 && high == 0 && highest == 0,
+                  "pmq_send returned %d, %d, %d (%s); expected 0s", low, high, highest,
+                  strerror(errno));
+    for (int i = 0; i < 3; i++)
+        lengths[i] = mq_receive(mq, buffer, sizeof buffer, &priorities[i]);
+    mq_close(mq);
+    ck_assert_msg(lengths[0] == 3 && priorities[0] == 32767 && lengths[1] == 4 &&
+                  priorities[1] == 9 && lengths[2] == 3 && priorities[2] == 1,
+                  "after pmq_send of \"low\" (priority 1), \"high\" (9) and \"top\" (32767), "
+                  "mq_receive found priorities %u, %u, %u; expected 32767, 9, 1",
+                  priorities[0], priorities[1], priorities[2]);
+}
+END_TEST
+
+START_TEST(pmq_receive_gives_the_highest_priority_first_and_fifo_within_a_priority)
+{
+    mqd_t mq = nameless_queue(6, 16, 0);
+
+    send_raw(mq, "a", 1);
+    send_raw(mq, "b", 5);
+    send_raw(mq, "c", 1);
+    send_raw(mq, "d", 5);
+    send_raw(mq, "e", 0);
+    send_raw(mq, "f", 32767);
+    expect_message(mq, "f", 1, 32767, "1st receive (sent: a/1 b/5 c/1 d/5 e/0 f/32767)");
+    expect_message(mq, "b", 1, 5, "2nd receive (sent: a/1 b/5 c/1 d/5 e/0 f/32767)");
+    expect_message(mq, "d", 1, 5, "3rd receive (sent: a/1 b/5 c/1 d/5 e/0 f/32767)");
+    expect_message(mq, "a", 1, 1, "4th receive (sent: a/1 b/5 c/1 d/5 e/0 f/32767)");
+    expect_message(mq, "c", 1, 1, "5th receive (sent: a/1 b/5 c/1 d/5 e/0 f/32767)");
+    expect_message(mq, "e", 1, 0, "6th receive (sent: a/1 b/5 c/1 d/5 e/0 f/32767)");
+    mq_close(mq);
+}
+END_TEST
+
+/* ---------- timeouts: section 3.6 ---------- */
+
+static double seconds_of(const struct timespec *time)
+{
+    return (double)time->tv_sec + (double)time->tv_nsec / 1e9;
+}
+
+START_TEST(pmq_deadline_is_now_plus_the_timeout_on_CLOCK_REALTIME)
+{
+    const long timeouts[] = { 2500, 999, 0, 3600L * 1000 };
+
+    for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
+        struct timespec deadline = { -1, -1 };
+        double before = realtime_seconds();
+        errno = 0;
+        int result = pmq_deadline(timeouts[i], &deadline);
+        double after = realtime_seconds();
+        double expected = timeouts[i] / 1000.0;
+
+        ck_assert_msg(result == 0, "pmq_deadline(%ld) returned %d (%s); expected 0",
+                      timeouts[i], result, strerror(errno));
+        ck_assert_msg(deadline.tv_nsec >= 0 && deadline.tv_nsec < 1000000000L,
+                      "pmq_deadline(%ld) gave tv_nsec %ld; expected 0 to 999999999 "
+                      "(carry whole seconds into tv_sec)", timeouts[i], deadline.tv_nsec);
+        ck_assert_msg(seconds_of(&deadline) >= before + expected - 0.001 &&
+                      seconds_of(&deadline) <= after + expected + 0.001,
+                      "pmq_deadline(%ld) gave %.3f; expected %.3f (the CLOCK_REALTIME time now, "
+                      "plus %.3f s): mq_timedsend and mq_timedreceive want an absolute time, "
+                      "not a relative one", timeouts[i], seconds_of(&deadline),
+                      before + expected, expected);
+    }
+}
+END_TEST
+
+START_TEST(pmq_timed_receive_on_an_empty_queue_fails_with_ETIMEDOUT_after_the_timeout)
+{
+    mqd_t mq = nameless_queue(2, 16, 0);
+    char *data = NULL;
+
+    arm_alarm(8);
+    errno = 0;
+    double start = monotonic_seconds();
+    ssize_t got = pmq_receive(mq, &data, NULL, 400);
+    int saved_errno = errno;
+    double elapsed = monotonic_seconds() - start;
+    disarm_alarm();
+    mq_close(mq);
+    ck_assert_msg(got == -1 && saved_errno == ETIMEDOUT,
+                  "pmq_receive(timeout 400 ms) on an empty queue gave %zd (%s) after %.3f s; "
+                  "expected -1 with ETIMEDOUT after 0.4 s%s", got, strerror(saved_errno), elapsed,
+                  saved_errno == EINTR ? " (it was still waiting after 8 s)" : "");
+    ck_assert_msg(elapsed >= 0.38, "pmq_receive(timeout 400 ms) gave up after %.3f s; expected "
+                  "it to wait 0.4 s (is the deadline absolute, on CLOCK_REALTIME?)", elapsed);
+    ck_assert_msg(elapsed <= 0.4 + 3.0 * timeout_scale(),
+                  "pmq_receive(timeout 400 ms) returned after %.3f s; expected about 0.4 s",
+                  elapsed);
+}
+END_TEST
+
+START_TEST(pmq_timed_send_on_a_full_queue_fails_with_ETIMEDOUT_after_the_timeout)
+{
+    mqd_t mq = nameless_queue(1, 16, 0);
+
+    send_raw(mq, "first", 0);
+    arm_alarm(8);
+    errno = 0;
+    double start = monotonic_seconds();
+    int result = pmq_send(mq, "second", 6, 0, 300);
+    int saved_errno = errno;
+    double elapsed = monotonic_seconds() - start;
+    disarm_alarm();
+    long count = curmsgs_of(mq);
+    mq_close(mq);
+    ck_assert_msg(result == -1 && saved_errno == ETIMEDOUT,
+                  "pmq_send(timeout 300 ms) on a full queue gave %d (%s) after %.3f s; "
+                  "expected -1 with ETIMEDOUT after 0.3 s%s", result, strerror(saved_errno),
+                  elapsed, saved_errno == EINTR ? " (it was still waiting after 8 s)" : "");
+    ck_assert_msg(elapsed >= 0.28, "pmq_send(timeout 300 ms) gave up after %.3f s; expected "
+                  "it to wait 0.3 s (is the deadline absolute, on CLOCK_REALTIME?)", elapsed);
+    ck_assert_msg(elapsed <= 0.3 + 3.0 * timeout_scale(),
+                  "pmq_send(timeout 300 ms) returned after %.3f s; expected about 0.3 s", elapsed);
+    ck_assert_msg(count == 1, "the queue holds %ld messages; expected 1", count);
+}
+END_TEST
+
+START_TEST(pmq_timed_receive_returns_a_message_sent_before_the_deadline)
+{
+    mqd_t mq = nameless_queue(2, 32, 0);
+    char seen[256], result[256];
+    int status = 0;
+
+    pid_t child = fork_child();
+    ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
+    if (child == 0) {
+        char *data;
+        unsigned int priority;
+        ssize_t got = pmq_receive(mq, &data, &priority, 20000);
+        if (got == -1)
+            child_exit_errno();
+        _exit(got == 4 && memcmp(data, "soon", 4) == 0 ? CHILD_DONE : CHILD_WRONG_MESSAGE);
+    }
+    int asleep = wait_until_asleep_in(child, MQ_WAIT, seen, sizeof seen);
+    int sent = asleep ? mq_send(mq, "soon", 4, 0) : -1;
+    int ended = wait_for_child(child, 10, &status);
+    mq_close(mq);
+    ck_assert_msg(asleep, "pmq_receive(timeout 20000 ms) on an empty queue did not wait "
+                  "(%s; %s); expected it to wait for a message for up to 20 s",
+                  seen, child_result(status, result, sizeof result));
+    ck_assert_msg(sent == 0, "test: mq_send: %s", strerror(errno));
+    ck_assert_msg(ended == 0, "pmq_receive(timeout 20000 ms) still waited 10 s after a send");
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_DONE,
+                  "after a message arrived, %s; expected pmq_receive to return \"soon\"",
+                  child_result(status, result, sizeof result));
+}
+END_TEST
+
+/* ---------- unlinking: section 3.7 ---------- */
+
+START_TEST(pmq_unlink_removes_the_queue_name)
+{
+    char name[128], missing[128];
+    mqd_t made = make_queue(unique_name(name, sizeof name, "unlink"), 2, 16, 0);
+
+    errno = 0;
+    int result = pmq_unlink(name);
+    int saved_errno = errno;
+    mqd_t reopened = mq_open(name, O_RDWR);
+    int reopen_errno = errno;
+    if (reopened != (mqd_t)-1)
+        mq_close(reopened);
+    mq_unlink(name);    /* in case pmq_unlink did not */
+    mq_close(made);
+    unique_name(missing, sizeof missing, "never-created");
+    errno = 0;
+    int missing_result = pmq_unlink(missing);
+    int missing_errno = errno;
+
+    ck_assert_msg(result == 0, "pmq_unlink(\"%s\") returned %d (%s); expected 0", name, result,
+                  strerror(saved_errno));
+    ck_assert_msg(reopened == (mqd_t)-1 && reopen_errno == ENOENT,
+                  "after pmq_unlink(\"%s\"), mq_open of that name %s; expected ENOENT: "
+                  "the queue was left behind", name,
+                  reopened != (mqd_t)-1 ? "still succeeded" : strerror(reopen_errno));
+    ck_assert_msg(missing_result == -1 && missing_errno == ENOENT,
+                  "pmq_unlink of a queue that does not exist gave %d (%s); expected -1 with ENOENT",
+                  missing_result, strerror(missing_errno));
+}
+END_TEST
+
+Suite *lab_suite(void)
+{
+    Suite *suite = suite_create("pmq");
+
+    lab_add_test(suite, pmq_create_makes_a_queue_with_the_requested_maxmsg_and_msgsize, 0);
+    lab_add_test(suite, pmq_create_gives_the_queue_mode_0600, 0);
+    lab_add_test(suite, pmq_create_fails_with_EEXIST_when_the_queue_exists, 0);
+    lab_add_test(suite, pmq_create_error_names_msg_max_when_maxmsg_is_over_the_limit, 0);
+    lab_add_test(suite, pmq_create_error_names_msgsize_max_when_msgsize_is_over_the_limit, 0);
+    lab_add_test(suite, pmq_create_error_names_RLIMIT_MSGQUEUE_when_the_user_is_over_it, 0);
+    lab_add_test(suite, pmq_count_reads_mq_curmsgs, 0);
+    lab_add_test(suite, pmq_open_sets_O_NONBLOCK_only_when_asked, 0);
+    lab_add_test(suite, pmq_set_nonblocking_makes_receive_on_empty_fail_with_EAGAIN_at_once, 0);
+    lab_add_test(suite, pmq_set_nonblocking_0_makes_the_queue_blocking_again, 0);
+    lab_add_test(suite, pmq_receive_on_an_empty_nonblocking_queue_fails_with_EAGAIN_at_once, 0);
+    lab_add_test(suite, pmq_send_on_a_full_nonblocking_queue_fails_with_EAGAIN_at_once, 0);
+    lab_add_test(suite, pmq_receive_on_an_empty_queue_blocks_until_a_message_arrives, 30);
+    lab_add_test(suite, pmq_send_on_a_full_queue_blocks_until_a_message_is_received, 30);
+    lab_add_test(suite, pmq_receive_returns_the_message_its_length_and_priority, 0);
+    lab_add_test(suite, pmq_receive_takes_a_message_of_the_full_msgsize, 0);
+    lab_add_test(suite, pmq_messages_keep_NUL_bytes_zero_length_and_boundaries, 0);
+    lab_add_test(suite, pmq_send_passes_the_priority, 0);
+    lab_add_test(suite, pmq_receive_gives_the_highest_priority_first_and_fifo_within_a_priority, 0);
+    lab_add_test(suite, pmq_deadline_is_now_plus_the_timeout_on_CLOCK_REALTIME, 0);
+    lab_add_test(suite, pmq_timed_receive_on_an_empty_queue_fails_with_ETIMEDOUT_after_the_timeout, 15);
+    lab_add_test(suite, pmq_timed_send_on_a_full_queue_fails_with_ETIMEDOUT_after_the_timeout, 15);
+    lab_add_test(suite, pmq_timed_receive_returns_a_message_sent_before_the_deadline, 30);
+    lab_add_test(suite, pmq_unlink_removes_the_queue_name, 0);
+    return suite;
+}

@@ -1,0 +1,243 @@
+/*
+ * lab03_check.h - what the two Check suites of lab 03 share: unique queue
+ * names, watching a child from outside (/proc/PID/stat and /proc/PID/wchan),
+ * waiting with deadlines, and an alarm that turns a call that should not
+ * block into a quick failure instead of a hang.
+ *
+ * Every deadline is multiplied by TIMEOUT_SCALE. No test sleeps to wait for
+ * an event: it polls what it waits for, with a deadline.
+ */
+#ifndef LAB03_CHECK_H
+#define LAB03_CHECK_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline int timeout_scale(void)
+{
+    const char *text = getenv("TIMEOUT_SCALE");
+    int scale = text != NULL ? atoi(text) : 1;
+    return scale >= 1 ? scale : 1;
+}
+
+/* Seconds on CLOCK_MONOTONIC, which no clock change moves. */
+static inline double monotonic_seconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* Seconds since the epoch on CLOCK_REALTIME, the clock of the timed calls' deadlines. */
+static inline double realtime_seconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* A name for a POSIX queue that no other run, process or test uses:
+ * "/lab03-RUNID-PID-what". */
+static inline const char *unique_name(char *buffer, size_t size, const char *what)
+{
+    const char *run = getenv("GRADER_RUN_ID");
+    snprintf(buffer, size, "/lab03-%s-%d-%s", run != NULL ? run : "manual", (int)getpid(), what);
+    return buffer;
+}
+
+/* Pause 10 ms between two looks at what we wait for. */
+static inline void poll_pause(void)
+{
+    struct timespec pause = { 0, 10 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+}
+
+/* The state letter of a process (R, S, D, Z, ...) from /proc/PID/stat; 'X' when gone. */
+static inline char process_state(pid_t pid)
+{
+    char path[64], line[512];
+    char *after_name;
+    FILE *file;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    file = fopen(path, "r");
+    if (file == NULL)
+        return 'X';
+    if (fgets(line, sizeof line, file) == NULL)
+        line[0] = '\0';
+    fclose(file);
+    after_name = strrchr(line, ')');
+    if (after_name == NULL || after_name[1] != ' ')
+        return 'X';
+    return after_name[2];
+}
+
+/* The kernel function a sleeping process waits in, from /proc/PID/wchan ("0" or "" when hidden). */
+static inline void process_wchan(pid_t pid, char *buffer, size_t size)
+{
+    char path[64];
+    FILE *file;
+    size_t length = 0;
+
+    snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
+    buffer[0] = '\0';
+    file = fopen(path, "r");
+    if (file == NULL)
+        return;
+    length = fread(buffer, 1, size - 1, file);
+    buffer[length] = '\0';
+    fclose(file);
+}
+
+/* Does wchan contain one of the NULL-terminated names, or does the kernel hide it ("0")? */
+static inline int wchan_matches(const char *wchan, const char *const *names)
+{
+    if (wchan[0] == '\0' || strcmp(wchan, "0") == 0)
+        return 1;
+    for (; *names != NULL; names++)
+        if (strstr(wchan, *names) != NULL)
+            return 1;
+    return 0;
+}
+
+/*
+ * Wait (at most 10 s, scaled) until process pid sleeps (state S) in a kernel
+ * function whose name contains one of names. Returns 1 when it does; 0 when it ended or the time
+ * ran out, with what was last seen in seen ("exited", "state R", "S in pipe_read").
+ */
+static inline int wait_until_asleep_in(pid_t pid, const char *const *names, char *seen,
+                                       size_t size)
+{
+    double deadline = monotonic_seconds() + 10.0 * timeout_scale();
+    char wchan[128];
+    char state;
+
+    for (;;) {
+        state = process_state(pid);
+        if (state == 'Z' || state == 'X') {
+            snprintf(seen, size, "it ended");
+            return 0;
+        }
+        if (state == 'S') {
+            process_wchan(pid, wchan, sizeof wchan);
+            if (wchan_matches(wchan, names))
+                return 1;
+            snprintf(seen, size, "it sleeps in %s", wchan);
+        } else {
+            snprintf(seen, size, "its state is %c", state);
+        }
+        if (monotonic_seconds() > deadline)
+            return 0;
+        poll_pause();
+    }
+}
+
+/*
+ * Wait (at most seconds, scaled) for child pid to end and set *status.
+ * Returns 0; or -1 when it did not end in time: then it is killed and reaped.
+ */
+static inline int wait_for_child(pid_t pid, double seconds, int *status)
+{
+    double deadline = monotonic_seconds() + seconds * timeout_scale();
+    pid_t done;
+
+    for (;;) {
+        done = waitpid(pid, status, WNOHANG);
+        if (done == pid)
+            return 0;
+        if (done == -1 && errno != EINTR)
+            return -1;
+        if (monotonic_seconds() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, status, 0);
+            return -1;
+        }
+        poll_pause();
+    }
+}
+
+/* Fork a child that dies with the test process, whatever ends the test. -1 on failure. */
+static inline pid_t fork_child(void)
+{
+    pid_t parent = getpid();
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
+            _exit(63);      /* not a CHILD_ERRNO_BASE status */
+    }
+    return pid;
+}
+
+/* What a child's wait status says, for a failure message. */
+static inline const char *describe_status(int status, char *buffer, size_t size)
+{
+    if (WIFEXITED(status))
+        snprintf(buffer, size, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(buffer, size, "was killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(buffer, size, "ended with wait status %#x", status);
+    return buffer;
+}
+
+/* How a child that ran a queue call reports: 0 done, 1 wrong message, 64 + errno failed. */
+enum { CHILD_DONE = 0, CHILD_WRONG_MESSAGE = 1, CHILD_ERRNO_BASE = 64 };
+
+static inline const char *child_result(int status, char *buffer, size_t size)
+{
+    char how[128];
+
+    if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_DONE)
+        snprintf(buffer, size, "it succeeded");
+    else if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_WRONG_MESSAGE)
+        snprintf(buffer, size, "it returned the wrong message");
+    else if (WIFEXITED(status) && WEXITSTATUS(status) >= CHILD_ERRNO_BASE)
+        snprintf(buffer, size, "it failed with %s",
+                 strerror(WEXITSTATUS(status) - CHILD_ERRNO_BASE));
+    else
+        snprintf(buffer, size, "the child %s", describe_status(status, how, sizeof how));
+    return buffer;
+}
+
+static inline void child_exit_errno(void)
+{
+    _exit(CHILD_ERRNO_BASE + (errno < 190 ? errno : 0));
+}
+
+static inline void on_alarm(int signal_number)
+{
+    (void)signal_number;
+}
+
+/*
+ * Arm an alarm (seconds, scaled) that interrupts a blocking call with EINTR
+ * (no SA_RESTART), so that a call that should fail at once but waits makes
+ * the test fail quickly, with its clean-up done, instead of hanging.
+ */
+static inline void arm_alarm(unsigned int seconds)
+{
+    struct sigaction action;
+
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_alarm;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGALRM, &action, NULL);
+    alarm(seconds * (unsigned int)timeout_scale());
+}
+
+static inline void disarm_alarm(void)
+{
+    alarm(0);
+}
+
+#endif

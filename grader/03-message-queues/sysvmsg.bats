@@ -1,0 +1,213 @@
+#!/usr/bin/env bats
+# sysvmsg.bats - tests of sysvmsg, the command-line tool for System V message
+# queues, and of its server and client. The queue of a file is found the way
+# ftok finds it, from the file's device and inode, and looked for with ipcs;
+# teardown removes it with ipcrm, whatever the code under test did.
+# shellcheck disable=SC2154 # run --separate-stderr sets $stderr
+
+load ../lib/helpers
+load lab
+
+setup() {
+    SYSVMSG=$(program sysvmsg)
+}
+
+teardown() {
+    lab03_teardown
+}
+
+# sysvmsg_ok ARGS...: run sysvmsg ARGS and expect success.
+sysvmsg_ok() {
+    run --separate-stderr run_program "$SYSVMSG" "$@"
+    expect_status 0 "sysvmsg $*"
+}
+
+# sysvmsg_quick_ok ARGS...: run sysvmsg ARGS, which should not wait, and expect success.
+sysvmsg_quick_ok() {
+    run --separate-stderr run_quick "$SYSVMSG" "$@"
+    expect_quick_status 0 "sysvmsg $*"
+}
+
+# expect_output FILE ERRFILE TEXT TYPE WHAT: the recv -v that wrote FILE and ERRFILE
+# gave exactly the bytes of TEXT, and "type TYPE, LENGTH bytes" on stderr.
+expect_output() {
+    local file=$1 errors text=$3 type=$4 what=$5
+    errors=$(cat "$2")
+    if ! printf '%s' "$text" | cmp -s - "$file" ||
+       [[ $errors != *"type $type, ${#text} bytes"* ]]; then
+        fail "$(printf '%s wrote "%s" (stderr: %s); expected "%s" and "type %s, %s bytes" on stderr' \
+            "$what" "$(cat -v "$file")" "$errors" "$text" "$type" "${#text}")"
+    fi
+}
+
+# expect_recv TEXT TYPE WHAT ARGS...: sysvmsg recv -v ARGS succeeds and gives TEXT of type TYPE.
+expect_recv() {
+    local text=$1 type=$2 what=$3 out="$BATS_TEST_TMPDIR/recv.out" err="$BATS_TEST_TMPDIR/recv.err"
+    shift 3
+    status=0
+    run_program "$SYSVMSG" recv -v "$@" </dev/null >"$out" 2>"$err" || status=$?
+    stderr=$(cat "$err")
+    expect_status 0 "$what"
+    expect_output "$out" "$err" "$text" "$type" "$what"
+}
+
+# start_server FILE: start sysvmsg server FILE and wait until it waits for requests.
+start_server() {
+    start_background "$BATS_TEST_TMPDIR/server.out" "$BATS_TEST_TMPDIR/server.err" \
+        "$SYSVMSG" server "$1"
+    SERVER_PID=$BG_PID
+    expect_asleep_in "$SERVER_PID" "$MSGRCV_WAIT" "sysvmsg server" "$BATS_TEST_TMPDIR/server.err"
+    [ -n "$(sysv_line "$(ftok_key "$1")")" ] ||
+        fail "sysvmsg server waits, but ipcs lists no queue with the key $(ftok_key "$1")"
+}
+
+@test "sysvmsg_create_makes_the_queue_of_the_ftok_key" {
+    file=$(key_file create)
+    key=$(ftok_key "$file")
+    sysvmsg_ok create "$file"
+    line=$(sysv_line "$key")
+    [ -n "$line" ] || fail "after sysvmsg create, ipcs lists no queue with the key $key (ftok(PATH, 'M'))"
+    read -r _ id _ perms _ <<<"$line"
+    [ "$output" = "$id" ] || fail "sysvmsg create printed '$output'; ipcs says the queue's id is $id"
+    [ "$perms" = 600 ] || fail "the queue's mode is $perms; expected 600"
+}
+
+@test "sysvmsg_send_and_recv_pick_messages_by_type" {
+    file=$(key_file types)
+    sysvmsg_ok create "$file"
+    sysvmsg_ok send "$file" 3 three
+    sysvmsg_ok send "$file" 1 one
+    sysvmsg_ok send "$file" 2 two
+    sysvmsg_ok send "$file" 1 uno
+    expect_recv one 1 "sysvmsg recv -v -t 1 of types 3, 1, 2, 1" -t 1 "$file"
+    expect_recv uno 1 "then sysvmsg recv -v -t -2 (the lowest type <= 2)" -t -2 "$file"
+    expect_recv two 2 "then sysvmsg recv -v -x -t 3 (any type but 3)" -x -t 3 "$file"
+    expect_recv three 3 "then sysvmsg recv -v (the first message)" "$file"
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 0 ] || fail "messages are left in the queue"
+}
+
+@test "sysvmsg_recv_n_with_no_matching_message_exits_3" {
+    file=$(key_file recv-n)
+    sysvmsg_ok create "$file"
+    run --separate-stderr run_quick "$SYSVMSG" recv -n "$file"
+    expect_quick_status 3 "sysvmsg recv -n on an empty queue (msgrcv fails with ENOMSG)"
+    sysvmsg_ok send "$file" 2 two
+    run --separate-stderr run_quick "$SYSVMSG" recv -n -t 5 "$file"
+    expect_quick_status 3 "sysvmsg recv -n -t 5 with only a message of type 2 (ENOMSG)"
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the message of type 2 is gone"
+}
+
+@test "sysvmsg_send_n_on_a_full_queue_exits_3" {
+    file=$(key_file send-n)
+    sysvmsg_ok create -b 8 "$file"
+    sysvmsg_quick_ok send "$file" 1 12345678
+    run --separate-stderr run_quick "$SYSVMSG" send -n "$file" 1 x
+    expect_quick_status 3 "sysvmsg send -n on a full queue (msgsnd fails with EAGAIN)"
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the full queue does not hold 1 message"
+}
+
+@test "sysvmsg_recv_blocks_until_a_message_of_its_type_arrives" {
+    file=$(key_file block)
+    sysvmsg_ok create "$file"
+    start_background "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" "$SYSVMSG" recv -v -t 5 "$file"
+    expect_asleep_in "$BG_PID" "$MSGRCV_WAIT" "sysvmsg recv -t 5 on an empty queue" "$BATS_TEST_TMPDIR/err"
+    sysvmsg_ok send "$file" 4 four
+    ! process_gone "$BG_PID" || fail "sysvmsg recv -t 5 returned when a message of type 4 arrived"
+    sysvmsg_ok send "$file" 5 five
+    wait_for_exit "$BG_PID" "sysvmsg recv -t 5, after a message of type 5 was sent,"
+    [ "$status" -eq 0 ] || fail "sysvmsg recv -t 5 exited with status $status; its stderr: $(cat "$BATS_TEST_TMPDIR/err")"
+    expect_output "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" five 5 "sysvmsg recv -v -t 5"
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the message of type 4 is gone"
+}
+
+@test "sysvmsg_remove_deletes_the_queue" {
+    file=$(key_file remove)
+    sysvmsg_ok create "$file"
+    sysvmsg_ok remove "$file"
+    line=$(sysv_line "$(ftok_key "$file")")
+    [ -z "$line" ] || fail "after sysvmsg remove the queue was left behind; ipcs -q: $line"
+}
+
+@test "sysvmsg_server_replies_to_a_client_with_a_message_of_its_type" {
+    file=$(key_file server)
+    start_server "$file"
+    # A reply for somebody else (no pid is that large) waits in the queue first.
+    sysvmsg_ok send "$file" 1000000000 "not for you"
+    run --separate-stderr run_program "$SYSVMSG" client "$file" "hello there"
+    expect_status 0 "sysvmsg client"
+    [ "$output" = "HELLO THERE" ] ||
+        fail "sysvmsg client printed '$output'; expected HELLO THERE: the client takes only the message whose type is its pid"
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
+        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected 1, the reply for somebody else"
+    sysvmsg_ok recv -n -t 1000000000 "$file"
+    [ "$output" = "not for you" ] || fail "the message of type 1000000000 is '$output'; expected 'not for you'"
+}
+
+@test "sysvmsg_concurrent_clients_each_get_their_own_reply" {
+    file=$(key_file clients)
+    start_server "$file"
+    sysvmsg_ok send "$file" 1000000000 "not for you"
+    local pids=() i
+    for i in 1 2 3 4 5; do
+        start_background "$BATS_TEST_TMPDIR/client.$i.out" "$BATS_TEST_TMPDIR/client.$i.err" \
+            "$SYSVMSG" client "$file" "client number $i"
+        pids+=("$BG_PID")
+    done
+    for i in 1 2 3 4 5; do
+        wait_for_exit "${pids[i - 1]}" "client $i"
+        [ "$status" -eq 0 ] || fail "client $i exited with status $status; its stderr: $(cat "$BATS_TEST_TMPDIR/client.$i.err")"
+        [ "$(cat "$BATS_TEST_TMPDIR/client.$i.out")" = "CLIENT NUMBER $i" ] ||
+            fail "client $i printed '$(cat "$BATS_TEST_TMPDIR/client.$i.out")'; expected 'CLIENT NUMBER $i'"
+    done
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
+        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected 1, the reply for somebody else"
+}
+
+@test "sysvmsg_server_removes_its_queue_when_stopped_with_SIGTERM" {
+    file=$(key_file stop)
+    key=$(ftok_key "$file")
+    start_server "$file"
+    kill -TERM "$SERVER_PID"
+    wait_for_exit "$SERVER_PID" "sysvmsg server, after SIGTERM,"
+    [ "$status" -eq 0 ] ||
+        fail "sysvmsg server exited with status $status after SIGTERM; expected 0; its stderr: $(cat "$BATS_TEST_TMPDIR/server.err")"
+    line=$(sysv_line "$key")
+    [ -z "$line" ] || fail "the stopped server left its queue behind; ipcs -q: $line"
+}
+
+@test "sysvmsg_server_stops_when_its_queue_is_removed" {
+    file=$(key_file removed)
+    start_server "$file"
+    read -r _ id _ <<<"$(sysv_line "$(ftok_key "$file")")"
+    ipcrm -q "$id"
+    wait_for_exit "$SERVER_PID" "sysvmsg server, after its queue was removed with ipcrm,"
+    [ "$status" -eq 0 ] ||
+        fail "sysvmsg server exited with status $status after its queue was removed; expected 0 (msgrcv fails with EIDRM: the queue is gone, so stop); its stderr: $(cat "$BATS_TEST_TMPDIR/server.err")"
+}
+
+@test "sysvmsg_server_refuses_to_start_when_the_queue_exists" {
+    file=$(key_file taken)
+    sysvmsg_ok create "$file"
+    sysvmsg_ok send "$file" 7 "keep me"
+    run --separate-stderr run_quick "$SYSVMSG" server "$file"
+    expect_quick_status 1 "sysvmsg server on a key that has a queue already"
+    [[ $stderr == *"$file"* ]] || fail "expected the error to name $file; it said: $stderr"
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
+        fail "the queue that was there is gone or changed: a server must not take over or remove another queue"
+}
+
+@test "sysvmsg_client_without_a_server_fails_with_status_1" {
+    file=$(key_file no-server)
+    run --separate-stderr run_quick "$SYSVMSG" client "$file" hello
+    expect_quick_status 1 "sysvmsg client with no server"
+    [[ $stderr == *"$file"* ]] || fail "expected the error to name $file; it said: $stderr"
+    [ -z "$(sysv_line "$(ftok_key "$file")")" ] || fail "the client created a queue; expected it to fail"
+}
+
+@test "sysvmsg_usage_lists_the_exit_statuses" {
+    run --separate-stderr run_program "$SYSVMSG"
+    expect_status 2 "sysvmsg without arguments"
+    for word in usage: create send recv stat remove server client 'exit status' ENOMSG EAGAIN; do
+        [[ $stderr == *"$word"* ]] || fail "the usage does not mention '$word'; it is: $stderr"
+    done
+}

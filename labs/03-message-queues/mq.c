@@ -1,0 +1,228 @@
+/*
+ * mq.c - a command-line tool for POSIX message queues, one subcommand per
+ * operation, so that two terminals can watch a queue work:
+ *
+ *   terminal 1$ ./mq create /demo
+ *   terminal 1$ ./mq recv /demo          (waits: the queue is empty)
+ *   terminal 2$ ./mq send /demo hello    (terminal 1 prints hello and exits)
+ *
+ * Handout: handouts/03-message-queues.md, section 4.
+ */
+#include "cli.h"
+#include "pmq.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+    "usage: mq create [-m MAXMSG] [-s MSGSIZE] NAME\n"
+    "                        create the queue NAME (\"/something\") for MAXMSG messages\n"
+    "                        of at most MSGSIZE bytes (default 10 and 8192)\n"
+    "       mq send [-n] [-p PRIO] [-t MS] NAME [MESSAGE]\n"
+    "                        send MESSAGE, or all of standard input, with priority PRIO\n"
+    "       mq recv [-n] [-t MS] [-v] NAME\n"
+    "                        receive one message and write its bytes to standard output\n"
+    "       mq stat NAME     print maxmsg, msgsize and curmsgs, one per line\n"
+    "       mq unlink NAME   remove the queue\n"
+    "       mq drain NAME    receive every message waiting, one line each:\n"
+    "                        PRIORITY LENGTH TEXT (bytes that are not text as \\xHH)\n"
+    "options:\n"
+    "  -n       non-blocking: fail at once instead of waiting (O_NONBLOCK)\n"
+    "  -p PRIO  priority 0 to 32767 (default 0): higher priorities are received first\n"
+    "  -t MS    wait at most MS milliseconds\n"
+    "  -v       also print the message's priority and length on standard error\n"
+    "exit status:\n"
+    "  0  done\n"
+    "  1  error (the reason is printed)\n"
+    "  2  bad usage\n"
+    "  3  would block: -n, and the queue is full (send) or empty (recv) (EAGAIN)\n"
+    "  4  timed out: -t MS, and the time ran out (ETIMEDOUT)\n";
+
+/* What the command line asked for. */
+struct options {
+    long maxmsg;            /* create -m */
+    long msgsize;           /* create -s */
+    int nonblocking;        /* -n */
+    unsigned int priority;  /* send -p */
+    long timeout_ms;        /* -t, or PMQ_NO_TIMEOUT */
+    int verbose;            /* recv -v */
+};
+
+static void usage(void)
+{
+    fputs(usage_text, stderr);
+    exit(EXIT_USAGE);
+}
+
+/*
+ * Report a send or receive that failed and give the exit status for it:
+ * EXIT_WOULD_BLOCK for EAGAIN, EXIT_TIMED_OUT for ETIMEDOUT, else EXIT_ERROR.
+ */
+static int report_failure(const char *what, const char *name)
+{
+    /* TODO (handout section 4.1): print why the call failed and return the
+     * exit status for it: EXIT_WOULD_BLOCK for EAGAIN (the queue is full or
+     * empty and -n said not to wait), EXIT_TIMED_OUT for ETIMEDOUT,
+     * EXIT_ERROR for anything else. */
+    (void)what;
+    (void)name;
+    fprintf(stderr, "mq: report_failure() is not written yet "
+                    "(TODO in mq.c, handouts/03-message-queues.md section 4.1)\n");
+    return EXIT_ERROR;
+}
+
+static int cmd_create(const struct options *options, const char *name)
+{
+    /* TODO (handout section 4.2): pmq_create, then close the descriptor. On
+     * failure print "mq: create NAME: " and pmq_explain_create_error's reason. */
+    (void)options;
+    (void)name;
+    fprintf(stderr, "mq: cmd_create() is not written yet "
+                    "(TODO in mq.c, handouts/03-message-queues.md section 4.2)\n");
+    return EXIT_ERROR;
+}
+
+static int cmd_send(const struct options *options, const char *name, const char *message)
+{
+    /* TODO (handout section 4.3): the message is the argument, or all of
+     * standard input (cli_read_all) when there is none. Open the queue
+     * (non-blocking with -n), send with the priority and timeout, close.
+     * Failures go through report_failure. */
+    (void)options;
+    (void)name;
+    (void)message;
+    (void)report_failure;
+    fprintf(stderr, "mq: cmd_send() is not written yet "
+                    "(TODO in mq.c, handouts/03-message-queues.md section 4.3)\n");
+    return EXIT_ERROR;
+}
+
+static int cmd_recv(const struct options *options, const char *name)
+{
+    /* TODO (handout section 4.4): open the queue (non-blocking with -n),
+     * receive one message with the timeout, write its bytes - all of them,
+     * NUL bytes too - to standard output (with -v, "mq: priority P, N bytes"
+     * on stderr first), free it, close. Failures go through report_failure. */
+    (void)options;
+    (void)name;
+    fprintf(stderr, "mq: cmd_recv() is not written yet "
+                    "(TODO in mq.c, handouts/03-message-queues.md section 4.4)\n");
+    return EXIT_ERROR;
+}
+
+static int cmd_stat(const char *name)
+{
+    /* TODO (handout section 4.2): open the queue and print
+     * "maxmsg M\nmsgsize S\ncurmsgs C\n" (mq_getattr and pmq_count). */
+    (void)name;
+    fprintf(stderr, "mq: cmd_stat() is not written yet "
+                    "(TODO in mq.c, handouts/03-message-queues.md section 4.2)\n");
+    return EXIT_ERROR;
+}
+
+static int cmd_unlink(const char *name)
+{
+    /* TODO (handout section 4.2): pmq_unlink. */
+    (void)name;
+    fprintf(stderr, "mq: cmd_unlink() is not written yet "
+                    "(TODO in mq.c, handouts/03-message-queues.md section 4.2)\n");
+    return EXIT_ERROR;
+}
+
+static int cmd_drain(const char *name)
+{
+    /* TODO (handout section 4.5): open the queue non-blocking and receive
+     * until EAGAIN says it is empty, printing each message as
+     * "PRIORITY LENGTH TEXT\n" with the text through cli_print_escaped. */
+    (void)name;
+    fprintf(stderr, "mq: cmd_drain() is not written yet "
+                    "(TODO in mq.c, handouts/03-message-queues.md section 4.5)\n");
+    return EXIT_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+    struct options options = { .maxmsg = 10, .msgsize = 8192, .timeout_ms = PMQ_NO_TIMEOUT };
+    const char *command, *allowed;
+    long number;
+    int option, status;
+
+    if (argc < 2)
+        usage();
+    command = argv[1];
+    if (strcmp(command, "create") == 0)
+        allowed = "m:s:";
+    else if (strcmp(command, "send") == 0)
+        allowed = "np:t:";
+    else if (strcmp(command, "recv") == 0)
+        allowed = "nt:v";
+    else if (strcmp(command, "stat") == 0 || strcmp(command, "unlink") == 0 ||
+             strcmp(command, "drain") == 0)
+        allowed = "";
+    else
+        usage();
+
+    /* The options come after the command: parse argv[1..] as if argv[1] were the program. */
+    argc--;
+    argv++;
+    while ((option = getopt(argc, argv, allowed)) != -1) {
+        switch (option) {
+        case 'm':
+            if (cli_parse_long(optarg, 1, LONG_MAX, &options.maxmsg) == -1)
+                usage();
+            break;
+        case 's':
+            if (cli_parse_long(optarg, 1, LONG_MAX, &options.msgsize) == -1)
+                usage();
+            break;
+        case 'n':
+            options.nonblocking = 1;
+            break;
+        case 'p':
+            if (cli_parse_long(optarg, 0, 32767, &number) == -1)
+                usage();
+            options.priority = (unsigned int)number;
+            break;
+        case 't':
+            if (cli_parse_long(optarg, 0, LONG_MAX, &options.timeout_ms) == -1)
+                usage();
+            break;
+        case 'v':
+            options.verbose = 1;
+            break;
+        default:
+            usage();
+        }
+    }
+    argc -= optind;
+    argv += optind;
+
+    if (strcmp(command, "send") == 0) {
+        if (argc != 1 && argc != 2)
+            usage();
+        status = cmd_send(&options, argv[0], argc == 2 ? argv[1] : NULL);
+    } else {
+        if (argc != 1)
+            usage();
+        if (strcmp(command, "create") == 0)
+            status = cmd_create(&options, argv[0]);
+        else if (strcmp(command, "recv") == 0)
+            status = cmd_recv(&options, argv[0]);
+        else if (strcmp(command, "stat") == 0)
+            status = cmd_stat(argv[0]);
+        else if (strcmp(command, "unlink") == 0)
+            status = cmd_unlink(argv[0]);
+        else
+            status = cmd_drain(argv[0]);
+    }
+    if (fflush(stdout) == EOF) {
+        perror("mq: standard output");
+        status = EXIT_ERROR;
+    }
+    return status;
+}

@@ -1,0 +1,287 @@
+/*
+ * mq.c - a command-line tool for POSIX message queues, one subcommand per
+ * operation, so that two terminals can watch a queue work:
+ *
+ *   terminal 1$ ./mq create /demo
+ *   terminal 1$ ./mq recv /demo          (waits: the queue is empty)
+ *   terminal 2$ ./mq send /demo hello    (terminal 1 prints hello and exits)
+ *
+ * Handout: handouts/03-message-queues.md, section 4.
+ */
+#include "cli.h"
+#include "pmq.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+    "usage: mq create [-m MAXMSG] [-s MSGSIZE] NAME\n"
+    "                        create the queue NAME (\"/something\") for MAXMSG messages\n"
+    "                        of at most MSGSIZE bytes (default 10 and 8192)\n"
+    "       mq send [-n] [-p PRIO] [-t MS] NAME [MESSAGE]\n"
+    "                        send MESSAGE, or all of standard input, with priority PRIO\n"
+    "       mq recv [-n] [-t MS] [-v] NAME\n"
+    "                        receive one message and write its bytes to standard output\n"
+    "       mq stat NAME     print maxmsg, msgsize and curmsgs, one per line\n"
+    "       mq unlink NAME   remove the queue\n"
+    "       mq drain NAME    receive every message waiting, one line each:\n"
+    "                        PRIORITY LENGTH TEXT (bytes that are not text as \\xHH)\n"
+    "options:\n"
+    "  -n       non-blocking: fail at once instead of waiting (O_NONBLOCK)\n"
+    "  -p PRIO  priority 0 to 32767 (default 0): higher priorities are received first\n"
+    "  -t MS    wait at most MS milliseconds\n"
+    "  -v       also print the message's priority and length on standard error\n"
+    "exit status:\n"
+    "  0  done\n"
+    "  1  error (the reason is printed)\n"
+    "  2  bad usage\n"
+    "  3  would block: -n, and the queue is full (send) or empty (recv) (EAGAIN)\n"
+    "  4  timed out: -t MS, and the time ran out (ETIMEDOUT)\n";
+
+/* What the command line asked for. */
+struct options {
+    long maxmsg;            /* create -m */
+    long msgsize;           /* create -s */
+    int nonblocking;        /* -n */
+    unsigned int priority;  /* send -p */
+    long timeout_ms;        /* -t, or PMQ_NO_TIMEOUT */
+    int verbose;            /* recv -v */
+};
+
+static void usage(void)
+{
+    fputs(usage_text, stderr);
+    exit(EXIT_USAGE);
+}
+
+/*
+ * Report a send or receive that failed and give the exit status for it:
+ * EXIT_WOULD_BLOCK for EAGAIN, EXIT_TIMED_OUT for ETIMEDOUT, else EXIT_ERROR.
+ */
+static int report_failure(const char *what, const char *name)
+{
+    int err = errno;
+
+    if (err == EAGAIN) {
+        fprintf(stderr, "mq: %s %s: the queue is %s and -n says not to wait (EAGAIN)\n",
+                what, name, strcmp(what, "send") == 0 ? "full" : "empty");
+        return EXIT_WOULD_BLOCK;
+    }
+    if (err == ETIMEDOUT) {
+        fprintf(stderr, "mq: %s %s: timed out (ETIMEDOUT)\n", what, name);
+        return EXIT_TIMED_OUT;
+    }
+    if (err == ENOENT)
+        fprintf(stderr, "mq: %s %s: there is no queue called %s (ENOENT)\n", what, name, name);
+    else
+        fprintf(stderr, "mq: %s %s: %s\n", what, name, strerror(err));
+    return EXIT_ERROR;
+}
+
+static int cmd_create(const struct options *options, const char *name)
+{
+    char reason[512];
+    mqd_t mq = pmq_create(name, options->maxmsg, options->msgsize);
+
+    if (mq == (mqd_t)-1) {
+        fprintf(stderr, "mq: create %s: %s\n", name,
+                pmq_explain_create_error(errno, name, options->maxmsg, options->msgsize,
+                                         reason, sizeof reason));
+        return EXIT_ERROR;
+    }
+    if (mq_close(mq) == -1)
+        return cli_error("mq", "mq_close");
+    return EXIT_DONE;
+}
+
+static int cmd_send(const struct options *options, const char *name, const char *message)
+{
+    size_t length;
+    char *from_stdin = NULL;
+    const char *data = message;
+    int status = EXIT_DONE;
+    mqd_t mq;
+
+    if (message == NULL) {
+        from_stdin = cli_read_all(stdin, 16 * 1024 * 1024, &length);
+        if (from_stdin == NULL)
+            return cli_error("mq", "reading the message from standard input");
+        data = from_stdin;
+    } else {
+        length = strlen(message);
+    }
+    mq = pmq_open(name, options->nonblocking);
+    if (mq == (mqd_t)-1) {
+        free(from_stdin);
+        return report_failure("open", name);
+    }
+    if (pmq_send(mq, data, length, options->priority, options->timeout_ms) == -1)
+        status = report_failure("send", name);
+    free(from_stdin);
+    if (mq_close(mq) == -1)
+        status = cli_error("mq", "mq_close");
+    return status;
+}
+
+static int cmd_recv(const struct options *options, const char *name)
+{
+    unsigned int priority;
+    char *data;
+    ssize_t length;
+    int status = EXIT_DONE;
+    mqd_t mq = pmq_open(name, options->nonblocking);
+
+    if (mq == (mqd_t)-1)
+        return report_failure("open", name);
+    length = pmq_receive(mq, &data, &priority, options->timeout_ms);
+    if (length == -1) {
+        status = report_failure("recv", name);
+    } else {
+        if (options->verbose)
+            fprintf(stderr, "mq: priority %u, %zd bytes\n", priority, length);
+        if (fwrite(data, 1, (size_t)length, stdout) != (size_t)length)
+            status = cli_error("mq", "writing the message to standard output");
+        free(data);
+    }
+    if (mq_close(mq) == -1)
+        status = cli_error("mq", "mq_close");
+    return status;
+}
+
+static int cmd_stat(const char *name)
+{
+    struct mq_attr attr;
+    long count;
+    int status = EXIT_DONE;
+    mqd_t mq = pmq_open(name, 0);
+
+    if (mq == (mqd_t)-1)
+        return report_failure("open", name);
+    count = pmq_count(mq);
+    if (count == -1 || mq_getattr(mq, &attr) == -1)
+        status = cli_error("mq", "mq_getattr");
+    else
+        printf("maxmsg %ld\nmsgsize %ld\ncurmsgs %ld\n", attr.mq_maxmsg, attr.mq_msgsize, count);
+    if (mq_close(mq) == -1)
+        status = cli_error("mq", "mq_close");
+    return status;
+}
+
+static int cmd_unlink(const char *name)
+{
+    if (pmq_unlink(name) == -1)
+        return report_failure("unlink", name);
+    return EXIT_DONE;
+}
+
+static int cmd_drain(const char *name)
+{
+    unsigned int priority;
+    char *data;
+    ssize_t length;
+    int status = EXIT_DONE;
+    mqd_t mq = pmq_open(name, 1);
+
+    if (mq == (mqd_t)-1)
+        return report_failure("open", name);
+    while ((length = pmq_receive(mq, &data, &priority, PMQ_NO_TIMEOUT)) != -1) {
+        printf("%u %zd ", priority, length);
+        if (cli_print_escaped(stdout, data, (size_t)length) == -1 || putchar('\n') == EOF)
+            status = cli_error("mq", "standard output");
+        free(data);
+        if (status != EXIT_DONE)
+            break;
+    }
+    if (length == -1 && errno != EAGAIN)    /* EAGAIN: the queue is empty, we are done */
+        status = report_failure("recv", name);
+    if (mq_close(mq) == -1)
+        status = cli_error("mq", "mq_close");
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct options options = { .maxmsg = 10, .msgsize = 8192, .timeout_ms = PMQ_NO_TIMEOUT };
+    const char *command, *allowed;
+    long number;
+    int option, status;
+
+    if (argc < 2)
+        usage();
+    command = argv[1];
+    if (strcmp(command, "create") == 0)
+        allowed = "m:s:";
+    else if (strcmp(command, "send") == 0)
+        allowed = "np:t:";
+    else if (strcmp(command, "recv") == 0)
+        allowed = "nt:v";
+    else if (strcmp(command, "stat") == 0 || strcmp(command, "unlink") == 0 ||
+             strcmp(command, "drain") == 0)
+        allowed = "";
+    else
+        usage();
+
+    /* The options come after the command: parse argv[1..] as if argv[1] were the program. */
+    argc--;
+    argv++;
+    while ((option = getopt(argc, argv, allowed)) != -1) {
+        switch (option) {
+        case 'm':
+            if (cli_parse_long(optarg, 1, LONG_MAX, &options.maxmsg) == -1)
+                usage();
+            break;
+        case 's':
+            if (cli_parse_long(optarg, 1, LONG_MAX, &options.msgsize) == -1)
+                usage();
+            break;
+        case 'n':
+            options.nonblocking = 1;
+            break;
+        case 'p':
+            if (cli_parse_long(optarg, 0, 32767, &number) == -1)
+                usage();
+            options.priority = (unsigned int)number;
+            break;
+        case 't':
+            if (cli_parse_long(optarg, 0, LONG_MAX, &options.timeout_ms) == -1)
+                usage();
+            break;
+        case 'v':
+            options.verbose = 1;
+            break;
+        default:
+            usage();
+        }
+    }
+    argc -= optind;
+    argv += optind;
+
+    if (strcmp(command, "send") == 0) {
+        if (argc != 1 && argc != 2)
+            usage();
+        status = cmd_send(&options, argv[0], argc == 2 ? argv[1] : NULL);
+    } else {
+        if (argc != 1)
+            usage();
+        if (strcmp(command, "create") == 0)
+            status = cmd_create(&options, argv[0]);
+        else if (strcmp(command, "recv") == 0)
+            status = cmd_recv(&options, argv[0]);
+        else if (strcmp(command, "stat") == 0)
+            status = cmd_stat(argv[0]);
+        else if (strcmp(command, "unlink") == 0)
+            status = cmd_unlink(argv[0]);
+        else
+            status = cmd_drain(argv[0]);
+    }
+    if (fflush(stdout) == EOF) {
+        perror("mq: standard output");
+        status = EXIT_ERROR;
+    }
+    return status;
+}

@@ -1,0 +1,435 @@
+/*
+ * sysvmsg.c - a command-line tool for System V message queues, and a small
+ * server that answers each client with a message of the client's own type.
+ *
+ *   terminal 1$ touch /tmp/demo && ./sysvmsg server /tmp/demo
+ *   terminal 2$ ./sysvmsg client /tmp/demo hello      (prints HELLO)
+ *
+ * The queue of PATH is the queue whose key is ftok(PATH, 'M').
+ *
+ * Handout: handouts/03-message-queues.md, section 6.
+ */
+#define _GNU_SOURCE             /* MSG_EXCEPT, msg_cbytes */
+
+#include "cli.h"
+#include "sysvq.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+    "usage: sysvmsg create [-b QBYTES] PATH\n"
+    "                        create the queue of PATH and print its id\n"
+    "       sysvmsg send [-n] PATH TYPE [MESSAGE]\n"
+    "                        send MESSAGE, or all of standard input, as a message of\n"
+    "                        type TYPE (1 or more)\n"
+    "       sysvmsg recv [-n] [-x] [-t TYPE] [-v] PATH\n"
+    "                        receive one message and write its text to standard output\n"
+    "       sysvmsg stat PATH       print the queue's id, key, messages, bytes and qbytes\n"
+    "       sysvmsg remove PATH     remove the queue (IPC_RMID)\n"
+    "       sysvmsg server PATH     create the queue and answer requests until stopped\n"
+    "                               (SIGINT, SIGTERM), then remove the queue\n"
+    "       sysvmsg client PATH TEXT\n"
+    "                        send TEXT to the server and print its reply\n"
+    "The queue of PATH has the key ftok(PATH, 'M'); PATH must exist.\n"
+    "options:\n"
+    "  -b QBYTES  the queue's capacity in bytes (msg_qbytes)\n"
+    "  -n         non-blocking: fail at once instead of waiting (IPC_NOWAIT)\n"
+    "  -t TYPE    which message: 0 the first (default); > 0 the first of type TYPE;\n"
+    "             < 0 the first of the lowest type <= |TYPE|\n"
+    "  -x         with -t TYPE > 0: the first message of any other type (MSG_EXCEPT)\n"
+    "  -v         also print the message's type and length on standard error\n"
+    "exit status:\n"
+    "  0  done\n"
+    "  1  error (the reason is printed)\n"
+    "  2  bad usage\n"
+    "  3  would block: -n, and no message matches (recv, ENOMSG) or the queue is\n"
+    "     full (send, EAGAIN)\n";
+
+/* Requests to the server have this type; the reply to a client has the client's pid as type. */
+enum { REQUEST_TYPE = 1 };
+
+/* What the command line asked for. */
+struct options {
+    long capacity;          /* create -b, or 0 for the default */
+    int nonblocking;        /* -n */
+    long type;              /* recv -t */
+    int except;             /* recv -x */
+    int verbose;            /* recv -v */
+};
+
+static void usage(void)
+{
+    fputs(usage_text, stderr);
+    exit(EXIT_USAGE);
+}
+
+/* The id of the existing queue of path, or -1 after saying why there is none. */
+static int open_queue(const char *path)
+{
+    char what[PATH_MAX + 32];
+    key_t key = sysvq_key(path);
+    int msqid;
+
+    if (key == -1) {
+        snprintf(what, sizeof what, "sysvq_key(%s)", path);
+        cli_error("sysvmsg", what);
+        return -1;
+    }
+    msqid = sysvq_open(key);
+    if (msqid == -1 && errno == ENOENT) {
+        fprintf(stderr, "sysvmsg: %s: there is no queue with key 0x%08x (ENOENT)\n",
+                path, (unsigned int)key);
+    } else if (msqid == -1) {
+        snprintf(what, sizeof what, "sysvq_open(%s)", path);
+        cli_error("sysvmsg", what);
+    }
+    return msqid;
+}
+
+/* Set the queue's capacity in bytes (msg_qbytes): IPC_STAT, change, IPC_SET. */
+static int set_capacity(int msqid, long bytes)
+{
+    struct msqid_ds info;
+
+    if (msgctl(msqid, IPC_STAT, &info) == -1)
+        return -1;
+    info.msg_qbytes = (msglen_t)bytes;
+    return msgctl(msqid, IPC_SET, &info);
+}
+
+static int cmd_create(const struct options *options, const char *path)
+{
+    key_t key = sysvq_key(path);
+    int msqid;
+
+    if (key == -1)
+        return cli_error("sysvmsg", "sysvq_key");
+    msqid = sysvq_create(key);
+    if (msqid == -1 && errno == EEXIST) {
+        fprintf(stderr, "sysvmsg: create %s: key 0x%08x has a queue already (EEXIST); "
+                        "remove it with: sysvmsg remove %s\n", path, (unsigned int)key, path);
+        return EXIT_ERROR;
+    }
+    if (msqid == -1)
+        return cli_error("sysvmsg", "sysvq_create");
+    if (options->capacity > 0 && set_capacity(msqid, options->capacity) == -1) {
+        cli_error("sysvmsg", "msgctl IPC_SET msg_qbytes");
+        if (sysvq_remove(msqid) == -1)
+            cli_error("sysvmsg", "sysvq_remove");
+        return EXIT_ERROR;
+    }
+    printf("%d\n", msqid);
+    return EXIT_DONE;
+}
+
+static int cmd_stat(const char *path)
+{
+    struct msqid_ds info;
+    long count;
+    int msqid = open_queue(path);
+
+    if (msqid == -1)
+        return EXIT_ERROR;
+    count = sysvq_count(msqid);
+    if (count == -1)
+        return cli_error("sysvmsg", "sysvq_count");
+    if (msgctl(msqid, IPC_STAT, &info) == -1)
+        return cli_error("sysvmsg", "msgctl IPC_STAT");
+    printf("id %d\nkey 0x%08x\nmessages %ld\nbytes %lu\nqbytes %lu\n", msqid,
+           (unsigned int)info.msg_perm.__key, count, (unsigned long)info.msg_cbytes,
+           (unsigned long)info.msg_qbytes);
+    return EXIT_DONE;
+}
+
+static int cmd_remove(const char *path)
+{
+    int msqid = open_queue(path);
+
+    if (msqid == -1)
+        return EXIT_ERROR;
+    if (sysvq_remove(msqid) == -1)
+        return cli_error("sysvmsg", "sysvq_remove");
+    return EXIT_DONE;
+}
+
+static int cmd_send(const struct options *options, const char *path, long type,
+                    const char *message)
+{
+    size_t length;
+    char *from_stdin = NULL;
+    const char *data = message;
+    int status = EXIT_DONE;
+    int msqid = open_queue(path);
+
+    if (msqid == -1)
+        return EXIT_ERROR;
+    if (message == NULL) {
+        from_stdin = cli_read_all(stdin, SYSVQ_MAX_TEXT, &length);
+        if (from_stdin == NULL)
+            return cli_error("sysvmsg", "reading the message from standard input");
+        data = from_stdin;
+    } else {
+        length = strlen(message);
+    }
+    if (sysvq_send(msqid, type, data, length, options->nonblocking ? IPC_NOWAIT : 0) == -1) {
+        if (errno == EAGAIN) {
+            fprintf(stderr, "sysvmsg: send %s: the queue is full and -n says not to wait "
+                            "(EAGAIN)\n", path);
+            status = EXIT_WOULD_BLOCK;
+        } else {
+            status = cli_error("sysvmsg", "send");
+        }
+    }
+    free(from_stdin);
+    return status;
+}
+
+static int cmd_recv(const struct options *options, const char *path)
+{
+    char text[SYSVQ_MAX_TEXT];
+    long type;
+    ssize_t length;
+    int flags = 0;
+    int msqid = open_queue(path);
+
+    if (msqid == -1)
+        return EXIT_ERROR;
+    if (options->nonblocking)
+        flags |= IPC_NOWAIT;
+    if (options->except)
+        flags |= MSG_EXCEPT;
+    length = sysvq_receive(msqid, options->type, text, sizeof text, &type, flags);
+    if (length == -1) {
+        /* msgrcv says "nothing to take" with ENOMSG, not EAGAIN as msgsnd and mq_receive do. */
+        if (errno == ENOMSG) {
+            fprintf(stderr, "sysvmsg: recv %s: no message matches and -n says not to wait "
+                            "(ENOMSG)\n", path);
+            return EXIT_WOULD_BLOCK;
+        }
+        return cli_error("sysvmsg", "recv");
+    }
+    if (options->verbose)
+        fprintf(stderr, "sysvmsg: type %ld, %zd bytes\n", type, length);
+    if (fwrite(text, 1, (size_t)length, stdout) != (size_t)length)
+        return cli_error("sysvmsg", "writing the message to standard output");
+    return EXIT_DONE;
+}
+
+/* The server's queue, for the signal handler. */
+static volatile sig_atomic_t server_queue = -1;
+
+/*
+ * SIGINT or SIGTERM: remove the server's queue. The server, asleep in msgrcv()
+ * or about to be, then gets EIDRM or EINVAL and stops. Setting a flag instead
+ * would leave a gap: a signal that arrives after the flag is checked and
+ * before msgrcv() starts to wait would be lost. (msgctl is a plain system call:
+ * safe in a signal handler.)
+ */
+static void stop_server(int signal_number)
+{
+    int saved_errno = errno;
+
+    (void)signal_number;
+    msgctl(server_queue, IPC_RMID, NULL);
+    errno = saved_errno;
+}
+
+static int install_stop_handler(void)
+{
+    struct sigaction action;
+
+    memset(&action, 0, sizeof action);
+    action.sa_handler = stop_server;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGINT, &action, NULL) == -1 || sigaction(SIGTERM, &action, NULL) == -1)
+        return -1;
+    return 0;
+}
+
+/*
+ * Answer one request "PID TEXT": send TEXT in capitals back as a message of
+ * type PID. Returns 0, or -1 with errno set when the reply cannot be sent.
+ */
+static int answer(int msqid, char *request, size_t length)
+{
+    char reply[SYSVQ_MAX_TEXT];
+    char *text;
+    long client;
+
+    request[length] = '\0';
+    errno = 0;
+    client = strtol(request, &text, 10);
+    if (errno != 0 || text == request || *text != ' ' || client <= REQUEST_TYPE) {
+        fprintf(stderr, "sysvmsg: server: ignoring a request that is not \"PID TEXT\": %s\n",
+                request);
+        return 0;
+    }
+    text++;
+    length = strlen(text);
+    for (size_t i = 0; i < length; i++)
+        reply[i] = (char)toupper((unsigned char)text[i]);
+    printf("%ld: %s -> %.*s\n", client, text, (int)length, reply);
+    fflush(stdout);
+    return sysvq_send(msqid, client, reply, length, 0);
+}
+
+static int run_server(const char *path)
+{
+    char request[SYSVQ_MAX_TEXT + 1];
+    key_t key = sysvq_key(path);
+    ssize_t length;
+
+    if (key == -1)
+        return cli_error("sysvmsg", "sysvq_key");
+    server_queue = sysvq_create(key);
+    if (server_queue == -1 && errno == EEXIST) {
+        fprintf(stderr, "sysvmsg: server %s: key 0x%08x has a queue already (EEXIST): is "
+                        "another server running? If not: sysvmsg remove %s\n",
+                path, (unsigned int)key, path);
+        return EXIT_ERROR;
+    }
+    if (server_queue == -1)
+        return cli_error("sysvmsg", "server: create");
+    if (install_stop_handler() == -1) {
+        cli_error("sysvmsg", "sigaction");
+        sysvq_remove(server_queue);
+        return EXIT_ERROR;
+    }
+    printf("server: queue %d (key 0x%08x) is ready\n", server_queue, (unsigned int)key);
+    fflush(stdout);
+
+    for (;;) {
+        length = sysvq_receive(server_queue, REQUEST_TYPE, request, SYSVQ_MAX_TEXT, NULL, 0);
+        if (length != -1 && answer(server_queue, request, (size_t)length) == 0)
+            continue;
+        if (errno == EINTR)
+            continue;
+        if (errno == EIDRM || errno == EINVAL) {    /* the queue was removed: stop */
+            fprintf(stderr, "sysvmsg: server: the queue is gone; stopping\n");
+            return EXIT_DONE;
+        }
+        cli_error("sysvmsg", "server");
+        if (sysvq_remove(server_queue) == -1)
+            cli_error("sysvmsg", "server: remove");
+        return EXIT_ERROR;
+    }
+}
+
+static int run_client(const char *path, const char *text)
+{
+    char request[SYSVQ_MAX_TEXT], reply[SYSVQ_MAX_TEXT];
+    long me = (long)getpid();
+    ssize_t length;
+    int size, msqid = open_queue(path);
+
+    if (msqid == -1) {
+        fprintf(stderr, "sysvmsg: client: is the server running? (sysvmsg server %s)\n", path);
+        return EXIT_ERROR;
+    }
+    size = snprintf(request, sizeof request, "%ld %s", me, text);
+    if (size < 0 || (size_t)size >= sizeof request) {
+        fprintf(stderr, "sysvmsg: client: the text is too long\n");
+        return EXIT_ERROR;
+    }
+    if (sysvq_send(msqid, REQUEST_TYPE, request, (size_t)size, 0) == -1)
+        return cli_error("sysvmsg", "client: send");
+    /* Only the message of my own type: the replies to other clients stay in the queue. */
+    length = sysvq_receive(msqid, me, reply, sizeof reply, NULL, 0);
+    if (length == -1 && (errno == EIDRM || errno == EINVAL)) {
+        fprintf(stderr, "sysvmsg: client: the server stopped before it replied\n");
+        return EXIT_ERROR;
+    }
+    if (length == -1)
+        return cli_error("sysvmsg", "client: recv");
+    printf("%.*s\n", (int)length, reply);
+    return EXIT_DONE;
+}
+
+int main(int argc, char **argv)
+{
+    struct options options = { .capacity = 0 };
+    const char *command, *allowed;
+    long type;
+    int option, status;
+
+    if (argc < 2)
+        usage();
+    command = argv[1];
+    if (strcmp(command, "create") == 0)
+        allowed = "b:";
+    else if (strcmp(command, "send") == 0)
+        allowed = "n";
+    else if (strcmp(command, "recv") == 0)
+        allowed = "nt:xv";
+    else if (strcmp(command, "stat") == 0 || strcmp(command, "remove") == 0 ||
+             strcmp(command, "server") == 0 || strcmp(command, "client") == 0)
+        allowed = "";
+    else
+        usage();
+
+    /* The options come after the command: parse argv[1..] as if argv[1] were the program. */
+    argc--;
+    argv++;
+    while ((option = getopt(argc, argv, allowed)) != -1) {
+        switch (option) {
+        case 'b':
+            if (cli_parse_long(optarg, 1, LONG_MAX, &options.capacity) == -1)
+                usage();
+            break;
+        case 'n':
+            options.nonblocking = 1;
+            break;
+        case 't':
+            if (cli_parse_long(optarg, LONG_MIN + 1, LONG_MAX, &options.type) == -1)
+                usage();
+            break;
+        case 'x':
+            options.except = 1;
+            break;
+        case 'v':
+            options.verbose = 1;
+            break;
+        default:
+            usage();
+        }
+    }
+    argc -= optind;
+    argv += optind;
+    if (options.except && options.type <= 0)
+        usage();
+
+    if (strcmp(command, "send") == 0) {
+        if ((argc != 2 && argc != 3) || cli_parse_long(argv[1], 1, LONG_MAX, &type) == -1)
+            usage();
+        status = cmd_send(&options, argv[0], type, argc == 3 ? argv[2] : NULL);
+    } else if (strcmp(command, "client") == 0) {
+        if (argc != 2)
+            usage();
+        status = run_client(argv[0], argv[1]);
+    } else {
+        if (argc != 1)
+            usage();
+        if (strcmp(command, "create") == 0)
+            status = cmd_create(&options, argv[0]);
+        else if (strcmp(command, "recv") == 0)
+            status = cmd_recv(&options, argv[0]);
+        else if (strcmp(command, "stat") == 0)
+            status = cmd_stat(argv[0]);
+        else if (strcmp(command, "remove") == 0)
+            status = cmd_remove(argv[0]);
+        else
+            status = run_server(argv[0]);
+    }
+    if (fflush(stdout) == EOF) {
+        perror("sysvmsg: standard output");
+        status = EXIT_ERROR;
+    }
+    return status;
+}
