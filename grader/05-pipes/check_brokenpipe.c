@@ -1,0 +1,88 @@
+/*
+ * check_brokenpipe.c - Check tests for lab 05: write_without_reader(), with
+ * SIGPIPE at its default action and with SIGPIPE ignored.
+ *
+ * Each call runs in a child process of the test (pipetest.h): with the
+ * default action it is supposed to kill its caller.
+ */
+#define _GNU_SOURCE
+#include "pipetest.h"
+#include "brokenpipe.h"
+
+enum { DEADLINE = 5 };
+
+struct sigpipe_call {
+    int ignore;
+    struct outcome *outcome;
+};
+
+static void call_write_without_reader(void *arg)
+{
+    struct sigpipe_call *call = arg;
+    struct outcome *outcome = call->outcome;
+
+    signal(SIGPIPE, call->ignore ? SIG_IGN : SIG_DFL);
+    outcome->fds_before = open_descriptors(NULL, 0);
+    errno = 0;
+    outcome->result = (int)write_without_reader();
+    outcome->error = errno;
+    outcome->fds_after = open_descriptors(outcome->fd_list, sizeof outcome->fd_list);
+}
+
+/* Run write_without_reader() in a child; return its wait status. */
+static int run(int ignore, struct outcome *outcome)
+{
+    struct sigpipe_call call = { ignore, outcome };
+    int wait_status;
+
+    if (!finishes_within(DEADLINE, call_write_without_reader, &call, -1, -1, -1,
+                         &wait_status))
+        ck_abort_msg("write_without_reader() did not return within %u s: a write() "
+                     "blocks when the pipe is full; one byte into a new pipe should not",
+                     scaled(DEADLINE));
+    return wait_status;
+}
+
+START_TEST(writing_without_a_reader_kills_the_writer_with_SIGPIPE)
+{
+    struct outcome *outcome = shared_outcome();
+    int wait_status = run(0, outcome);
+
+    if (WIFSIGNALED(wait_status))
+        ck_assert_msg(WTERMSIG(wait_status) == SIGPIPE,
+                      "with SIGPIPE at its default action, the caller of write_without_reader() "
+                      "was killed by signal %d (%s); expected SIGPIPE (%d)",
+                      WTERMSIG(wait_status), strsignal(WTERMSIG(wait_status)), SIGPIPE);
+    else
+        ck_abort_msg("with SIGPIPE at its default action, write_without_reader() returned %d "
+                     "(errno: %s) and its caller lived on; expected the kernel to kill it "
+                     "with SIGPIPE: close the read end, then write into the write end%s",
+                     outcome->result, strerror(outcome->error),
+                     outcome->error == ENOSYS ? " (it is not written yet)" : "");
+}
+END_TEST
+
+START_TEST(with_SIGPIPE_ignored_the_write_fails_with_EPIPE)
+{
+    struct outcome *outcome = shared_outcome();
+    int wait_status = run(1, outcome);
+
+    expect_clean_end("write_without_reader() with SIGPIPE ignored", wait_status);
+    ck_assert_msg(outcome->result == -1 && outcome->error == EPIPE,
+                  "with SIGPIPE ignored, write_without_reader() returned %d (errno: %s); "
+                  "expected -1 with errno EPIPE", outcome->result, strerror(outcome->error));
+    ck_assert_msg(outcome->fds_after == outcome->fds_before,
+                  "the caller had %d open descriptors before write_without_reader() and %d "
+                  "after (%s): close both ends of the pipe, and keep errno from the write",
+                  outcome->fds_before, outcome->fds_after, outcome->fd_list);
+}
+END_TEST
+
+Suite *lab_suite(void)
+{
+    Suite *suite = suite_create("05-pipes broken pipe");
+
+    lab_add_test(suite, writing_without_a_reader_kills_the_writer_with_SIGPIPE, 2 * DEADLINE);
+    lab_add_test(suite, with_SIGPIPE_ignored_the_write_fails_with_EPIPE, 2 * DEADLINE);
+    return suite;
+}

@@ -1,0 +1,23 @@
+/*
+ * brokenpipe.c - write into a pipe whose read end is closed.
+ *
+ * Handout: handouts/05-pipes.md, section 4.
+ */
+#include "brokenpipe.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+ssize_t write_without_reader(void)
+{
+    int fds[2];
+
+    if (pipe(fds) == -1)
+        return -1;
+    close(fds[0]);                              /* no reader any more */
+    ssize_t written = write(fds[1], "x", 1);    /* SIGPIPE, or EPIPE */
+    int saved_errno = errno;
+    close(fds[1]);
+    errno = saved_errno;
+    return written;
+}

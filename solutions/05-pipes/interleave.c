@@ -1,0 +1,135 @@
+/*
+ * interleave.c - several writers, one pipe: do their records stay whole?
+ *
+ * Usage: interleave [WRITERS [RECORDS [SIZE]]]
+ *
+ *   $ interleave 4 200 4096
+ *   4 writers x 200 records of 4096 bytes: 0 of 800 records interleaved
+ *
+ * WRITERS child processes (1 to 26, default 4) each write RECORDS records
+ * (default 200) of SIZE bytes (default PIPE_BUF) into one pipe; this process
+ * reads the pipe and counts the records that arrived mixed with another's.
+ *
+ * Handout: handouts/05-pipes.md, section 5.
+ */
+#include "records.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum { MAX_WRITERS = 26 };
+
+struct experiment {
+    int writers;
+    long records;               /* per writer */
+    size_t size;
+    long pieces;                /* results */
+    long interleaved;
+};
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: interleave [WRITERS [RECORDS [SIZE]]]\n"
+                    "  WRITERS 1-%d (default 4), RECORDS >= 1 (default 200),\n"
+                    "  SIZE %d-%d bytes (default PIPE_BUF = %d)\n",
+            MAX_WRITERS, RECORD_MIN, RECORD_MAX, PIPE_BUF);
+    exit(2);
+}
+
+static long number(const char *text, long low, long high)
+{
+    char *end;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || value < low || value > high)
+        usage();
+    return value;
+}
+
+/*
+ * Make one pipe, start every writer (writer i writes its records as letter
+ * 'A' + i, then exits), read the pipe to its end with count_interleaved(),
+ * and wait for every writer. Fills e->pieces and e->interleaved.
+ * Returns 0, or -1 after printing why.
+ */
+static int run_experiment(struct experiment *e)
+{
+    int fds[2];
+    pid_t pids[MAX_WRITERS];
+    int started = 0, status = 0;
+
+    if (pipe(fds) == -1) {
+        perror("interleave: pipe");
+        return -1;
+    }
+    for (int i = 0; i < e->writers; i++) {
+        pid_t pid = fork();
+        if (pid == -1) {
+            perror("interleave: fork");
+            status = -1;
+            break;
+        }
+        if (pid == 0) {
+            close(fds[0]);
+            if (write_records(fds[1], (char)('A' + i), e->records, e->size) == -1) {
+                perror("interleave: write_records");
+                _exit(1);
+            }
+            _exit(0);
+        }
+        pids[started++] = pid;
+    }
+    /* Our own write end must go, or the reader never sees end-of-file. */
+    close(fds[1]);
+    if (status == 0) {
+        e->interleaved = count_interleaved(fds[0], e->size, &e->pieces);
+        if (e->interleaved == -1) {
+            perror("interleave: count_interleaved");
+            status = -1;
+        }
+    }
+    close(fds[0]);
+    for (int i = 0; i < started; i++) {
+        int wait_status;
+        while (waitpid(pids[i], &wait_status, 0) == -1) {
+            if (errno != EINTR) {
+                perror("interleave: waitpid");
+                return -1;
+            }
+        }
+        if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) {
+            fprintf(stderr, "interleave: writer %c failed\n", 'A' + i);
+            status = -1;
+        }
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct experiment e = { 4, 200, PIPE_BUF, 0, 0 };
+
+    if (argc > 4)
+        usage();
+    if (argc > 1)
+        e.writers = (int)number(argv[1], 1, MAX_WRITERS);
+    if (argc > 2)
+        e.records = number(argv[2], 1, LONG_MAX / MAX_WRITERS);
+    if (argc > 3)
+        e.size = (size_t)number(argv[3], RECORD_MIN, RECORD_MAX);
+
+    if (run_experiment(&e) == -1)
+        return EXIT_FAILURE;
+    printf("%d writers x %ld records of %zu bytes: %ld of %ld records interleaved\n",
+           e.writers, e.records, e.size, e.interleaved, e.pieces);
+    if (fflush(stdout) == EOF) {
+        perror("interleave: stdout");
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}

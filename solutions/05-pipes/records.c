@@ -1,0 +1,110 @@
+/*
+ * records.c - write whole records into a pipe; count records that interleaved.
+ *
+ * Handout: handouts/05-pipes.md, section 5.
+ */
+#include "records.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Write all length bytes; a write() may write only part of them. */
+static int write_all(int fd, const char *data, size_t length)
+{
+    while (length > 0) {
+        ssize_t written = write(fd, data, length);
+        if (written == -1) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += written;
+        length -= (size_t)written;
+    }
+    return 0;
+}
+
+int write_records(int fd, char writer, long count, size_t size)
+{
+    char *record;
+
+    if (!isupper((unsigned char)writer) || size < RECORD_MIN || size > RECORD_MAX ||
+        count < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    record = malloc(size);
+    if (record == NULL)
+        return -1;
+    memset(record, tolower((unsigned char)writer), size);
+    record[0] = writer;
+    record[size - 1] = '\n';
+    for (long i = 0; i < count; i++) {
+        if (write_all(fd, record, size) == -1) {
+            int saved_errno = errno;
+            free(record);
+            errno = saved_errno;
+            return -1;
+        }
+    }
+    free(record);
+    return 0;
+}
+
+/* Is piece one whole record? */
+static int is_whole_record(const char *piece, size_t size)
+{
+    if (!isupper((unsigned char)piece[0]) || piece[size - 1] != '\n')
+        return 0;
+    char body = (char)tolower((unsigned char)piece[0]);
+    for (size_t i = 1; i < size - 1; i++)
+        if (piece[i] != body)
+            return 0;
+    return 1;
+}
+
+long count_interleaved(int fd, size_t size, long *pieces)
+{
+    char *piece;
+    size_t filled = 0;
+    long interleaved = 0;
+
+    if (size < RECORD_MIN || size > RECORD_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    piece = malloc(size);
+    if (piece == NULL)
+        return -1;
+    *pieces = 0;
+    for (;;) {
+        /* A read returns what is there, not a whole record: fill the piece. */
+        ssize_t got = read(fd, piece + filled, size - filled);
+        if (got == -1) {
+            if (errno == EINTR)
+                continue;
+            int saved_errno = errno;
+            free(piece);
+            errno = saved_errno;
+            return -1;
+        }
+        if (got == 0)
+            break;
+        filled += (size_t)got;
+        if (filled == size) {
+            ++*pieces;
+            if (!is_whole_record(piece, size))
+                interleaved++;
+            filled = 0;
+        }
+    }
+    if (filled > 0) {           /* a short last piece */
+        ++*pieces;
+        interleaved++;
+    }
+    free(piece);
+    return interleaved;
+}
