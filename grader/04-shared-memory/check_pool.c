@@ -1,0 +1,329 @@
+/*
+ * check_pool.c - Check tests for lab 04, part 3: a counting semaphore as a
+ * pool of N instances shared by many processes (pool.c).
+ *
+ * The crowd tests start 2N worker processes. Each takes an instance and then
+ * holds it until the test closes a pipe (the gate). Once every worker is
+ * asleep - holding an instance at the gate, or waiting in pool_acquire - the
+ * number of holders can no longer change, and the test reads it.
+ */
+#include "labcheck.h"
+#include "pool.h"
+#include "test_support.h"
+
+enum { INSTANCES = 3, WORKERS = 2 * INSTANCES };
+
+/* ---------- helpers ---------- */
+
+static struct pool *create_or_fail(unsigned int size)
+{
+    errno = 0;
+    struct pool *pool = pool_create(size);
+    int saved_errno = errno;
+    ck_assert_msg(pool != NULL, "pool_create(%u) returned NULL (errno %d: %s); expected a pool",
+                  size, saved_errno, strerror(saved_errno));
+    return pool;
+}
+
+static int free_instances(struct pool *pool)
+{
+    int value = -1;
+    ck_assert_msg(sem_getvalue(&pool->free_instances, &value) == 0,
+                  "sem_getvalue on the pool's semaphore failed: %s", strerror(errno));
+    return value;
+}
+
+/* What the workers share with the test. */
+struct crowd {
+    unsigned int arrived;           /* workers that reached pool_acquire */
+    unsigned int holding;           /* workers holding an instance now */
+    unsigned int most_holding;      /* the most that ever held one at once */
+    unsigned int failures;
+    int failed_errno;
+};
+
+static void worker(struct pool *pool, struct crowd *crowd, int gate)
+{
+    char byte;
+    ssize_t got;
+
+    __atomic_add_fetch(&crowd->arrived, 1, __ATOMIC_SEQ_CST);
+    if (pool_acquire(pool) == -1) {
+        crowd->failed_errno = errno;
+        __atomic_add_fetch(&crowd->failures, 1, __ATOMIC_SEQ_CST);
+        _exit(1);
+    }
+    unsigned int now = __atomic_add_fetch(&crowd->holding, 1, __ATOMIC_SEQ_CST);
+    unsigned int most = __atomic_load_n(&crowd->most_holding, __ATOMIC_SEQ_CST);
+    while (now > most && !__atomic_compare_exchange_n(&crowd->most_holding, &most, now, 0,
+                                                      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        continue;
+    do
+        got = read(gate, &byte, 1);     /* end of file: the test opened the gate */
+    while (got == -1 && errno == EINTR);
+    __atomic_sub_fetch(&crowd->holding, 1, __ATOMIC_SEQ_CST);
+    if (pool_release(pool) == -1) {
+        crowd->failed_errno = errno;
+        __atomic_add_fetch(&crowd->failures, 1, __ATOMIC_SEQ_CST);
+        _exit(1);
+    }
+    _exit(0);
+}
+
+struct scene {
+    struct pool *pool;
+    struct crowd *crowd;
+    pid_t workers[WORKERS];
+    int gate;                       /* the write end: closing it opens the gate */
+};
+
+/* Start the workers and wait until every one is asleep. Returns the number of
+ * processes holding an instance then. */
+static unsigned int start_crowd(struct scene *scene)
+{
+    int gate[2];
+
+    scene->pool = create_or_fail(INSTANCES);
+    scene->crowd = test_shared_memory(sizeof *scene->crowd);
+    ck_assert_msg(pipe(gate) == 0, "test setup: pipe: %s", strerror(errno));
+    for (int i = 0; i < WORKERS; i++) {
+        scene->workers[i] = fork_or_fail();
+        if (scene->workers[i] == 0) {
+            close(gate[1]);
+            worker(scene->pool, scene->crowd, gate[0]);
+        }
+    }
+    close(gate[0]);
+    scene->gate = gate[1];
+
+    double deadline = monotonic_seconds() + scaled(SOON);
+    for (;;) {
+        int asleep = 0, gone = 0;
+        for (int i = 0; i < WORKERS; i++) {
+            char state = process_state(scene->workers[i]);
+            asleep += state == 'S';
+            gone += state == 'Z' || state == 'X';
+        }
+        if (gone > 0 || __atomic_load_n(&scene->crowd->failures, __ATOMIC_SEQ_CST) > 0) {
+            close(scene->gate);
+            for (int i = 0; i < WORKERS; i++)
+                kill_and_reap(scene->workers[i]);
+            ck_abort_msg("pool_acquire failed in a worker process (errno %d: %s); expected it "
+                         "to take a free instance or to wait for one",
+                         scene->crowd->failed_errno, strerror(scene->crowd->failed_errno));
+        }
+        if (asleep == WORKERS &&
+            __atomic_load_n(&scene->crowd->arrived, __ATOMIC_SEQ_CST) == WORKERS)
+            return __atomic_load_n(&scene->crowd->holding, __ATOMIC_SEQ_CST);
+        if (monotonic_seconds() > deadline) {
+            close(scene->gate);
+            for (int i = 0; i < WORKERS; i++)
+                kill_and_reap(scene->workers[i]);
+            ck_abort_msg("the %d worker processes did not all settle within %.0f s (each "
+                         "should hold an instance or wait in pool_acquire)", WORKERS,
+                         scaled(SOON));
+        }
+        pause_briefly();
+    }
+}
+
+/* Open the gate and reap the workers. Returns how many did not finish in time. */
+static int finish_crowd(struct scene *scene, int *failed)
+{
+    int late = 0, status;
+
+    close(scene->gate);
+    *failed = 0;
+    for (int i = 0; i < WORKERS; i++) {
+        if (!wait_for_exit(scene->workers[i], SOON, &status)) {
+            late++;
+            kill_and_reap(scene->workers[i]);
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            (*failed)++;
+        }
+    }
+    return late;
+}
+
+/* ---------- tests ---------- */
+
+START_TEST(pool_create_rejects_0_instances_with_EINVAL)
+{
+    errno = 0;
+    struct pool *pool = pool_create(0);
+    int saved_errno = errno;
+    ck_assert_msg(pool == NULL && saved_errno == EINVAL,
+                  "pool_create(0) returned %p with errno %d (%s); expected NULL with EINVAL",
+                  (void *)pool, saved_errno, strerror(saved_errno));
+    pool = create_or_fail(5);
+    ck_assert_msg(free_instances(pool) == 5,
+                  "a new pool of 5 has %d free instances (the semaphore's value); expected 5",
+                  free_instances(pool));
+    ck_assert_msg(pool_destroy(pool) == 0, "pool_destroy failed: %s", strerror(errno));
+}
+END_TEST
+
+START_TEST(pool_lets_n_processes_hold_an_instance_at_once)
+{
+    struct scene scene;
+    int failed;
+    unsigned int holding = start_crowd(&scene);
+    finish_crowd(&scene, &failed);
+    ck_assert_msg(holding >= INSTANCES,
+                  "%d processes asked a pool of %d instances for one: only %u held one while "
+                  "the others waited; expected %d at once (is the semaphore's initial value "
+                  "the number of instances?)", WORKERS, INSTANCES, holding, INSTANCES);
+}
+END_TEST
+
+START_TEST(pool_never_lets_more_than_n_processes_hold_an_instance)
+{
+    struct scene scene;
+    int failed;
+    unsigned int holding = start_crowd(&scene);
+    finish_crowd(&scene, &failed);
+    ck_assert_msg(holding <= INSTANCES,
+                  "%d processes asked a pool of %d instances for one: %u held one at the same "
+                  "time; expected at most %d. Does every process count on the same semaphore? "
+                  "It must live in memory they all share (mmap MAP_SHARED before fork(), "
+                  "sem_init(..., 1, N)); in malloc'd memory each child has its own copy.",
+                  WORKERS, INSTANCES, holding, INSTANCES);
+}
+END_TEST
+
+START_TEST(pool_release_lets_a_waiting_process_in)
+{
+    struct scene scene;
+    int failed;
+    unsigned int holding = start_crowd(&scene);
+    int late = finish_crowd(&scene, &failed);
+    ck_assert_msg(late == 0,
+                  "after the holders gave their instances back, %d of the %d processes waiting "
+                  "in pool_acquire were not let in within %.0f s: does pool_release post the "
+                  "semaphore that the others wait on?", late, WORKERS - INSTANCES, scaled(SOON));
+    ck_assert_msg(failed == 0, "%d workers failed in pool_acquire or pool_release (errno %d: %s)",
+                  failed, scene.crowd->failed_errno, strerror(scene.crowd->failed_errno));
+    ck_assert_msg(holding == INSTANCES && scene.crowd->most_holding == INSTANCES,
+                  "%u processes held an instance at once (%u at most); expected %d",
+                  holding, scene.crowd->most_holding, INSTANCES);
+    ck_assert_msg(free_instances(scene.pool) == INSTANCES,
+                  "after every worker gave its instance back the pool has %d free; expected %d",
+                  free_instances(scene.pool), INSTANCES);
+}
+END_TEST
+
+/* What a child that calls pool_acquire_timed once reports. */
+struct timed_report {
+    volatile int returned;
+    volatile int result;
+    volatile int error;
+    volatile double seconds;        /* how long the call took */
+};
+
+static pid_t acquire_timed_in_child(struct pool *pool, unsigned int milliseconds,
+                                    struct timed_report *report)
+{
+    pid_t pid = fork_or_fail();
+    if (pid == 0) {
+        double start = monotonic_seconds();
+        errno = 0;
+        report->result = pool_acquire_timed(pool, milliseconds);
+        report->error = errno;
+        report->seconds = monotonic_seconds() - start;
+        report->returned = 1;
+        _exit(0);
+    }
+    return pid;
+}
+
+START_TEST(pool_acquire_timed_gives_up_with_ETIMEDOUT_after_the_timeout)
+{
+    enum { TIMEOUT_MS = 300 };
+    struct pool *pool = create_or_fail(2);
+    struct timed_report *report = test_shared_memory(sizeof *report);
+    int status;
+
+    ck_assert_msg(pool_acquire(pool) == 0 && pool_acquire(pool) == 0,
+                  "pool_acquire on a pool of 2 failed: %s", strerror(errno));
+    pid_t child = acquire_timed_in_child(pool, TIMEOUT_MS, report);
+    if (!wait_for_exit(child, TIMEOUT_MS / 1000.0 + SOON, &status)) {
+        kill_and_reap(child);
+        ck_abort_msg("pool_acquire_timed(pool, %d) on a pool with no free instance had not "
+                     "returned after %.1f s; expected it to give up after %d ms", TIMEOUT_MS,
+                     TIMEOUT_MS / 1000.0 + scaled(SOON), TIMEOUT_MS);
+    }
+    ck_assert_msg(report->returned && report->result == -1 && report->error == ETIMEDOUT,
+                  "pool_acquire_timed(pool, %d) on a pool with no free instance returned %d "
+                  "with errno %d (%s); expected -1 with errno ETIMEDOUT", TIMEOUT_MS,
+                  report->result, report->error, strerror(report->error));
+    ck_assert_msg(report->seconds >= (TIMEOUT_MS - 10) / 1000.0,
+                  "pool_acquire_timed(pool, %d) gave up after %.3f s; expected it to wait "
+                  "%d ms. sem_timedwait takes an absolute CLOCK_REALTIME time (now + timeout), "
+                  "not a duration: a duration is a time in 1970, long past.", TIMEOUT_MS,
+                  report->seconds, TIMEOUT_MS);
+    ck_assert_msg(free_instances(pool) == 0,
+                  "after a timed out pool_acquire_timed the pool has %d free instances; "
+                  "expected 0 (giving up takes nothing and gives nothing back)",
+                  free_instances(pool));
+}
+END_TEST
+
+START_TEST(pool_acquire_timed_takes_an_instance_free_or_released_in_time)
+{
+    enum { TIMEOUT_MS = 20000 };
+    struct pool *pool = create_or_fail(1);
+    struct timed_report *reports = test_shared_memory(2 * sizeof *reports);
+    int status;
+
+    /* A free instance: taken at once. */
+    pid_t child = acquire_timed_in_child(pool, TIMEOUT_MS, &reports[0]);
+    if (!wait_for_exit(child, SOON, &status)) {
+        kill_and_reap(child);
+        ck_abort_msg("pool_acquire_timed(pool, %d) on a pool with a free instance had not "
+                     "returned after %.0f s; expected it to take the instance at once",
+                     TIMEOUT_MS, scaled(SOON));
+    }
+    ck_assert_msg(reports[0].result == 0,
+                  "pool_acquire_timed(pool, %d) on a pool with a free instance returned %d "
+                  "(errno %d: %s); expected 0", TIMEOUT_MS, reports[0].result, reports[0].error,
+                  strerror(reports[0].error));
+    ck_assert_msg(free_instances(pool) == 0,
+                  "after pool_acquire_timed in another process took the only instance, this "
+                  "process sees %d free; expected 0 (is the semaphore in memory that the "
+                  "processes share?)", free_instances(pool));
+
+    /* None free: the child waits until the test releases one. */
+    child = acquire_timed_in_child(pool, TIMEOUT_MS, &reports[1]);
+    if (wait_until_asleep_or_gone(child, SOON) != 'S') {
+        kill_and_reap(child);
+        ck_abort_msg("pool_acquire_timed(pool, %d) on a pool with no free instance returned "
+                     "%d at once (errno %s); expected it to wait", TIMEOUT_MS, reports[1].result,
+                     strerror(reports[1].error));
+    }
+    ck_assert_msg(pool_release(pool) == 0, "pool_release failed: %s", strerror(errno));
+    if (!wait_for_exit(child, SOON, &status)) {
+        kill_and_reap(child);
+        ck_abort_msg("a process waiting in pool_acquire_timed(pool, %d) did not get the "
+                     "instance another process released within %.0f s", TIMEOUT_MS,
+                     scaled(SOON));
+    }
+    ck_assert_msg(reports[1].result == 0,
+                  "pool_acquire_timed returned %d (errno %d: %s) when an instance was released "
+                  "while it waited; expected 0", reports[1].result, reports[1].error,
+                  strerror(reports[1].error));
+    ck_assert_msg(pool_destroy(pool) == 0, "pool_destroy failed: %s", strerror(errno));
+}
+END_TEST
+
+Suite *lab_suite(void)
+{
+    Suite *suite = suite_create("04-shared-memory pool");
+
+    lab_add_test(suite, pool_create_rejects_0_instances_with_EINVAL, 0);
+    lab_add_test(suite, pool_lets_n_processes_hold_an_instance_at_once, 15);
+    lab_add_test(suite, pool_never_lets_more_than_n_processes_hold_an_instance, 15);
+    lab_add_test(suite, pool_release_lets_a_waiting_process_in, 15);
+    lab_add_test(suite, pool_acquire_timed_gives_up_with_ETIMEDOUT_after_the_timeout, 15);
+    lab_add_test(suite, pool_acquire_timed_takes_an_instance_free_or_released_in_time, 15);
+    return suite;
+}

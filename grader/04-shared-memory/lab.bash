@@ -1,0 +1,195 @@
+# shellcheck shell=bash
+# lab.bash - what the Bats files of lab 04 share: running the writer and the
+# reader of shmpipe side by side, and finding the POSIX and System V objects a
+# test's programs leave behind.
+#
+# Load it after the common helpers:   load ../lib/helpers
+#                                     load lab
+
+# The buffer name of this test: unique per grader run, Bats process and test.
+buffer_name() {
+    echo "/lab04-${GRADER_RUN_ID}-$$-t${BATS_TEST_NUMBER}"
+}
+
+# The files in /dev/shm that belong to buffer NAME (the object NAME and the
+# semaphores sem.NAME.*), one per line. Only this test's names: with
+# GRADER_NO_NAMESPACES=1 /dev/shm is the whole machine's.
+buffer_objects() {
+    local base=${1#/}
+    find /dev/shm -maxdepth 1 \( -name "$base" -o -name "sem.$base" -o -name "$base.*" \
+        -o -name "sem.$base.*" \) -printf '%f\n' 2>/dev/null | sort
+}
+
+remove_buffer_objects() {
+    local object
+    while read -r object; do
+        [ -n "$object" ] && rm -f "/dev/shm/$object"
+    done < <(buffer_objects "$1")
+}
+
+# The bytes in one hand-over, as shmbuf.h says (4096 unless changed there).
+buffer_size() {
+    local size
+    size=$(sed -n 's/.*SHMBUF_SIZE *= *\([0-9][0-9]*\).*/\1/p' "$LAB_SRC/shmbuf.h" 2>/dev/null | head -n 1)
+    echo "${size:-4096}"
+}
+
+# start_side write|read NAME INPUT OUTPUT: start one side of shmpipe in the
+# background, with fd 3 closed. Sets WRITER_PID or READER_PID (the program's
+# pid). A subshell waits for the program and keeps its exit status in a file,
+# so that bash prints no "Bus error" line of its own when it dies of a signal.
+start_side() {
+    local role=$1 name=$2 input=$3 output=$4 shmpipe dir=$BATS_TEST_TMPDIR
+    shmpipe=$(program shmpipe)
+    rm -f "$dir/$role.pid" "$dir/$role.status"
+    (
+        "$shmpipe" "$role" "$name" <"$input" >"$output" 2>"$dir/$role.err" 3>&- &
+        echo "$!" >"$dir/$role.pid"
+        status=0
+        wait "$!" || status=$?
+        echo "$status" >"$dir/$role.status"
+    ) 2>/dev/null 3>&- &
+    if [ "$role" = write ]; then WRITER_WAITER=$!; else READER_WAITER=$!; fi
+    wait_until 5 test -s "$dir/$role.pid" || fail "test setup: shmpipe $role did not start"
+    if [ "$role" = write ]; then WRITER_PID=$(cat "$dir/write.pid"); else READER_PID=$(cat "$dir/read.pid"); fi
+}
+
+# Seconds a side may take to finish once it has everything it needs.
+SIDE_TIMEOUT=$((20 * ${TIMEOUT_SCALE:-1}))
+
+# finish_side write|read: wait for that side to end (within SIDE_TIMEOUT);
+# fail unless it exits with status 0.
+finish_side() {
+    local role=$1 waiter status what="shmpipe $1"
+    if [ "$role" = write ]; then waiter=$WRITER_WAITER; else waiter=$READER_WAITER; fi
+    if ! wait_until 20 side_gone "$role"; then
+        fail "$(printf '%s did not finish within %s s; its stderr:\n%s' "$what" \
+            "$SIDE_TIMEOUT" "$(cat "$BATS_TEST_TMPDIR/$role.err")")"
+    fi
+    wait "$waiter" || true
+    status=$(cat "$BATS_TEST_TMPDIR/$role.status" 2>/dev/null || echo '?')
+    if [ "$role" = write ]; then WRITER_PID='' WRITER_WAITER=''; else READER_PID='' READER_WAITER=''; fi
+    [ "$status" = 0 ] && return 0
+    local why="exited with status $status"
+    [[ $status =~ ^[0-9]+$ ]] && [ "$status" -gt 128 ] &&
+        why="was killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null))"
+    [ "$status" = $((128 + 7)) ] &&
+        why="$why: it touched shared memory beyond the end of the object (did ftruncate give the object its size?)"
+    fail "$(printf '%s %s; expected status 0. its stderr:\n%s' "$what" "$why" \
+        "$(cat "$BATS_TEST_TMPDIR/$role.err")")"
+}
+
+# side_gone write|read: true once that side has ended (its status is known).
+side_gone() {
+    [ -e "$BATS_TEST_TMPDIR/$1.status" ]
+}
+
+# wait_for_sleep write|read: wait until that side is asleep (blocked on a
+# semaphore); fail if it ends or keeps running.
+wait_for_sleep() {
+    local role=$1 pid
+    if [ "$role" = write ]; then pid=$WRITER_PID; else pid=$READER_PID; fi
+    wait_until 10 asleep_or_gone "$role" "$pid" ||
+        fail "shmpipe $role did not wait for the other side (it kept running for $((10 * ${TIMEOUT_SCALE:-1})) s)"
+    if side_gone "$role"; then
+        finish_side "$role"
+        fail "$(printf 'shmpipe %s ended before the other side started; expected it to wait for it. its stderr:\n%s' \
+            "$role" "$(cat "$BATS_TEST_TMPDIR/$role.err")")"
+    fi
+}
+
+asleep_or_gone() {
+    side_gone "$1" || [ "$(process_state "$2")" = S ]
+}
+
+# expect_same_bytes INPUT OUTPUT: fail, saying where they differ, unless equal.
+expect_same_bytes() {
+    local input=$1 output=$2 difference hint=''
+    difference=$(cmp -- "$input" "$output" 2>&1) && return 0
+    difference=${difference//"$BATS_TEST_TMPDIR/"/}
+    [ -s "$input" ] && [ ! -s "$output" ] &&
+        hint=$'\nthe reader wrote nothing: did it see the writer'"'"'s data? (is the buffer mapped MAP_SHARED?)'
+    fail "$(printf 'the reader wrote %s bytes, the writer read %s: not the same bytes.\ncmp (writer reader): %s%s' \
+        "$(stat -c %s "$output")" "$(stat -c %s "$input")" "$difference" "$hint")"
+}
+
+either_side_gone() {
+    side_gone read || side_gone write
+}
+
+# finish_transfer INPUT OUTPUT: wait for both sides, the first to end first
+# (a writer that fails is reported at once, not after the reader's timeout);
+# check that the reader wrote exactly the writer's input.
+finish_transfer() {
+    local input=$1 output=$2
+    if ! wait_until 20 either_side_gone; then
+        fail "$(printf 'neither shmpipe read nor shmpipe write finished within %s s: both wait for a semaphore that nobody posts?\nthe writer'"'"'s stderr:\n%s\nthe reader'"'"'s stderr:\n%s' \
+            "$SIDE_TIMEOUT" "$(cat "$BATS_TEST_TMPDIR/write.err")" "$(cat "$BATS_TEST_TMPDIR/read.err")")"
+    fi
+    if side_gone write && ! side_gone read; then
+        finish_side write
+    fi
+    finish_side read
+    expect_same_bytes "$input" "$output"
+    [ -z "$WRITER_PID" ] || finish_side write
+}
+
+# transfer INPUT: move INPUT from a writer to a reader through the buffer of
+# this test (both started at once) and check that the reader wrote it exactly.
+transfer() {
+    local input=$1 output="$BATS_TEST_TMPDIR/output" name
+    name=$(buffer_name)
+    start_side read "$name" /dev/null "$output"
+    start_side write "$name" "$input" /dev/null
+    finish_transfer "$input" "$output"
+}
+
+# Call from teardown(): no side is left running, no object of this test left.
+stop_sides() {
+    local pid
+    for pid in "${WRITER_PID:-}" "${READER_PID:-}"; do
+        if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
+    done
+    for pid in "${WRITER_WAITER:-}" "${READER_WAITER:-}"; do
+        if [ -n "$pid" ]; then wait "$pid" 2>/dev/null || true; fi
+    done
+    WRITER_PID='' READER_PID='' WRITER_WAITER='' READER_WAITER=''
+    remove_buffer_objects "$(buffer_name)"
+}
+
+# ---- System V ----
+
+# The key ftok(FILE, 'L') gives, as ipcs prints it (0x4c......): glibc's ftok
+# is (proj & 0xff) << 24 | (st_dev & 0xff) << 16 | (st_ino & 0xffff).
+ftok_key() {
+    local device inode
+    read -r device inode < <(stat -c '%d %i' "$1")
+    printf '0x%08x\n' $(((0x4c << 24) | ((device & 0xff) << 16) | (inode & 0xffff)))
+}
+
+# The System V objects with KEY: "shared memory segment ID" and
+# "semaphore set ID" lines.
+sysv_objects_with_key() {
+    local key=$1
+    ipcs -m | awk -v key="$key" '$1 == key {print "shared memory segment " $2 " (key " key ")"}'
+    ipcs -s | awk -v key="$key" '$1 == key {print "semaphore set " $2 " (key " key ")"}'
+}
+
+# A new file in BATS_TEST_TMPDIR whose ftok key no object has yet. Sets
+# KEY_FILE and KEY.
+make_key_file() {
+    local attempt
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+        KEY_FILE="$BATS_TEST_TMPDIR/key.$attempt"
+        : >"$KEY_FILE"
+        KEY=$(ftok_key "$KEY_FILE")
+        [ -z "$(sysv_objects_with_key "$KEY")" ] && return 0
+    done
+    fail "test setup: every key file's key is in use"
+}
+
+remove_sysv_objects_with_key() {
+    [ -n "${KEY:-}" ] || return 0
+    ipcrm -M "$KEY" 2>/dev/null || true
+    ipcrm -S "$KEY" 2>/dev/null || true
+}

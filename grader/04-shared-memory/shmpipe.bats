@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# shmpipe.bats - tests of the program shmpipe (part 1): a writer and a reader
+# move a byte stream through one buffer in POSIX shared memory, handed over
+# with two named semaphores. The data is random bytes made with head -c from
+# /dev/urandom; the reader's output must be the writer's input byte for byte.
+# shellcheck disable=SC2154 # run --separate-stderr sets $stderr
+
+load ../lib/helpers
+load lab
+
+teardown() {
+    stop_sides
+}
+
+# random_file SIZE: a file of SIZE random bytes; prints its path.
+random_file() {
+    local file="$BATS_TEST_TMPDIR/input.$1"
+    head -c "$1" /dev/urandom >"$file"
+    echo "$file"
+}
+
+@test "transfer_of_an_empty_stream_is_empty" {
+    transfer /dev/null
+}
+
+@test "transfer_of_one_byte_is_exact" {
+    transfer "$(random_file 1)"
+}
+
+@test "transfer_of_exactly_one_buffer_is_exact" {
+    transfer "$(random_file "$(buffer_size)")"
+}
+
+@test "transfer_of_one_buffer_and_one_byte_is_exact" {
+    transfer "$(random_file $(($(buffer_size) + 1)))"
+}
+
+@test "transfer_of_10_MiB_of_random_bytes_is_exact" {
+    transfer "$(random_file $((10 * 1024 * 1024)))"
+}
+
+@test "transfer_of_every_byte_value_is_exact" {
+    # NUL, newline and 0xff included, each of the 256 values 20 times.
+    local input="$BATS_TEST_TMPDIR/bytes" every_byte
+    # shellcheck disable=SC2046 # seq's numbers are the arguments
+    every_byte=$(printf '\\0%03o' $(seq 0 255))
+    for _ in $(seq 20); do
+        printf '%b' "$every_byte"
+    done >"$input"
+    [ "$(stat -c %s "$input")" -eq 5120 ] || fail "test setup: made $(stat -c %s "$input") bytes"
+    transfer "$input"
+}
+
+@test "transfer_works_when_the_reader_starts_first" {
+    local name input output="$BATS_TEST_TMPDIR/output"
+    name=$(buffer_name)
+    input=$(random_file $((3 * $(buffer_size) + 5)))
+    start_side read "$name" /dev/null "$output"
+    wait_for_sleep read
+    start_side write "$name" "$input" /dev/null
+    finish_transfer "$input" "$output"
+}
+
+@test "transfer_works_when_the_writer_starts_first" {
+    local name input output="$BATS_TEST_TMPDIR/output"
+    name=$(buffer_name)
+    input=$(random_file $((3 * $(buffer_size) + 5)))
+    start_side write "$name" "$input" /dev/null
+    wait_for_sleep write
+    start_side read "$name" /dev/null "$output"
+    finish_transfer "$input" "$output"
+}
+
+@test "transfer_leaves_no_shm_object_or_semaphore_behind" {
+    local name left
+    name=$(buffer_name)
+    transfer "$(random_file 10000)"
+    left=$(buffer_objects "$name")
+    [ -z "$left" ] || fail "$(printf 'after the transfer through %s, these are left in /dev/shm:\n%s\nonce the reader has consumed the end of the stream, the writer removes the buffer: shm_unlink(%s), sem_unlink(%s.ready), sem_unlink(%s.consumed)' \
+        "$name" "    ${left//$'\n'/$'\n'    }" "$name" "$name" "$name")"
+}
+
+@test "shmpipe_reports_a_buffer_name_it_cannot_use" {
+    run --separate-stderr run_program "$(program shmpipe)" read /not/a/name
+    expect_status 1 "shmpipe read /not/a/name"
+    assert_equal "$output" ""
+    [[ $stderr == shmpipe:*'Invalid argument'* ]] ||
+        fail "expected 'shmpipe: ...: Invalid argument' on stderr (shm_open refuses a name with a second slash), got: $stderr"
+}
+
+@test "shmpipe_rejects_bad_usage" {
+    local arguments
+    for arguments in "" "write" "copy /x" "read /x extra"; do
+        # shellcheck disable=SC2086 # split the arguments on purpose
+        run --separate-stderr run_program "$(program shmpipe)" $arguments
+        expect_status 2 "shmpipe $arguments"
+        [[ $stderr == *usage:* ]] || fail "shmpipe $arguments: expected 'usage: ...' on stderr, got: $stderr"
+    done
+}

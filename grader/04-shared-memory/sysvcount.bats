@@ -1,0 +1,42 @@
+#!/usr/bin/env bats
+# sysvcount.bats - tests of the program sysvcount (part 4): the shared counter
+# with a System V segment and semaphore set found by an ftok() key. Each test
+# uses a new key file whose key no object has, and looks for leftovers by that
+# key only.
+# shellcheck disable=SC2154 # run --separate-stderr sets $stderr
+
+load ../lib/helpers
+load lab
+
+teardown() {
+    remove_sysv_objects_with_key
+}
+
+@test "sysvcount_counts_every_increment" {
+    make_key_file
+    run --separate-stderr run_program "$(program sysvcount)" -p 4 -i 5000 "$KEY_FILE"
+    expect_status 0 "sysvcount -p 4 -i 5000 KEYFILE"
+    local expected actual
+    expected=$(awk '$1 == "expected" {print $2}' <<<"$output")
+    actual=$(awk '$1 == "actual" {print $2}' <<<"$output")
+    [ "$expected" = 20000 ] && [ "$actual" = 20000 ] ||
+        fail "$(printf 'sysvcount -p 4 -i 5000 printed:\n%s\nexpected "expected 20000" and "actual 20000"' "$output")"
+}
+
+@test "sysvcount_removes_its_segment_and_semaphore_set" {
+    make_key_file
+    run --separate-stderr run_program "$(program sysvcount)" -p 2 -i 1000 "$KEY_FILE"
+    expect_status 0 "sysvcount -p 2 -i 1000 KEYFILE"
+    local left
+    left=$(sysv_objects_with_key "$KEY")
+    [ -z "$left" ] || fail "$(printf 'after sysvcount exited, ipcs still lists:\n%s\nremove them with shmctl(id, IPC_RMID, NULL) and semctl(id, 0, IPC_RMID)' \
+        "    ${left//$'\n'/$'\n'    }")"
+}
+
+@test "sysvcount_reports_a_key_file_that_does_not_exist" {
+    run --separate-stderr run_program "$(program sysvcount)" "$BATS_TEST_TMPDIR/missing"
+    expect_status 1 "sysvcount MISSING-FILE"
+    assert_equal "$output" ""
+    [[ $stderr == sysvcount:*'No such file or directory'* ]] ||
+        fail "expected 'sysvcount: ftok ...: No such file or directory' on stderr, got: $stderr"
+}

@@ -1,0 +1,143 @@
+/*
+ * counter.c - lost updates: several processes add 1 to a counter in shared
+ * memory, with or without a mutex semaphore around the addition.
+ *
+ * Usage: counter [-p PROCESSES] [-i INCREMENTS] [--no-mutex]
+ *
+ * Each of PROCESSES children (default 4) adds 1 to the shared counter
+ * INCREMENTS times (default 1000000). The children wait at a start barrier
+ * until all of them exist, so that they really run at the same time. Prints:
+ *
+ *   expected 4000000
+ *   actual   4000000
+ *
+ * With --no-mutex, `value++` (load, add, store) of one process interleaves
+ * with another's, and updates are lost: actual < expected.
+ *
+ * Handout: handouts/04-shared-memory.md, section 7.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* What the processes share: one mapping, made before fork(). */
+struct shared_counter {
+    sem_t mutex;                /* 1: one process at a time adds */
+    volatile long value;        /* volatile: each ++ really loads and stores */
+};
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: counter [-p PROCESSES] [-i INCREMENTS] [--no-mutex]\n");
+    exit(2);
+}
+
+/* A whole number from min to max, or usage. */
+static long number(const char *text, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || value < min || value > max)
+        usage();
+    return value;
+}
+
+/* The counter in a new MAP_SHARED mapping, 0, with its mutex. NULL on error. */
+static struct shared_counter *create_counter(void)
+{
+    /* TODO (handout section 7): mmap a struct shared_counter MAP_SHARED |
+     * MAP_ANONYMOUS (before fork, so that the children share it), set the
+     * value to 0 and sem_init the mutex with pshared = 1 and the value 1. */
+    fprintf(stderr, "counter: create_counter() is not written yet "
+                    "(TODO in counter.c, handouts/04-shared-memory.md section 7)\n");
+    return NULL;
+}
+
+/* Destroy the mutex and unmap the counter. Returns 0 or -1. */
+static int destroy_counter(struct shared_counter *counter)
+{
+    /* TODO (handout section 7): sem_destroy the mutex, munmap the counter. */
+    (void)counter;
+    fprintf(stderr, "counter: destroy_counter() is not written yet "
+                    "(TODO in counter.c, handouts/04-shared-memory.md section 7)\n");
+    return -1;
+}
+
+/* A child: wait at the barrier, then add 1 increments times. Never returns. */
+static void add(struct shared_counter *counter, long increments, int use_mutex, int barrier)
+{
+    /* TODO (handout section 7): read from the barrier until end of file;
+     * then increments times: sem_wait(mutex) (if use_mutex; again after
+     * EINTR), counter->value++, sem_post(mutex) (if use_mutex). End with
+     * _exit(): a child must not return into main(). */
+    (void)counter;
+    (void)increments;
+    (void)use_mutex;
+    (void)barrier;
+    fprintf(stderr, "counter: add() is not written yet "
+                    "(TODO in counter.c, handouts/04-shared-memory.md section 7)\n");
+    _exit(EXIT_FAILURE);
+}
+
+/* Start the children, open the barrier, wait for all. Returns 0 or -1. */
+static int run_children(struct shared_counter *counter, long processes, long increments,
+                        int use_mutex)
+{
+    /* TODO (handout section 7): make the barrier (a pipe); fork processes
+     * children that close the write end and call add(); close both ends
+     * (every child then reads end of file and starts); wait for every child
+     * and return -1 if one did not exit with status 0. */
+    (void)counter;
+    (void)processes;
+    (void)increments;
+    (void)use_mutex;
+    (void)add;
+    fprintf(stderr, "counter: run_children() is not written yet "
+                    "(TODO in counter.c, handouts/04-shared-memory.md section 7)\n");
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "no-mutex", no_argument, NULL, 'n' },
+        { NULL, 0, NULL, 0 },
+    };
+    long processes = 4, increments = 1000000;
+    int use_mutex = 1, option, status = EXIT_SUCCESS;
+
+    while ((option = getopt_long(argc, argv, "p:i:", options, NULL)) != -1) {
+        switch (option) {
+        case 'p': processes = number(optarg, 1, 64); break;
+        case 'i': increments = number(optarg, 0, 1000000000L); break;
+        case 'n': use_mutex = 0; break;
+        default: usage();
+        }
+    }
+    if (optind != argc)
+        usage();
+
+    struct shared_counter *counter = create_counter();
+    if (counter == NULL)
+        return EXIT_FAILURE;
+
+    if (run_children(counter, processes, increments, use_mutex) == -1)
+        status = EXIT_FAILURE;
+    else
+        printf("expected %ld\nactual   %ld\n", processes * increments, counter->value);
+
+    if (destroy_counter(counter) == -1)
+        status = EXIT_FAILURE;
+    if (fflush(stdout) == EOF) {
+        perror("counter: standard output");
+        status = EXIT_FAILURE;
+    }
+    return status;
+}

@@ -1,0 +1,80 @@
+/*
+ * pool.c - a pool of N instances guarded by one counting semaphore that lives
+ * in shared memory (see pool.h).
+ *
+ * Handout: handouts/04-shared-memory.md, section 5.
+ */
+#include "pool.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <time.h>
+
+struct pool *pool_create(unsigned int size)
+{
+    struct pool *pool;
+
+    if (size == 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    /* The semaphore must be in memory every process shares: a MAP_SHARED
+     * mapping made before fork(). In malloc'd memory each child would count
+     * on its own copy. */
+    pool = mmap(NULL, sizeof *pool, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (pool == MAP_FAILED)
+        return NULL;
+    pool->size = size;
+    if (sem_init(&pool->free_instances, 1, size) == -1) {
+        int saved_errno = errno;
+        munmap(pool, sizeof *pool);
+        errno = saved_errno;
+        return NULL;
+    }
+    return pool;
+}
+
+int pool_acquire(struct pool *pool)
+{
+    while (sem_wait(&pool->free_instances) == -1)
+        if (errno != EINTR)
+            return -1;
+    return 0;
+}
+
+int pool_acquire_timed(struct pool *pool, unsigned int milliseconds)
+{
+    struct timespec deadline;
+
+    /* sem_timedwait takes an absolute CLOCK_REALTIME time, not a duration. */
+    if (clock_gettime(CLOCK_REALTIME, &deadline) == -1)
+        return -1;
+    deadline.tv_sec += milliseconds / 1000;
+    deadline.tv_nsec += (long)(milliseconds % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    /* After a signal, wait again until the same deadline. */
+    while (sem_timedwait(&pool->free_instances, &deadline) == -1)
+        if (errno != EINTR)
+            return -1;      /* ETIMEDOUT: nothing was taken */
+    return 0;
+}
+
+int pool_release(struct pool *pool)
+{
+    return sem_post(&pool->free_instances);
+}
+
+int pool_destroy(struct pool *pool)
+{
+    int result = 0;
+
+    if (sem_destroy(&pool->free_instances) == -1)
+        result = -1;
+    if (munmap(pool, sizeof *pool) == -1)
+        result = -1;
+    return result;
+}
