@@ -1,0 +1,180 @@
+/*
+ * check_rings.c - Check tests for lab 06, parts 2 and 3: the semaphore ring
+ * (shm_posixsem.c) and the lock-free ring (spsc.c, through shm_spsc.c).
+ *
+ * Every blocking test waits for an event - a child asleep in state S, a
+ * child's exit - and gives up only at a deadline (times TIMEOUT_SCALE).
+ */
+#include "labcheck.h"
+#include "lab06_check.h"
+#include "spsc.h"
+
+/* ---------- the semaphore ring ---------- */
+
+START_TEST(semaphore_ring_carries_messages_of_every_size_both_ways)
+{
+    check_every_size_both_ways(&shm_posixsem_transport);
+}
+END_TEST
+
+START_TEST(semaphore_ring_is_a_byte_stream)
+{
+    check_byte_stream(&shm_posixsem_transport);
+}
+END_TEST
+
+START_TEST(semaphore_ring_reader_sleeps_while_the_ring_is_empty)
+{
+    check_reader_sleeps(&shm_posixsem_transport);
+}
+END_TEST
+
+START_TEST(semaphore_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing)
+{
+    check_writer_sleeps_when_full(&shm_posixsem_transport);
+}
+END_TEST
+
+/* ---------- the lock-free ring ---------- */
+
+START_TEST(lockfree_ring_init_rejects_a_capacity_that_is_not_a_power_of_two)
+{
+    static const size_t bad[] = { 0, 3, 1000, 4097, 6144 };
+    struct spsc_ring *ring = aligned_alloc(SPSC_CACHE_LINE, spsc_size(8192));
+
+    ck_assert_msg(ring != NULL, "test setup: aligned_alloc failed");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        errno = 0;
+        int result = spsc_init(ring, bad[i]);
+        int saved_errno = errno;
+        ck_assert_msg(result == -1 && saved_errno == EINVAL, "spsc_init(ring, %zu) returned %d "
+                      "(errno %d: %s); expected -1 with errno EINVAL: the capacity must be a "
+                      "power of two", bad[i], result, saved_errno, strerror(saved_errno));
+    }
+    errno = 0;
+    int result = spsc_init(ring, 8192);
+    int saved_errno = errno;
+    ck_assert_msg(result == 0, "spsc_init(ring, 8192) returned %d (errno %d: %s); expected 0",
+                  result, saved_errno, strerror(saved_errno));
+    free(ring);
+}
+END_TEST
+
+/* A ring of 4 KiB in memory shared with a child: the child writes 1.5 MiB in
+ * writes of many sizes, the test reads them in reads of other sizes. */
+static void write_through_small_ring(struct spsc_ring *ring, size_t total,
+                                     struct child_report *report)
+{
+    unsigned char *buf = malloc(5000);
+    size_t position = 0, size = 1;
+
+    if (buf == NULL)
+        _exit(1);
+    while (position < total) {
+        size_t piece = size < total - position ? size : total - position;
+        fill_pattern(buf, piece, 11, position);
+        if (spsc_write(ring, buf, piece) == -1) {
+            snprintf(report->message, sizeof report->message, "the child's spsc_write(%zu "
+                     "bytes) at byte %zu failed: %s", piece, position, strerror(errno));
+            _exit(1);
+        }
+        position += piece;
+        size = size * 2 + 3 < 5000 ? size * 2 + 3 : 1;      /* 1, 5, 13, ..., 4093, 1 */
+    }
+    free(buf);
+    _exit(0);
+}
+
+START_TEST(lockfree_ring_wraps_around_a_small_ring)
+{
+    size_t capacity = 4096, total = 1536 * 1024 + 77, position = 0, size = 4000;
+    size_t region = spsc_size(capacity);
+    struct spsc_ring *ring = mmap(NULL, region, PROT_READ | PROT_WRITE,
+                                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct child_report *report = mmap(NULL, sizeof *report, PROT_READ | PROT_WRITE,
+                                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    unsigned char *buf = allocate_or_fail(5000);
+
+    ck_assert_msg(ring != MAP_FAILED && report != MAP_FAILED, "test setup: mmap: %s",
+                  strerror(errno));
+    errno = 0;
+    int result = spsc_init(ring, capacity);
+    int saved_errno = errno;
+    ck_assert_msg(result == 0, "spsc_init(ring, %zu) returned %d (errno %d: %s); expected 0",
+                  capacity, result, saved_errno, strerror(saved_errno));
+    pid_t child = fork();
+    ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
+    if (child == 0)
+        write_through_small_ring(ring, total, report);
+    while (position < total) {
+        size_t piece = size < total - position ? size : total - position;
+        errno = 0;
+        result = spsc_read(ring, buf, piece);
+        saved_errno = errno;
+        if (result != 0)
+            kill_and_reap(child);
+        ck_assert_msg(result == 0, "spsc_read(%zu bytes) at byte %zu of the stream returned %d "
+                      "(errno %d: %s); expected 0", piece, position, result, saved_errno,
+                      strerror(saved_errno));
+        long wrong = first_wrong_byte(buf, piece, 11, position);
+        if (wrong >= 0)
+            kill_and_reap(child);
+        ck_assert_msg(wrong < 0, "through a ring of %zu bytes, byte %zu of the stream (at "
+                      "offset %zu of the ring, lap %zu) is %u; %u was written", capacity,
+                      position + (size_t)wrong, (position + (size_t)wrong) % capacity,
+                      (position + (size_t)wrong) / capacity, buf[wrong],
+                      pattern_byte(11, position + (size_t)wrong));
+        position += piece;
+        size = size > 7 ? size - 7 : 4000;
+    }
+    int status = 0;
+    if (!wait_for_exit(child, SOON, &status))
+        kill_and_reap(child);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the writing child %s: %s",
+                  how_it_ended(status), report->message);
+    munmap(ring, region);
+    munmap(report, sizeof *report);
+    free(buf);
+}
+END_TEST
+
+START_TEST(lockfree_ring_carries_messages_of_every_size_both_ways)
+{
+    check_every_size_both_ways(&shm_spsc_transport);
+}
+END_TEST
+
+START_TEST(lockfree_ring_is_a_byte_stream)
+{
+    check_byte_stream(&shm_spsc_transport);
+}
+END_TEST
+
+START_TEST(lockfree_ring_reader_sleeps_after_spinning)
+{
+    check_reader_sleeps(&shm_spsc_transport);
+}
+END_TEST
+
+START_TEST(lockfree_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing)
+{
+    check_writer_sleeps_when_full(&shm_spsc_transport);
+}
+END_TEST
+
+Suite *lab_suite(void)
+{
+    Suite *suite = suite_create("rings");
+
+    lab_add_test(suite, semaphore_ring_carries_messages_of_every_size_both_ways, 20);
+    lab_add_test(suite, semaphore_ring_is_a_byte_stream, 20);
+    lab_add_test(suite, semaphore_ring_reader_sleeps_while_the_ring_is_empty, 20);
+    lab_add_test(suite, semaphore_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing, 20);
+    lab_add_test(suite, lockfree_ring_init_rejects_a_capacity_that_is_not_a_power_of_two, 0);
+    lab_add_test(suite, lockfree_ring_wraps_around_a_small_ring, 20);
+    lab_add_test(suite, lockfree_ring_carries_messages_of_every_size_both_ways, 20);
+    lab_add_test(suite, lockfree_ring_is_a_byte_stream, 20);
+    lab_add_test(suite, lockfree_ring_reader_sleeps_after_spinning, 20);
+    lab_add_test(suite, lockfree_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing, 20);
+    return suite;
+}

@@ -1,0 +1,414 @@
+/*
+ * check_unix.c - Check tests for lab 06, part 1: the UNIX-domain socket
+ * transport (unix_socket.c).
+ *
+ * A blocking send() on a UNIX socket normally takes the whole buffer, so a
+ * send that forgets to loop over short writes works - until a signal, a
+ * non-blocking socket or another kernel makes a write short. To test the loop
+ * anyway, this file defines its own send, write, recv, read and their
+ * relatives: the student's code calls them instead of the C library's, and
+ * while short_io is set they move at most a few hundred bytes per call on a
+ * socket, through the real system call. Everything else passes straight on.
+ */
+#include "labcheck.h"
+#include "lab06_check.h"
+
+#include <dirent.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+
+/* ---------- short reads and writes on demand ---------- */
+
+static int short_io;                /* 1: cut every socket transfer short */
+static unsigned int short_io_calls; /* calls cut short so far */
+static size_t short_io_bytes;       /* bytes they moved */
+
+static int is_socket(int fd)
+{
+    struct stat status;
+    return fstat(fd, &status) == 0 && S_ISSOCK(status.st_mode);
+}
+
+/* How many of len bytes this call may move: 1 to 700, varying. */
+static size_t allowed(int fd, size_t len)
+{
+    if (!short_io || len <= 1 || !is_socket(fd))
+        return len;
+    short_io_calls++;
+    size_t most = 1 + (short_io_calls * 7919u) % 700u;
+    return len < most ? len : most;
+}
+
+/* Count what a socket call moved while short_io is set. */
+static ssize_t counted(int fd, long result)
+{
+    if (short_io && result > 0 && is_socket(fd))
+        short_io_bytes += (size_t)result;
+    return result;
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+    return counted(fd, syscall(SYS_sendto, fd, buf, allowed(fd, len), flags, NULL, 0));
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+               const struct sockaddr *address, socklen_t address_length)
+{
+    return counted(fd, syscall(SYS_sendto, fd, buf, allowed(fd, len), flags, address, address_length));
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+    return counted(fd, syscall(SYS_write, fd, buf, allowed(fd, len)));
+}
+
+ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+    return counted(fd, syscall(SYS_recvfrom, fd, buf, allowed(fd, len), flags, NULL, NULL));
+}
+
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *address,
+                 socklen_t *address_length)
+{
+    return counted(fd, syscall(SYS_recvfrom, fd, buf, allowed(fd, len), flags, address, address_length));
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+    return counted(fd, syscall(SYS_read, fd, buf, allowed(fd, len)));
+}
+
+/* The vector calls: only the first iovec, cut short. */
+static int short_vector(int fd, const struct iovec *vector, int count, struct iovec *first)
+{
+    if (!short_io || count < 1 || !is_socket(fd))
+        return count;
+    *first = vector[0];
+    first->iov_len = allowed(fd, first->iov_len);
+    return 1;
+}
+
+ssize_t writev(int fd, const struct iovec *vector, int count)
+{
+    struct iovec first;
+    int used = short_vector(fd, vector, count, &first);
+    return counted(fd, syscall(SYS_writev, fd, used == count ? vector : &first, used));
+}
+
+ssize_t readv(int fd, const struct iovec *vector, int count)
+{
+    struct iovec first;
+    int used = short_vector(fd, vector, count, &first);
+    return counted(fd, syscall(SYS_readv, fd, used == count ? vector : &first, used));
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *message, int flags)
+{
+    struct msghdr cut = *message;
+    struct iovec first;
+    int used = short_vector(fd, message->msg_iov, (int)message->msg_iovlen, &first);
+    if (used != (int)message->msg_iovlen) {
+        cut.msg_iov = &first;
+        cut.msg_iovlen = 1;
+    }
+    return counted(fd, syscall(SYS_sendmsg, fd, &cut, flags));
+}
+
+ssize_t recvmsg(int fd, struct msghdr *message, int flags)
+{
+    struct iovec *saved = message->msg_iov, first;
+    size_t saved_length = message->msg_iovlen;
+    int used = short_vector(fd, saved, (int)saved_length, &first);
+    if (used != (int)saved_length) {
+        message->msg_iov = &first;
+        message->msg_iovlen = 1;
+    }
+    ssize_t result = counted(fd, syscall(SYS_recvmsg, fd, message, flags));
+    message->msg_iov = saved;
+    message->msg_iovlen = saved_length;
+    return result;
+}
+
+/* ---------- helpers ---------- */
+
+/* Does dir hold an entry whose name starts with prefix? Its type in *type. */
+static int entry_with_prefix(const char *dir, const char *prefix, char *found, size_t size,
+                             mode_t *type)
+{
+    DIR *directory = opendir(dir);
+    struct dirent *entry;
+    int seen = 0;
+
+    ck_assert_msg(directory != NULL, "test setup: opendir(%s): %s", dir, strerror(errno));
+    while ((entry = readdir(directory)) != NULL) {
+        if (strncmp(entry->d_name, prefix, strlen(prefix)) == 0) {
+            char path[4096];
+            struct stat status;
+            snprintf(found, size, "%s", entry->d_name);
+            snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+            *type = lstat(path, &status) == 0 ? status.st_mode & S_IFMT : 0;
+            seen = 1;
+            break;
+        }
+    }
+    closedir(directory);
+    return seen;
+}
+
+static void nothing(struct pair *pair, void *unused)
+{
+    (void)pair;
+    (void)unused;
+}
+
+/* ---------- tests ---------- */
+
+START_TEST(unix_socket_carries_messages_of_every_size_both_ways)
+{
+    check_every_size_both_ways(&unix_transport);
+}
+END_TEST
+
+START_TEST(unix_socket_is_a_byte_stream)
+{
+    check_byte_stream(&unix_transport);
+}
+END_TEST
+
+START_TEST(unix_socket_send_finishes_a_short_write)
+{
+    /* The child reads normally; the parent's send may write only a few
+     * hundred bytes per call, as if signals kept interrupting it. */
+    short_io = 0;
+    struct pair pair;
+    size_t largest = every_size[SIZES - 1];
+    unsigned char *message = allocate_or_fail(largest), *echo = allocate_or_fail(largest);
+
+    pair_create(&pair, &unix_transport, largest);
+    pair_start(&pair, echo_every_size, NULL);
+    for (int i = 0; i < 4; i++) {
+        fill_pattern(message, every_size[i], (unsigned)i, 0);
+        short_io = 1;
+        short_io_calls = 0;
+        short_io_bytes = 0;
+        errno = 0;
+        int result = unix_transport.send(pair.state, message, every_size[i]);
+        int saved_errno = errno;
+        short_io = 0;
+        if (result != 0 || short_io_bytes != every_size[i])
+            kill_and_reap(pair.child);
+        ck_assert_msg(result == 0, "unix: send(%zu bytes), with every write cut short, "
+                      "returned %d (errno %d: %s); expected 0", every_size[i], result,
+                      saved_errno, strerror(saved_errno));
+        ck_assert_msg(short_io_bytes == every_size[i], "unix: send(%zu bytes) returned 0, but "
+                      "the socket took only %zu bytes, in %u call(s) that were each cut short: "
+                      "send() must call again with the rest until all has gone",
+                      every_size[i], short_io_bytes, short_io_calls);
+        recv_or_fail(&pair, echo, every_size[i]);
+        long wrong = first_wrong_byte(echo, every_size[i], (unsigned)i, 0);
+        if (wrong >= 0)
+            kill_and_reap(pair.child);
+        ck_assert_msg(wrong < 0, "unix: send(%zu bytes) with writes cut short: byte %ld of what "
+                      "arrived is wrong (is the rest sent from the right place in the buffer?)",
+                      every_size[i], wrong);
+    }
+    pair_close(&pair);
+    free(message);
+    free(echo);
+}
+END_TEST
+
+/* The child sends the messages; the test's recv is cut short. */
+static void send_every_size(struct pair *pair, void *unused)
+{
+    unsigned char *buf = malloc(every_size[SIZES - 1]);
+
+    (void)unused;
+    if (buf == NULL)
+        child_fails(pair, "malloc failed in the child");
+    for (int i = 0; i < 4; i++) {
+        fill_pattern(buf, every_size[i], (unsigned)i, 0);
+        if (pair->ops->send(pair->state, buf, every_size[i]) == -1)
+            child_fails(pair, "the child's send(%zu bytes) failed: %s", every_size[i],
+                        strerror(errno));
+    }
+    free(buf);
+}
+
+START_TEST(unix_socket_recv_finishes_a_short_read)
+{
+    short_io = 0;
+    struct pair pair;
+    unsigned char *message = allocate_or_fail(every_size[3]);
+
+    pair_create(&pair, &unix_transport, every_size[3]);
+    pair_start(&pair, send_every_size, NULL);
+    for (int i = 0; i < 4; i++) {
+        memset(message, 0, every_size[i]);
+        short_io = 1;
+        errno = 0;
+        int result = unix_transport.recv(pair.state, message, every_size[i]);
+        int saved_errno = errno;
+        short_io = 0;
+        if (result != 0)
+            kill_and_reap(pair.child);
+        ck_assert_msg(result == 0, "unix: recv(%zu bytes), with every read cut short, "
+                      "returned %d (errno %d: %s); expected 0", every_size[i], result,
+                      saved_errno, strerror(saved_errno));
+        long wrong = first_wrong_byte(message, every_size[i], (unsigned)i, 0);
+        if (wrong >= 0)
+            kill_and_reap(pair.child);
+        ck_assert_msg(wrong < 0, "unix: recv(%zu bytes) returned 0, but byte %ld of the "
+                      "message is %u where %u was sent: after a short read, recv() must read "
+                      "the rest into the rest of the buffer", every_size[i], wrong,
+                      message[wrong], pattern_byte((unsigned)i, (size_t)wrong));
+    }
+    pair_expect_child_success(&pair);
+    pair_close(&pair);
+    free(message);
+}
+END_TEST
+
+START_TEST(unix_socket_file_is_removed_once_the_child_has_connected)
+{
+    struct pair pair;
+    char found[256] = "";
+    mode_t type = 0;
+
+    pair_create(&pair, &unix_transport, 64);
+    int there = entry_with_prefix(test_dir(), pair.name, found, sizeof found, &type);
+    ck_assert_msg(there && type == S_IFSOCK, "unix: after create(name \"%s\", dir \"%s\") the "
+                  "directory should hold a socket whose name starts with \"%s\"; %s",
+                  pair.name, test_dir(), pair.name,
+                  !there ? "there is none" : "there is an entry, but it is not a socket");
+    pair_start(&pair, nothing, NULL);
+    there = entry_with_prefix(test_dir(), pair.name, found, sizeof found, &type);
+    ck_assert_msg(!there, "unix: once both sides have attached, nobody needs the socket's "
+                  "path: attach(SIDE_PARENT) should remove it, but %s/%s is still there",
+                  test_dir(), found);
+    pair_expect_child_success(&pair);
+    pair_close(&pair);
+    there = entry_with_prefix(test_dir(), pair.name, found, sizeof found, &type);
+    ck_assert_msg(!there, "unix: after close, %s/%s is still there", test_dir(), found);
+}
+END_TEST
+
+START_TEST(unix_socket_close_removes_the_file_when_no_child_came)
+{
+    struct pair pair;
+    char found[256] = "";
+    mode_t type = 0;
+
+    pair_create(&pair, &unix_transport, 64);
+    pair_close(&pair);
+    int there = entry_with_prefix(test_dir(), pair.name, found, sizeof found, &type);
+    ck_assert_msg(!there, "unix: close() right after create() (say, because fork failed) "
+                  "should remove the socket's path, but %s/%s is still there", test_dir(),
+                  found);
+}
+END_TEST
+
+/* The child sends 100 bytes and closes its end. */
+static void send_100_and_close(struct pair *pair, void *unused)
+{
+    unsigned char buf[100];
+
+    (void)unused;
+    fill_pattern(buf, sizeof buf, 3, 0);
+    if (pair->ops->send(pair->state, buf, sizeof buf) == -1)
+        child_fails(pair, "the child's send(100 bytes) failed: %s", strerror(errno));
+}
+
+START_TEST(unix_socket_recv_fails_with_EPIPE_when_the_other_side_closes)
+{
+    struct pair pair;
+    unsigned char buf[1000];
+
+    pair_create(&pair, &unix_transport, sizeof buf);
+    pair_start(&pair, send_100_and_close, NULL);
+    pair_expect_child_success(&pair);
+    errno = 0;
+    int result = unix_transport.recv(pair.state, buf, sizeof buf);
+    int saved_errno = errno;
+    ck_assert_msg(result == -1 && saved_errno == EPIPE, "unix: recv(1000 bytes) when the other "
+                  "side sent 100 and closed returned %d (errno %d: %s); expected -1 with errno "
+                  "EPIPE (recv() returning 0 means the end of the stream)", result, saved_errno,
+                  strerror(saved_errno));
+    pair_close(&pair);
+}
+END_TEST
+
+static volatile sig_atomic_t sigpipes;
+
+static void count_sigpipe(int signal_number)
+{
+    (void)signal_number;
+    sigpipes++;
+}
+
+START_TEST(unix_socket_send_fails_with_EPIPE_without_raising_SIGPIPE)
+{
+    struct pair pair;
+    size_t size = 1024 * 1024;
+    unsigned char *buf = allocate_or_fail(size);
+
+    signal(SIGPIPE, count_sigpipe);
+    sigpipes = 0;
+    pair_create(&pair, &unix_transport, size);
+    pair_start(&pair, nothing, NULL);
+    pair_expect_child_success(&pair);
+    fill_pattern(buf, size, 1, 0);
+    errno = 0;
+    int result = unix_transport.send(pair.state, buf, size);
+    int saved_errno = errno;
+    ck_assert_msg(result == -1 && saved_errno == EPIPE, "unix: send(1 MiB) to a socket whose "
+                  "other end is closed returned %d (errno %d: %s); expected -1 with errno "
+                  "EPIPE", result, saved_errno, strerror(saved_errno));
+    ck_assert_msg(sigpipes == 0, "unix: send() to a socket whose other end is closed raised "
+                  "SIGPIPE, which kills a process that does not catch it; pass MSG_NOSIGNAL "
+                  "to send()");
+    pair_close(&pair);
+    free(buf);
+}
+END_TEST
+
+START_TEST(unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path)
+{
+    char dir[300], name[96];
+    struct transport_config config = { .name = name, .dir = dir, .message_size = 64 };
+
+    unique_name(name, sizeof name);
+    snprintf(dir, sizeof dir, "%s/%0120d", test_dir(), 0);  /* 120 zeros: too long a path */
+    errno = 0;
+    void *state = unix_transport.create(&config);
+    int saved_errno = errno;
+    if (state != NULL)
+        unix_transport.close(state);
+    ck_assert_msg(state == NULL && saved_errno == ENAMETOOLONG, "unix: create() with a path of "
+                  "%zu bytes returned %s (errno %d: %s); expected NULL with errno ENAMETOOLONG "
+                  "(sun_path holds %zu bytes with the final '\\0': check snprintf's result)",
+                  strlen(dir) + strlen(name) + 8, state == NULL ? "NULL" : "a state",
+                  saved_errno, strerror(saved_errno),
+                  sizeof ((struct sockaddr_un *)0)->sun_path);
+}
+END_TEST
+
+Suite *lab_suite(void)
+{
+    Suite *suite = suite_create("unix");
+
+    lab_add_test(suite, unix_socket_carries_messages_of_every_size_both_ways, 20);
+    lab_add_test(suite, unix_socket_is_a_byte_stream, 20);
+    lab_add_test(suite, unix_socket_send_finishes_a_short_write, 20);
+    lab_add_test(suite, unix_socket_recv_finishes_a_short_read, 20);
+    lab_add_test(suite, unix_socket_file_is_removed_once_the_child_has_connected, 20);
+    lab_add_test(suite, unix_socket_close_removes_the_file_when_no_child_came, 0);
+    lab_add_test(suite, unix_socket_recv_fails_with_EPIPE_when_the_other_side_closes, 20);
+    lab_add_test(suite, unix_socket_send_fails_with_EPIPE_without_raising_SIGPIPE, 20);
+    lab_add_test(suite, unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path, 0);
+    return suite;
+}

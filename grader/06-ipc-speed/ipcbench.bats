@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# ipcbench.bats - tests of the program ipcbench with the student's transports:
+# every message intact at every size, in every placement; a clean end with
+# nothing left behind; and the shared-memory ring faster than a pipe.
+# shellcheck disable=SC2154 # run --separate-stderr sets $stderr
+
+load ../lib/helpers
+load lab
+
+setup() {
+    bench_setup
+}
+
+# Sizes: small, odd, a pipe's capacity plus one, as big as a ring, bigger than one.
+SIZES=64,1000,65537,1048576,3145731
+
+@test "ipcbench_rejects_bad_usage" {
+    run --separate-stderr run_program "$(program ipcbench)" -x
+    expect_status 2 "ipcbench -x"
+    [[ $stderr == *usage:* ]] || fail "ipcbench -x should print its usage on stderr; it printed: $stderr"
+    run --separate-stderr run_program "$(program ipcbench)" -m no-such-thing
+    expect_status 2 "ipcbench -m no-such-thing"
+    run --separate-stderr run_program "$(program ipcbench)" -s 8
+    expect_status 2 "ipcbench -s 8 (smaller than a message header)"
+}
+
+@test "ipcbench_reports_a_system_limit_instead_of_failing" {
+    run_ipcbench -m posixmq,sysvmq -s 64,16K -n 5 -r 1
+    expect_status 0 "ipcbench -m posixmq,sysvmq -s 64,16K"
+    local row wrong=()
+    while IFS= read -r row; do
+        [ -n "$row" ] || continue
+        # (At 64 B a POSIX queue may also meet RLIMIT_MSGQUEUE, if other
+        # programs of this user hold queues: a limit too, not a failure.)
+        case "$(field size "$row"):$(field status "$row")" in
+            64:ok|64:limit:*RLIMIT_MSGQUEUE*|16384:limit:*) ;;
+            *) wrong+=("$row") ;;
+        esac
+    done < <(csv_rows)
+    [ ${#wrong[@]} -eq 0 ] ||
+        fail "$(printf 'expected ok at 64 B and "limit: ..." at 16 KiB (above msgsize_max and msgmax); got:\n%s' "$(printf '%s\n' "${wrong[@]}")")"
+}
+
+@test "ipcbench_checks_every_message_over_the_unix_socket" {
+    run_ipcbench -m unix -s "$SIZES" -w latency,throughput -p unpinned,same,split -n 8 -r 1
+    expect_every_row_ok unix "$SIZES"
+    expect_status 0 "ipcbench -m unix"
+}
+
+@test "ipcbench_checks_every_message_over_the_semaphore_ring" {
+    run_ipcbench -m shm-posixsem -s "$SIZES" -w latency,throughput -p unpinned,same,split -n 8 -r 1
+    expect_every_row_ok shm-posixsem "$SIZES"
+    expect_status 0 "ipcbench -m shm-posixsem"
+}
+
+@test "ipcbench_checks_every_message_over_the_lockfree_ring" {
+    run_ipcbench -m shm-spsc -s "$SIZES" -w latency,throughput -p unpinned,same,split -n 8 -r 1
+    expect_every_row_ok shm-spsc "$SIZES"
+    expect_status 0 "ipcbench -m shm-spsc"
+}
+
+# What ipcbench left: files in its directory, POSIX objects and processes
+# whose names carry its prefix.
+leftovers() {
+    find "$BENCH_DIR" -mindepth 1 -printf 'file %f\n'
+    find /dev/shm -maxdepth 1 -name "*$BENCH_NAME*" -printf 'shared memory or semaphore /dev/shm/%f\n' 2>/dev/null || true
+    if mountpoint -q /dev/mqueue 2>/dev/null; then
+        find /dev/mqueue -maxdepth 1 -name "*$BENCH_NAME*" -printf 'message queue /%f\n' 2>/dev/null || true
+    fi
+    local pid
+    for pid in $(pgrep -f -- "-N $BENCH_NAME" || true); do
+        echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null))"
+    done
+}
+
+@test "ipcbench_runs_every_mechanism_and_leaves_nothing_behind" {
+    run_ipcbench -s 64,65536 -w latency,throughput -p unpinned,same,split -n 5 -r 1
+    local bad
+    bad=$(bad_rows)
+    [ -z "$bad" ] ||
+        fail "$(printf 'these measurements failed:\n%s' "$(summarize <<<"$bad")")"
+    expect_status 0 "ipcbench (every mechanism)"
+    local left
+    left=$(leftovers)
+    [ -z "$left" ] ||
+        fail "$(printf 'ipcbench -N %s exited, but left behind:\n%s' "$BENCH_NAME" "$left")"
+}
+
+@test "shared_memory_ring_beats_a_pipe_for_large_messages" {
+    # Both processes on one CPU, so that what else the machine runs, and
+    # where the scheduler puts them, changes both mechanisms alike; the two
+    # take turns, 7 times, and the medians are compared.
+    run_ipcbench -m pipe,shm-spsc -s 1M -w throughput -p same -r 7 -t 40
+    expect_status 0 "ipcbench -m pipe,shm-spsc -s 1M -w throughput -p same"
+    local row pipe='' ring=''
+    while IFS= read -r row; do
+        case "$(field mechanism "$row")" in
+            pipe) pipe=$(field mb_per_s "$row") ;;
+            shm-spsc) ring=$(field mb_per_s "$row") ;;
+        esac
+    done < <(csv_rows)
+    [ -n "$pipe" ] && [ -n "$ring" ] ||
+        fail "$(printf 'ipcbench printed no MB/s for pipe or shm-spsc:\n%s' "$output")"
+    awk -v ring="$ring" -v pipe="$pipe" 'BEGIN { exit !(ring >= 1.5 * pipe) }' ||
+        fail "$(printf 'with 1 MiB messages, the lock-free ring moved %s MB/s and a pipe %s MB/s (medians of 7, same run); the ring should be at least 1.5 times as fast: it copies each byte once each way, the pipe copies in and out of the kernel 64 KiB at a time (does the ring use memcpy, and sleep rather than spin when the other side is not running?)' "$ring" "$pipe")"
+}

@@ -1,0 +1,38 @@
+/*
+ * report.h - ipcbench's results: one row per mechanism, workload, placement
+ * and size, written as CSV and as a table.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "placement.h"
+
+struct row {
+    const char *mechanism;
+    const char *workload;       /* "latency" or "throughput" */
+    enum placement placement;
+    size_t size;                /* bytes per message */
+    int repeats;                /* repeats that measured something */
+    unsigned long count;        /* timed messages (round trips) in one repeat, median */
+    double p50_us, p99_us;      /* latency: round trip, median over repeats */
+    double messages_per_s;      /* latency: round trips per second */
+    double mb_per_s;            /* throughput: 10^6 bytes per second */
+    double spread;              /* percent: how far the repeats disagree */
+    double vs_pipe;             /* speed relative to the pipe's; 0 when unknown */
+    char status[240];           /* "ok", "limit: ..." or "error: ..." */
+};
+
+/* "CPU model, N CPUs, kernel release": where the numbers come from. */
+void describe_machine(char *description, size_t size);
+
+/* The CSV: comment lines (#) with the machine, a header, one line per row. */
+void write_csv(FILE *out, const char *machine, const struct row *rows, size_t count);
+
+/* A table for people, a section per workload and placement. */
+void write_table(FILE *out, const char *machine, const char *method,
+                 const struct row *rows, size_t count);
+
+#endif

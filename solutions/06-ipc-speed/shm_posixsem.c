@@ -1,0 +1,202 @@
+/*
+ * shm_posixsem.c - POSIX shared memory and POSIX semaphores: a ring of slots
+ * each way.
+ *
+ * The writer copies a message into the shared memory, in pieces of up to
+ * SLOT_SIZE bytes, one piece per slot; the reader copies it out. Two counting
+ * semaphores per direction say how many slots are free (the writer waits on
+ * it) and how many are full (the reader waits on it). One writer and one
+ * reader per ring: no mutex is needed, each index belongs to one process.
+ *
+ * The semaphores live in the shared memory itself (sem_init with pshared = 1).
+ * sem_wait and sem_post are futexes underneath: they stay in user space
+ * unless a process must sleep or be woken.
+ *
+ * Handout: handouts/06-ipc-speed.md, section 5.
+ */
+#include "transport.h"
+#include "shmregion.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SLOT_SIZE = 64 * 1024, SLOT_COUNT = 16 };
+
+struct slot {
+    size_t length;                  /* bytes used in data */
+    unsigned char data[SLOT_SIZE];
+};
+
+/* One direction: the writer fills slots in order, the reader empties them. */
+struct slot_ring {
+    sem_t free_slots;               /* slots the writer may fill: SLOT_COUNT at first */
+    sem_t full_slots;               /* slots the reader may empty: 0 at first */
+    struct slot slots[SLOT_COUNT];
+};
+
+/* What the two processes share. */
+struct shared_rings {
+    struct slot_ring to_child;
+    struct slot_ring to_parent;
+};
+
+/* What each process keeps for itself. */
+struct posixsem_transport {
+    struct shared_rings *shared;
+    enum side side;
+    struct slot_ring *tx, *rx;      /* the ring this process writes, and reads */
+    size_t tx_index, rx_index;      /* slots written / read so far */
+    size_t rx_offset;               /* bytes already taken from slot rx_index */
+};
+
+/* sem_wait, again after a signal. */
+static int wait_for(sem_t *semaphore)
+{
+    while (sem_wait(semaphore) == -1)
+        if (errno != EINTR)
+            return -1;
+    return 0;
+}
+
+static int init_ring(struct slot_ring *ring)
+{
+    if (sem_init(&ring->free_slots, 1, SLOT_COUNT) == -1)
+        return -1;
+    if (sem_init(&ring->full_slots, 1, 0) == -1) {
+        sem_destroy(&ring->free_slots);
+        return -1;
+    }
+    return 0;
+}
+
+/* Before fork: the shared rings, their semaphores, and this process's struct. */
+static void *posixsem_create(struct transport_config *config)
+{
+    char name[NAME_MAX];
+    int length = snprintf(name, sizeof name, "%s.posixsem", config->name);
+    if (length < 0 || length >= (int)sizeof name) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    struct posixsem_transport *t = malloc(sizeof *t);
+    if (t == NULL)
+        return NULL;
+    memset(t, 0, sizeof *t);
+    t->side = SIDE_PARENT;
+    t->shared = shm_region_create(name, sizeof *t->shared);
+    if (t->shared == NULL)
+        goto fail;
+    if (init_ring(&t->shared->to_child) == -1)
+        goto fail;
+    if (init_ring(&t->shared->to_parent) == -1) {
+        sem_destroy(&t->shared->to_child.free_slots);
+        sem_destroy(&t->shared->to_child.full_slots);
+        goto fail;
+    }
+    return t;
+
+fail:;
+    int saved_errno = errno;
+    if (t->shared != NULL)
+        shm_region_destroy(t->shared, sizeof *t->shared);
+    free(t);
+    errno = saved_errno;
+    return NULL;
+}
+
+/* After fork: the parent writes to the child's ring and reads its own. */
+static int posixsem_attach(void *state, enum side side)
+{
+    struct posixsem_transport *t = state;
+
+    t->side = side;
+    t->tx = side == SIDE_PARENT ? &t->shared->to_child : &t->shared->to_parent;
+    t->rx = side == SIDE_PARENT ? &t->shared->to_parent : &t->shared->to_child;
+    return 0;
+}
+
+/* Copy buf into the ring, a slot at a time: wait for a free one, fill it, post it full. */
+static int posixsem_send(void *state, const void *buf, size_t len)
+{
+    struct posixsem_transport *t = state;
+    const unsigned char *next = buf;
+
+    while (len > 0) {
+        size_t chunk = len < SLOT_SIZE ? len : SLOT_SIZE;
+        struct slot *slot = &t->tx->slots[t->tx_index % SLOT_COUNT];
+
+        if (wait_for(&t->tx->free_slots) == -1)
+            return -1;
+        memcpy(slot->data, next, chunk);
+        slot->length = chunk;
+        t->tx_index++;
+        if (sem_post(&t->tx->full_slots) == -1)
+            return -1;
+        next += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+/* Copy len bytes out of the ring: a slot may hold more or less than len. */
+static int posixsem_recv(void *state, void *buf, size_t len)
+{
+    struct posixsem_transport *t = state;
+    unsigned char *next = buf;
+
+    while (len > 0) {
+        struct slot *slot = &t->rx->slots[t->rx_index % SLOT_COUNT];
+
+        if (t->rx_offset == 0 && wait_for(&t->rx->full_slots) == -1)
+            return -1;
+        size_t chunk = slot->length - t->rx_offset;
+        if (chunk > len)
+            chunk = len;
+        memcpy(next, slot->data + t->rx_offset, chunk);
+        t->rx_offset += chunk;
+        next += chunk;
+        len -= chunk;
+        if (t->rx_offset == slot->length) {         /* the slot is empty: give it back */
+            t->rx_offset = 0;
+            t->rx_index++;
+            if (sem_post(&t->rx->free_slots) == -1)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Each process unmaps and frees; the parent, last, destroys the semaphores. */
+static int posixsem_close(void *state)
+{
+    struct posixsem_transport *t = state;
+    int result = 0;
+
+    if (t->side == SIDE_PARENT &&
+        (sem_destroy(&t->shared->to_child.free_slots) == -1 ||
+         sem_destroy(&t->shared->to_child.full_slots) == -1 ||
+         sem_destroy(&t->shared->to_parent.free_slots) == -1 ||
+         sem_destroy(&t->shared->to_parent.full_slots) == -1))
+        result = -1;
+    if (shm_region_destroy(t->shared, sizeof *t->shared) == -1)
+        result = -1;
+    int saved_errno = errno;
+    free(t);
+    errno = saved_errno;
+    return result;
+}
+
+const struct transport_ops shm_posixsem_transport = {
+    .name = "shm-posixsem",
+    .description = "POSIX shared memory, a ring of 16 slots of 64 KiB each way, POSIX semaphores",
+    .source = "shm_posixsem.c, handouts/06-ipc-speed.md section 5",
+    .create = posixsem_create,
+    .attach = posixsem_attach,
+    .send = posixsem_send,
+    .recv = posixsem_recv,
+    .close = posixsem_close,
+};
