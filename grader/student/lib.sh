@@ -1,0 +1,108 @@
+# shellcheck shell=bash
+# lib.sh - what the students' commands (watch, status, hint, handin) share:
+# a lab's results from the one engine, grader/grade, graded again only when the
+# lab's files or the grader changed, and the facts read from a results file.
+# Sourced, not run on its own.
+
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+# Where results, logs and hint levels are kept between commands.
+STATE_DIR=${STUDENT_STATE_DIR:-$ROOT_DIR/build/student}
+
+# fingerprint SRC LAB [REGEX]: a hash that changes when a file of the lab
+# changes (editor swap and backup files aside), when the grader changes, or
+# with the test filter.
+fingerprint() {
+    local src=$1 lab=$2 regex=${3:-}
+    {
+        echo "src=$src tests=$regex"
+        find "$src/$lab" "$GRADER_DIR/$lab" "$GRADER_DIR/lib" "$GRADER_DIR/grade" -type f \
+            ! -name '*~' ! -name '.*.sw?' ! -name '.#*' ! -name '4913' -print0 2>/dev/null |
+            sort -z | xargs -0 -r sha256sum
+    } | sha256sum | cut -d ' ' -f 1
+}
+
+# fresh_results SRC LAB [REGEX]: grade LAB of SRC unless the results of the same
+# files are at hand; print the path of the results file, STATE_DIR/LAB.json
+# (LAB.only.json for some of the tests). grade's report goes beside it, in
+# LAB.log (LAB.only.log). Fails only when grade wrote no results.
+# Call it as $(fresh_results ...): its traps are then its own.
+fresh_results() {
+    local src=$1 lab=$2 regex=${3:-} name=$2 key json log tmp status=0 filter=()
+    src=$(cd "$src" && pwd)
+    [ -z "$regex" ] || name=$lab.only
+    json="$STATE_DIR/$name.json"
+    log="$STATE_DIR/$name.log"
+    mkdir -p "$STATE_DIR"
+    key=$(fingerprint "$src" "$lab" "$regex")
+    if [ -f "$json" ] && [ "$(cat "$STATE_DIR/$name.key" 2>/dev/null)" = "$key" ]; then
+        echo "$json"
+        return 0
+    fi
+    [ -n "$regex" ] && filter=(--tests "$regex")
+    tmp=$(mktemp "$STATE_DIR/.$name.XXXXXX")
+    # Stopped (Ctrl-C) while grading: leave no half-written results.
+    partial_results=$tmp
+    trap 'rm -f "$partial_results"' EXIT
+    trap 'exit 130' INT TERM
+    NO_COLOR=1 "$GRADER_DIR/grade" --src "$src" --results "$tmp" "${filter[@]}" "$lab" \
+        >"$log" 2>&1 </dev/null || status=$?
+    if [ "$status" -gt 1 ] || [ ! -s "$tmp" ]; then
+        rm -f "$tmp"
+        echo "grader/grade could not grade $lab (status $status). It said:" >&2
+        tail -n 20 "$log" >&2
+        return 1
+    fi
+    mv "$tmp" "$json"
+    echo "$key" >"$STATE_DIR/$name.key"
+    echo "$json"
+}
+
+# tests_of JSON LAB: one line per test of the points table, in its order:
+# NAME<TAB>STATUS<TAB>SCORE<TAB>MAX, STATUS passed, failed or skipped (a test
+# that cannot run here, say without a privilege). What was left behind is not a test.
+tests_of() {
+    jq -r --arg left "$2: nothing is left behind" \
+        '.tests[] | select(.name != $left) |
+         [(.name | sub("^[^:]*: "; "")),
+          (if .extra_data.skipped == true then "skipped" else .status end),
+          .score, .max_score] | @tsv' "$1"
+}
+
+# output_of JSON LAB TEST: what the test said (its message, then "hint: ...").
+output_of() {
+    jq -r --arg name "$2: $3" '.tests[] | select(.name == $name) | .output' "$1" | sed '${/^$/d}'
+}
+
+# left_behind_of JSON LAB: what the lab's tests left behind, if anything.
+left_behind_of() {
+    jq -r --arg left "$2: nothing is left behind" \
+        '.tests[] | select(.name == $left) | .output' "$1"
+}
+
+# does_not_compile JSON: true when the engine reported that the lab does not
+# compile (or that the submission has no folder for it).
+does_not_compile() {
+    jq -e '.tests | length > 0 and all(.[]; .output | startswith("the lab does not compile:"))' \
+        "$1" >/dev/null
+}
+
+# section_of LAB TEST: the handout section of a test, from its points table.
+section_of() {
+    awk -v name="$2" '$1 == name { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' \
+        "$GRADER_DIR/$1/points"
+}
+
+# fit LINE: cut LINE to the terminal's width when printing to a terminal.
+fit() {
+    local width=${COLUMNS:-}
+    if [ -t 1 ]; then
+        [ -n "$width" ] || width=$(tput cols 2>/dev/null || echo 80)
+        if [ "${#1}" -gt "$width" ]; then
+            printf '%s…\n' "${1:0:$((width - 1))}"
+            return
+        fi
+    fi
+    printf '%s\n' "$1"
+}

@@ -1,0 +1,293 @@
+#!/usr/bin/env bats
+# student.bats - tests of the students' commands: make watch (driven in tmux,
+# as a student would use it), make status, make hint, make handin, and the
+# container's scripts. They work on copies of labs/ in the test file's own
+# folder: labs/ itself is never modified. The tests share the results that the
+# commands keep (graded again whenever the files differ), to grade less often.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+LAB=01-memory-layout
+
+setup() {
+    cd "$ROOT" || return 1
+    SUB="$BATS_FILE_TMPDIR/labs"
+    rm -rf "$SUB"
+    mkdir -p "$SUB"
+    cp -R "labs/$LAB" "$SUB/"
+    export STUDENT_STATE_DIR="$BATS_FILE_TMPDIR/state"
+    rm -f "$STUDENT_STATE_DIR"/*.hint
+    TMUX_DIR=
+}
+
+teardown() {
+    if [ -n "$TMUX_DIR" ]; then
+        tmux -S "$TMUX_DIR/socket" kill-server 2>/dev/null || true
+        rm -rf "$TMUX_DIR"
+    fi
+}
+
+# points_of REGEX: the points of the lab 01 tests whose names match REGEX.
+points_of() {
+    awk -v re="$1" '!/^[[:space:]]*(#|$)/ && $1 ~ re {s += $2} END {print s + 0}' \
+        "grader/$LAB/points"
+}
+
+# in_tmux COMMAND: run COMMAND in a terminal of its own (a detached tmux
+# session, 160x50), from the repository. The pane stays when it ends.
+in_tmux() {
+    # A short path: a socket's path has at most 107 characters.
+    TMUX_DIR=$(mktemp -d /tmp/student-bats.XXXXXX)
+    tmux -S "$TMUX_DIR/socket" new-session -d -x 160 -y 50 -c "$ROOT" \
+        "$1; echo \"[exited with status \$?]\"; cat"
+}
+
+pane() {
+    tmux -S "$TMUX_DIR/socket" capture-pane -p -J "$@"
+}
+
+# wait_for_pane REGEX SECONDS: poll the pane until it matches REGEX (grep -E);
+# fail after SECONDS (times TIMEOUT_SCALE), showing the pane.
+wait_for_pane() {
+    local deadline=$((SECONDS + $2 * ${TIMEOUT_SCALE:-1}))
+    until pane | grep -Eq -- "$1"; do
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            fail "$(printf 'after %s s the terminal does not show /%s/. It shows:\n%s' "$2" "$1" "$(pane)")"
+        fi
+        sleep 0.1
+    done
+}
+
+watch_command() {
+    echo "env STUDENT_STATE_DIR='$STUDENT_STATE_DIR' $1 make -s watch LAB=01 SRC='$SUB' $2"
+}
+
+@test "watch_shows_the_score_and_the_next_failing_test_with_its_hint" {
+    in_tmux "$(watch_command '' '')"
+    wait_for_pane "$LAB: score 0/100, 1 of 36 tests pass" 120
+    wait_for_pane "Next failing test \(3 points\): parse_reads_start_and_end_as_hex" 5
+    wait_for_pane "returned -1 \(errno 38: Function not implemented\)" 5
+    wait_for_pane "hint: handouts/$LAB.md §3.2 Parsing one line" 5
+    wait_for_pane "Watching .*/labs/$LAB/ - save a file to grade again" 5
+}
+
+# watch_sees_saves ENV: start make watch (only the parse tests), save the
+# solution's maps.c, then the stub's again: the score follows each save.
+watch_sees_saves() {
+    local all
+    all=$(points_of '^parse_')
+    in_tmux "$(watch_command "$1" "T=^parse_")"
+    wait_for_pane "score 0/$all, 0 of [0-9]+ tests pass \(only the tests matching" 60
+    cp "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
+    wait_for_pane "score $all/$all, ([0-9]+) of \1 tests pass" 60
+    wait_for_pane "Every test passes" 5
+    cp "labs/$LAB/maps.c" "$SUB/$LAB/maps.c"
+    wait_for_pane "score 0/$all" 60
+}
+
+@test "watch_grades_again_when_a_file_is_saved" {
+    command -v inotifywait >/dev/null || fail "inotifywait is not installed (inotify-tools)"
+    watch_sees_saves ''
+}
+
+@test "watch_sees_a_save_by_polling_where_inotify_is_silent" {
+    watch_sees_saves WATCH_POLL=1
+}
+
+@test "watch_shows_that_a_lab_does_not_compile_and_the_compiler_errors" {
+    echo 'this is not C' >>"$SUB/$LAB/maps.c"
+    in_tmux "$(watch_command '' "T=^parse_reads_start")"
+    wait_for_pane "The lab does not compile" 60
+    wait_for_pane "maps.c:[0-9]+:[0-9]+: error" 5
+}
+
+@test "watch_prints_plain_text_without_a_terminal" {
+    in_tmux "$(watch_command '' "T=^parse_reads_start") | cat"
+    wait_for_pane "score 0/" 60
+    wait_for_pane "^-{20}" 5
+    ! pane -e | grep -q $'\e\\[' || fail "escape codes in piped output: $(pane -e | cat -v)"
+}
+
+@test "status_shows_one_line_per_lab_and_the_lab_to_do_next" {
+    cp "solutions/$LAB"/*.c "solutions/$LAB"/*.h "$SUB/$LAB/"
+    run make -s status SRC="$SUB"
+    assert_success
+    local labs json
+    labs=$(grader/lib/list-labs || true)
+    json="$STUDENT_STATE_DIR/$LAB.json"
+    assert_equal "$(jq .score "$json")" 100
+    assert_line --regexp "^$LAB +100/100 +36/36 +done$"
+    local lab second
+    for lab in $labs; do
+        [ "$lab" = "$LAB" ] && continue
+        [ -n "${second:-}" ] || second=$lab
+        assert_line --regexp "^$lab +0/100 +0/[0-9]+ +no folder .*/$lab$"
+    done
+    assert_line --regexp "^total +100/$((100 * $(wc -w <<<"$labs")))$"
+    assert_line "Next: $second - read handouts/$second.md, then make watch LAB=${second%%-*}"
+    [[ $output != *$'\e'* ]] || fail "escape codes in piped output"
+}
+
+@test "status_names_the_next_failing_test_and_its_handout_section" {
+    run grader/student/status --src "$SUB"
+    assert_success
+    assert_line --regexp "^$LAB +0/100 +1/36 +parse_reads_start_and_end_as_hex - §3.2 Parsing one line$"
+    assert_line "Next: $LAB - read handouts/$LAB.md, then make watch LAB=01"
+}
+
+@test "status_grades_a_lab_again_only_when_its_files_change" {
+    run grader/student/status --src "$SUB"
+    assert_success
+    local json="$STUDENT_STATE_DIR/$LAB.json"
+    touch -d '2000-01-01 00:00' "$json"
+    run grader/student/status --src "$SUB"
+    assert_success
+    assert_equal "$(date -r "$json" +%Y)" 2000
+    cp "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
+    run grader/student/status --src "$SUB"
+    assert_success
+    [ "$(date -r "$json" +%Y)" != 2000 ] || fail "a changed maps.c was not graded again"
+    assert_line --regexp "^$LAB +[1-9][0-9]*/100 "
+}
+
+@test "colours_only_on_a_terminal_and_never_with_NO_COLOR" {
+    in_tmux "grader/student/status --src '$SUB'"
+    wait_for_pane "^Next: " 60
+    pane -e | grep -q $'\e\\[' || fail "no colour on a terminal: $(pane -e | cat -v)"
+    tmux -S "$TMUX_DIR/socket" kill-server
+    rm -rf "$TMUX_DIR"
+    in_tmux "NO_COLOR=1 grader/student/status --src '$SUB'"
+    wait_for_pane "^Next: " 60
+    ! pane -e | grep -q $'\e\\[' || fail "colour despite NO_COLOR: $(pane -e | cat -v)"
+}
+
+@test "hint_goes_one_level_further_each_time_for_the_same_test" {
+    run make -s hint LAB=01 SRC="$SUB"
+    assert_success
+    assert_line --partial "hint level 1 of 3"
+    assert_line "  §3.2 Parsing one line"
+    assert_line "      parse_reads_start_and_end_as_hex"
+    assert_line --partial "Start with the first: parse_reads_start_and_end_as_hex"
+    run make -s hint LAB=01 SRC="$SUB"
+    assert_line --partial "hint level 2 of 3"
+    assert_line --partial "returned -1 (errno 38: Function not implemented)"
+    assert_line --regexp "^  .*/labs/$LAB/maps.c:[0-9]+: +/\* TODO \(handout section 3\.2\)"
+    run make -s hint LAB=01 SRC="$SUB"
+    assert_line --partial "hint level 3 of 3"
+    assert_line --regexp "grader/$LAB/check_maps.c:[0-9]+"
+    assert_line "  START_TEST(parse_reads_start_and_end_as_hex)"
+    assert_line "  END_TEST"
+    run make -s hint LAB=01 SRC="$SUB"
+    assert_line --partial "hint level 3 of 3"
+    run make -s hint LAB=01 LEVEL=1 SRC="$SUB"
+    assert_line --partial "hint level 1 of 3"
+}
+
+@test "hint_starts_again_at_level_1_when_the_next_failing_test_changes" {
+    run grader/student/hint --src "$SUB" 01
+    run grader/student/hint --src "$SUB" 01
+    assert_line --partial "hint level 2 of 3"
+    cp "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
+    run grader/student/hint --src "$SUB" 01
+    assert_line --partial "hint level 1 of 3"
+    assert_line --partial "Start with the first: classify_a_function_as_text"
+    run grader/student/hint --src "$SUB" 01
+    assert_line --partial "hint level 2 of 3"
+    # segment.c's TODO names a range of sections, 4.1 to 4.5, that holds §4.2.
+    assert_line --regexp "^  .*/labs/$LAB/segment.c:[0-9]+: +/\* TODO \(handout sections 4\.1 to 4\.5\)"
+}
+
+@test "hint_says_so_when_every_test_passes" {
+    cp "solutions/$LAB"/*.c "solutions/$LAB"/*.h "$SUB/$LAB/"
+    run grader/student/hint --src "$SUB" 01
+    assert_success
+    assert_output --partial "Every test of $LAB passes"
+}
+
+# A copy of every lab's stub, graded once for the hand-in tests (whose
+# results are kept apart from those of the other tests' copy).
+handin_copy() {
+    HANDIN="$BATS_FILE_TMPDIR/handin"
+    export STUDENT_STATE_DIR="$BATS_FILE_TMPDIR/handin-state"
+    if [ ! -d "$HANDIN" ]; then
+        mkdir -p "$HANDIN"
+        cp -R labs/. "$HANDIN/"
+    fi
+    cp "labs/$LAB/maps.c" "$HANDIN/$LAB/maps.c"
+}
+
+@test "handin_writes_a_tarball_of_labs_with_a_manifest" {
+    handin_copy
+    cp "solutions/$LAB/maps.c" "$HANDIN/$LAB/maps.c"
+    touch "$HANDIN/$LAB/maps.c~" "$HANDIN/$LAB/.maps.c.swp" "$HANDIN/$LAB/maps.o"
+    STUDENT="Ada Lovelace" run make -s handin SRC="$HANDIN" OUT="$BATS_TEST_TMPDIR/out"
+    rm -f "$HANDIN/$LAB/maps.c~" "$HANDIN/$LAB/.maps.c.swp" "$HANDIN/$LAB/maps.o"
+    assert_success
+    local tarball
+    tarball=$(find "$BATS_TEST_TMPDIR/out" -name 'handin-Ada-Lovelace-*.tar.gz')
+    [ -n "$tarball" ] || fail "no tarball in OUT: $output"
+    assert_output --regexp "Handed in: .*/out/${tarball##*/} "
+    mkdir "$BATS_TEST_TMPDIR/unpacked"
+    tar -C "$BATS_TEST_TMPDIR/unpacked" -xzf "$tarball"
+    local manifest="$BATS_TEST_TMPDIR/unpacked/MANIFEST"
+    grep -qx "student: Ada Lovelace" "$manifest" || fail "$(cat "$manifest")"
+    grep -Eq "^date: +[0-9]{4}-[0-9]{2}-[0-9]{2} " "$manifest" || fail "$(cat "$manifest")"
+    local parse find
+    parse=$(points_of '^parse_')
+    find=$(points_of '^find_')
+    grep -Eq "^  $LAB +$((parse + find))/100$" "$manifest" || fail "$(cat "$manifest")"
+    # Every lab is in it, with a checksum that matches; editors' files and objects are not.
+    local lab
+    for lab in $(grader/lib/list-labs); do
+        [ -d "$BATS_TEST_TMPDIR/unpacked/labs/$lab" ] || fail "$lab is not in the tarball"
+    done
+    (cd "$BATS_TEST_TMPDIR/unpacked" && sed -n 's/^  \([0-9a-f]\{64\}  labs\/\)/\1/p' MANIFEST |
+        sha256sum --check --quiet) || fail "the checksums of the MANIFEST do not match"
+    cmp "$BATS_TEST_TMPDIR/unpacked/labs/$LAB/maps.c" "solutions/$LAB/maps.c"
+    run find "$BATS_TEST_TMPDIR/unpacked" -name '*~' -o -name '.*.swp' -o -name '*.o'
+    assert_output ''
+}
+
+@test "handin_refuses_when_a_lab_does_not_compile" {
+    handin_copy
+    echo 'this is not C' >>"$HANDIN/$LAB/maps.c"
+    run grader/student/handin --src "$HANDIN" --out "$BATS_TEST_TMPDIR/out"
+    cp "labs/$LAB/maps.c" "$HANDIN/$LAB/maps.c"
+    assert_failure 1
+    assert_output --partial "not handed in"
+    assert_output --partial "$LAB: does not compile"
+    [ ! -e "$BATS_TEST_TMPDIR/out" ] || fail "a tarball was written: $(ls "$BATS_TEST_TMPDIR/out")"
+}
+
+@test "handin_refuses_when_a_lab_is_missing" {
+    STUDENT=x run grader/student/handin --src "$SUB" --out "$BATS_TEST_TMPDIR/out"
+    assert_failure 1
+    local lab
+    for lab in $(grader/lib/list-labs); do
+        [ "$lab" = "$LAB" ] || assert_output --partial "$lab: there is no folder"
+    done
+}
+
+@test "docker_run_passes_the_flags_the_labs_need_and_mounts_the_repository" {
+    CONTAINER_ENGINE='echo' run docker/run -- make test
+    assert_success
+    assert_output --partial "run --rm --shm-size=512m --ipc=private --ulimit nofile=1024:1024 --ulimit nproc=4096:4096"
+    assert_output --partial "--volume $ROOT:/workspace --workdir /workspace linux-ipc-labs make test"
+    CONTAINER_ENGINE='echo' run docker/build
+    assert_output --partial "build -f $ROOT/docker/Dockerfile -t linux-ipc-labs --build-arg STUDENT_UID="
+}
+
+@test "the_container_files_are_plain_and_pass_shellcheck" {
+    local script
+    for script in docker/engine docker/build docker/run; do
+        shellcheck "$script" || fail "shellcheck $script"
+    done
+    ! grep -q '<<' docker/Dockerfile || fail "docker/Dockerfile uses a heredoc (BuildKit only)"
+    grep -q '^FROM debian:bookworm-slim' docker/Dockerfile
+    grep -q '^USER student' docker/Dockerfile
+    grep -q 'grader/packages.txt' docker/Dockerfile
+    jq -e '.build.dockerfile == "../docker/Dockerfile" and .remoteUser == "student"' \
+        .devcontainer/devcontainer.json >/dev/null || fail "devcontainer.json: $(cat .devcontainer/devcontainer.json)"
+}
