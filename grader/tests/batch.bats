@@ -53,6 +53,7 @@ setup_file() {
     student fork-bomb solutions grader/tests/hostile/fork-bomb.patch
     student allocates-without-bound solutions grader/tests/hostile/allocates-without-bound.patch
     student writes-a-gigabyte solutions grader/tests/hostile/writes-a-gigabyte.patch
+    student forges-its-results solutions grader/tests/hostile/forges-its-results.patch
     # A submission that ships its own grader folder, with a points table of its own.
     student ships-a-grader labs
     mkdir -p "$CLASS/ships-a-grader/grader/$LAB"
@@ -128,6 +129,25 @@ expect_total() {
     expect_total ships-a-grader 0
 }
 
+@test "code_that_forges_its_results_from_inside_gains_nothing_and_is_flagged_for_review" {
+    # Its forged TAP log names no test of the points table, and no test ran to
+    # its end: every Check test (parse_, find_, classify_) fails.
+    local passed
+    passed=$(jq -r '[.tests[] | select((.name | test(": (parse|find|classify)_")) and .score > 0)
+                    | .name] | join(" ")' "$OUT/forges-its-results/results.json")
+    [ -z "$passed" ] || fail "forged results passed: $passed"
+    [ "$(total_of forges-its-results)" -lt 100 ] || fail "the forger has full marks"
+    grep -q "for review: the code names the grader's own machinery" \
+        "$OUT/forges-its-results/feedback.txt" || fail "the student's feedback does not say it"
+    grep -q "maps.c:.*CK_TAP_LOG_FILE_NAME" "$OUT/forges-its-results/feedback.txt" ||
+        fail "the line that names the grader's machinery is not shown"
+    local review
+    review=$(grep '^for review' "$BATS_FILE_TMPDIR/batch.log" || true)
+    [[ " ${review#*: } " == *" forges-its-results "* ]] ||
+        fail "the batch's summary does not name it for review: ${review:-no line for review}"
+    [[ " ${review#*: } " != *" alice "* ]] || fail "the solution is named for review: $review"
+}
+
 @test "a_fork_bomb_costs_only_its_test" {
     expect_total fork-bomb "$(full_but parse_keeps_the_deleted_suffix)"
 }
@@ -170,6 +190,13 @@ expect_total() {
 
 @test "no_process_of_the_batch_is_left_running" {
     local left
-    left=$(ps -eo uid=,args= | awk '$1 >= 62000 && $1 < 63000' || true)
+    local first last
+    read -r first last < <(sed -n 's/^sandbox users: uids \([0-9]*\) to \([0-9]*\)$/\1 \2/p' \
+        "$BATS_FILE_TMPDIR/batch.log")
+    if [ -z "${first:-}" ]; then
+        [ "$(id -u)" -ne 0 ] || fail "the batch does not say which users it ran as"
+        skip "not root: the batch ran as $(id -un), with the other tests' processes"
+    fi
+    left=$(ps -eo uid=,args= | awk -v first="$first" -v last="$last" '$1 >= first && $1 <= last' || true)
     [ -z "$left" ] || fail "processes of the sandbox users are still running: $left"
 }
