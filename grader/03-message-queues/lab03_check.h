@@ -5,10 +5,14 @@
  * block into a quick failure instead of a hang.
  *
  * Every deadline is multiplied by TIMEOUT_SCALE. No test sleeps to wait for
- * an event: it polls what it waits for, with a deadline.
+ * an event: it polls what it waits for, with a deadline. The clock, the
+ * scale, the state of a process and a wait status in words come from
+ * grader/lib/labchild.h.
  */
 #ifndef LAB03_CHECK_H
 #define LAB03_CHECK_H
+
+#include "labchild.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -20,21 +24,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static inline int timeout_scale(void)
-{
-    const char *text = getenv("TIMEOUT_SCALE");
-    int scale = text != NULL ? atoi(text) : 1;
-    return scale >= 1 ? scale : 1;
-}
-
-/* Seconds on CLOCK_MONOTONIC, which no clock change moves. */
-static inline double monotonic_seconds(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
 
 /* Seconds since the epoch on CLOCK_REALTIME, the clock of the timed calls' deadlines. */
 static inline double realtime_seconds(void)
@@ -56,28 +45,7 @@ static inline const char *unique_name(char *buffer, size_t size, const char *wha
 /* Pause 10 ms between two looks at what we wait for. */
 static inline void poll_pause(void)
 {
-    struct timespec pause = { 0, 10 * 1000 * 1000 };
-    nanosleep(&pause, NULL);
-}
-
-/* The state letter of a process (R, S, D, Z, ...) from /proc/PID/stat; 'X' when gone. */
-static inline char process_state(pid_t pid)
-{
-    char path[64], line[512];
-    char *after_name;
-    FILE *file;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    file = fopen(path, "r");
-    if (file == NULL)
-        return 'X';
-    if (fgets(line, sizeof line, file) == NULL)
-        line[0] = '\0';
-    fclose(file);
-    after_name = strrchr(line, ')');
-    if (after_name == NULL || after_name[1] != ' ')
-        return 'X';
-    return after_name[2];
+    pause_milliseconds(10);
 }
 
 /* The kernel function a sleeping process waits in, from /proc/PID/wchan ("0" or "" when hidden). */
@@ -116,7 +84,7 @@ static inline int wchan_matches(const char *wchan, const char *const *names)
 static inline int wait_until_asleep_in(pid_t pid, const char *const *names, char *seen,
                                        size_t size)
 {
-    double deadline = monotonic_seconds() + 10.0 * timeout_scale();
+    double deadline = monotonic_seconds() + scaled(10.0);
     char wchan[128];
     char state;
 
@@ -146,7 +114,7 @@ static inline int wait_until_asleep_in(pid_t pid, const char *const *names, char
  */
 static inline int wait_for_child(pid_t pid, double seconds, int *status)
 {
-    double deadline = monotonic_seconds() + seconds * timeout_scale();
+    double deadline = monotonic_seconds() + scaled(seconds);
     pid_t done;
 
     for (;;) {
@@ -177,19 +145,6 @@ static inline pid_t fork_child(void)
     return pid;
 }
 
-/* What a child's wait status says, for a failure message. */
-static inline const char *describe_status(int status, char *buffer, size_t size)
-{
-    if (WIFEXITED(status))
-        snprintf(buffer, size, "exited with status %d", WEXITSTATUS(status));
-    else if (WIFSIGNALED(status))
-        snprintf(buffer, size, "was killed by signal %d (%s)", WTERMSIG(status),
-                 strsignal(WTERMSIG(status)));
-    else
-        snprintf(buffer, size, "ended with wait status %#x", status);
-    return buffer;
-}
-
 /* How a child that ran a queue call reports: 0 done, 1 wrong message, 64 + errno failed. */
 enum { CHILD_DONE = 0, CHILD_WRONG_MESSAGE = 1, CHILD_ERRNO_BASE = 64 };
 
@@ -205,7 +160,7 @@ static inline const char *child_result(int status, char *buffer, size_t size)
         snprintf(buffer, size, "it failed with %s",
                  strerror(WEXITSTATUS(status) - CHILD_ERRNO_BASE));
     else
-        snprintf(buffer, size, "the child %s", describe_status(status, how, sizeof how));
+        snprintf(buffer, size, "the child %s", describe_wait_status(status, how, sizeof how));
     return buffer;
 }
 

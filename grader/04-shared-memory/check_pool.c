@@ -294,7 +294,7 @@ START_TEST(pool_acquire_timed_takes_an_instance_free_or_released_in_time)
 
     /* None free: the child waits until the test releases one. */
     child = acquire_timed_in_child(pool, TIMEOUT_MS, &reports[1]);
-    if (wait_until_asleep_or_gone(child, SOON) != 'S') {
+    if (wait_until_asleep(child, SOON, 0) != 'S') {
         kill_and_reap(child);
         ck_abort_msg("pool_acquire_timed(pool, %d) on a pool with no free instance returned "
                      "%d at once (errno %s); expected it to wait", TIMEOUT_MS, reports[1].result,

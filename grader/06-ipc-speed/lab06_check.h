@@ -1,7 +1,8 @@
 /*
  * lab06_check.h - what the Check suites of lab 06 share: unique names, test
- * data, deadlines scaled by TIMEOUT_SCALE, the state of a child process, and
- * a parent and child joined by one of the student's transports.
+ * data, and a parent and child joined by one of the student's transports.
+ * Scaled deadlines, the state of a child process, waiting for a child to
+ * sleep or exit, and killing and reaping it come from grader/lib/labchild.h.
  *
  * Tests never sleep for a fixed time to let something happen: they wait for
  * an event (a child asleep in state S, a child's exit) and give up only at a
@@ -11,47 +12,29 @@
 #ifndef LAB06_CHECK_H
 #define LAB06_CHECK_H
 
+#include "labchild.h"
 #include "transport.h"
 
 #include <check.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Seconds within which something that takes microseconds must have happened. */
 enum { SOON = 5 };
 
+/* A child waiting for data or room must be asleep (state S) at every look
+ * for this long: one that spins, or yields the CPU in a loop, never is. */
+static const double STEADY_SLEEP_SECONDS = 0.1;
+
 /* The sizes every transport must carry: small, odd, a page, a pipe's worth
  * and one more byte, 1 MiB (as big as a ring), and more than a ring holds. */
 static const size_t every_size[] = { 64, 1000, 4096, 65536, 65537, 1048576, 2621447 };
 enum { SIZES = sizeof every_size / sizeof every_size[0] };
-
-static inline double scaled(double seconds)
-{
-    const char *scale = getenv("TIMEOUT_SCALE");
-    int factor = scale != NULL ? atoi(scale) : 1;
-    return seconds * (factor >= 1 ? factor : 1);
-}
-
-static inline double monotonic_seconds(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
-
-static inline void pause_briefly(void)
-{
-    struct timespec interval = { 0, 5 * 1000 * 1000 };     /* 5 ms between looks */
-    nanosleep(&interval, NULL);
-}
 
 /* The directory for FIFOs and sockets: the run's TMPDIR, as "." (the test
  * moves there), since a socket's path must fit in 108 bytes. */
@@ -99,93 +82,6 @@ static inline unsigned char *allocate_or_fail(size_t size)
     unsigned char *memory = malloc(size);
     ck_assert_msg(memory != NULL, "test setup: malloc(%zu) failed", size);
     return memory;
-}
-
-/* ---------- the state of a child ---------- */
-
-/* The state letter of a process from /proc/PID/stat (R, S, D, Z, ...), X when gone. */
-static inline char process_state(pid_t pid)
-{
-    char path[64], line[512];
-    FILE *stat;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    stat = fopen(path, "r");
-    if (stat == NULL)
-        return 'X';
-    if (fgets(line, sizeof line, stat) == NULL) {
-        fclose(stat);
-        return 'X';
-    }
-    fclose(stat);
-    char *after_name = strrchr(line, ')');
-    return after_name != NULL && after_name[1] == ' ' ? after_name[2] : 'X';
-}
-
-/*
- * Wait until the child pid sleeps (state S) and is still asleep at `looks`
- * looks in a row, 5 ms apart: a process that spins, or yields the CPU in a
- * loop, is R nearly every time. Returns 'S', the state it ended in (Z, X),
- * or 'R' if it did not fall asleep by the deadline.
- */
-static inline char wait_until_asleep(pid_t pid, double seconds, int looks)
-{
-    double deadline = monotonic_seconds() + scaled(seconds);
-    int asleep = 0;
-
-    for (;;) {
-        char state = process_state(pid);
-        if (state == 'Z' || state == 'X')
-            return state;
-        asleep = state == 'S' ? asleep + 1 : 0;
-        if (asleep >= looks)
-            return 'S';
-        if (monotonic_seconds() > deadline)
-            return 'R';
-        pause_briefly();
-    }
-}
-
-/* Wait for the child pid to exit within the deadline. 1 (and *status) when
- * it did, 0 when it is still there. */
-static inline int wait_for_exit(pid_t pid, double seconds, int *status)
-{
-    double deadline = monotonic_seconds() + scaled(seconds);
-    for (;;) {
-        pid_t done = waitpid(pid, status, WNOHANG);
-        if (done == pid)
-            return 1;
-        if (done == -1 && errno != EINTR) {
-            *status = 0;
-            return 1;
-        }
-        if (monotonic_seconds() > deadline)
-            return 0;
-        pause_briefly();
-    }
-}
-
-static inline void kill_and_reap(pid_t pid)
-{
-    if (pid <= 0)
-        return;
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-        continue;
-}
-
-/* How a child ended, in words. */
-static inline const char *how_it_ended(int status)
-{
-    static char text[128];
-    if (WIFEXITED(status))
-        snprintf(text, sizeof text, "exited with status %d", WEXITSTATUS(status));
-    else if (WIFSIGNALED(status))
-        snprintf(text, sizeof text, "was killed by signal %d (%s)", WTERMSIG(status),
-                 strsignal(WTERMSIG(status)));
-    else
-        snprintf(text, sizeof text, "ended with wait status %#x", status);
-    return text;
 }
 
 /* ---------- a parent and a child joined by a transport ---------- */
@@ -464,12 +360,12 @@ static inline void check_reader_sleeps(const struct transport_ops *ops)
 
     pair_create(&pair, ops, 64);
     pair_start(&pair, receive_and_check, &total);
-    char state = wait_until_asleep(pair.child, SOON, 20);
+    char state = wait_until_asleep(pair.child, SOON, STEADY_SLEEP_SECONDS);
     if (state != 'S')
         kill_and_reap(pair.child);
     ck_assert_msg(state == 'S', "%s: a child waiting in recv() on an empty transport should "
-                  "sleep (state S, 20 looks in a row); after %.0f s it is in state %c%s%s%s",
-                  ops->name, scaled(SOON), state,
+                  "sleep (state S at every look for %.1f s); after %.0f s it is in state "
+                  "%c%s%s%s", ops->name, STEADY_SLEEP_SECONDS, scaled(SOON), state,
                   state == 'R' ? " (running: does it spin without ever sleeping in a futex "
                                  "or semaphore?)" : " (it ended; it said: ",
                   state == 'R' ? "" : pair.report->message, state == 'R' ? "" : ")");
@@ -506,12 +402,13 @@ static inline void check_writer_sleeps_when_full(const struct transport_ops *ops
 
     pair_create(&pair, ops, 65536);
     pair_start(&pair, send_a_lot, &total);
-    char state = wait_until_asleep(pair.child, SOON, 20);
+    char state = wait_until_asleep(pair.child, SOON, STEADY_SLEEP_SECONDS);
     if (state != 'S')
         kill_and_reap(pair.child);
     ck_assert_msg(state == 'S', "%s: a child sending %zu bytes that nobody reads should sleep "
-                  "when the transport is full (state S, 20 looks in a row); after %.0f s it is "
-                  "in state %c%s%s", ops->name, total, scaled(SOON), state,
+                  "when the transport is full (state S at every look for %.1f s); after %.0f s "
+                  "it is in state %c%s%s", ops->name, total, STEADY_SLEEP_SECONDS, scaled(SOON),
+                  state,
                   state == 'R' ? " (running: does it spin, or overwrite unread data?)"
                                : " (it ended: did send() return before the data had room?) ",
                   pair.report->message);
