@@ -54,6 +54,12 @@ setup_file() {
     student allocates-without-bound solutions grader/tests/hostile/allocates-without-bound.patch
     student writes-a-gigabyte solutions grader/tests/hostile/writes-a-gigabyte.patch
     student forges-its-results solutions grader/tests/hostile/forges-its-results.patch
+    # The stub, with headers of its own that make every assertion pass.
+    student ships-its-own-headers labs
+    { cat grader/lib/labcheck.h grader/tests/hostile/assertions-pass.h
+    } >"$CLASS/ships-its-own-headers/$LAB/labcheck.h"
+    { echo '#include_next <check.h>'; cat grader/tests/hostile/assertions-pass.h
+    } >"$CLASS/ships-its-own-headers/$LAB/check.h"
     # A submission that ships its own grader folder, with a points table of its own.
     student ships-a-grader labs
     mkdir -p "$CLASS/ships-a-grader/grader/$LAB"
@@ -146,6 +152,12 @@ expect_total() {
     [[ " ${review#*: } " == *" forges-its-results "* ]] ||
         fail "the batch's summary does not name it for review: ${review:-no line for review}"
     [[ " ${review#*: } " != *" alice "* ]] || fail "the solution is named for review: $review"
+}
+
+@test "headers_shipped_with_a_submission_cannot_change_what_the_tests_assert" {
+    expect_total ships-its-own-headers 0
+    grep -q "for review: the code names the grader's own machinery" \
+        "$OUT/ships-its-own-headers/feedback.txt" || fail "the student's feedback does not say it"
 }
 
 @test "a_fork_bomb_costs_only_its_test" {
