@@ -212,3 +212,11 @@ expect_total() {
     left=$(ps -eo uid=,args= | awk -v first="$first" -v last="$last" '$1 >= first && $1 <= last' || true)
     [ -z "$left" ] || fail "processes of the sandbox users are still running: $left"
 }
+
+@test "a_class_of_copies_grades_the_same_and_mutants_and_stubs_lose_their_points" {
+    # grader/measure-class builds a class (solutions, stubs, mutants), grades it
+    # with grade-all -j 2 and checks every score.
+    run grader/measure-class --students 6 --mix --labs 01
+    assert_success
+    assert_output --regexp "reproducible: +yes"
+}
