@@ -204,7 +204,7 @@ expect_total() {
     local left
     local first last
     read -r first last < <(sed -n 's/^sandbox users: uids \([0-9]*\) to \([0-9]*\)$/\1 \2/p' \
-        "$BATS_FILE_TMPDIR/batch.log")
+        "$BATS_FILE_TMPDIR/batch.log") || true
     if [ -z "${first:-}" ]; then
         [ "$(id -u)" -ne 0 ] || fail "the batch does not say which users it ran as"
         skip "not root: the batch ran as $(id -un), with the other tests' processes"
