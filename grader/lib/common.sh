@@ -118,3 +118,18 @@ if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
 else
     GREEN='' RED='' YELLOW='' BOLD='' PLAIN=''
 fi
+
+# copy_mutant PATCH LAB DEST: copy LAB of the solutions (or of the stubs, when
+# the patch says "Base: stub") into DEST/LAB and apply the mutant PATCH there.
+# On failure, patch's complaint goes to stderr and the status is 1.
+copy_mutant() {
+    local patch=$1 lab=$2 dest=$3 base=solutions log
+    grep -q '^Base: stub' "$patch" && base=labs
+    rm -rf "${dest:?}/$lab"
+    mkdir -p "$dest"
+    cp -R "$ROOT_DIR/$base/$lab" "$dest/"
+    if ! log=$(patch --quiet --batch -d "$dest/$lab" -p1 <"$patch" 2>&1); then
+        echo "the patch does not apply to $base/$lab: $log" >&2
+        return 1
+    fi
+}
