@@ -94,7 +94,7 @@ static int *test_static_local(void)
 
 /* ---------- maps_parse_line ---------- */
 
-START_TEST(parse_reads_start_and_end_as_hex)
+LAB_TEST(parse_reads_start_and_end_as_hex, 3, "3.2", "")
 {
     struct map_region region;
     parse_ok("55d0c8a01000-55d0c8a02000 r-xp 00001000 08:01 1234567                    /usr/bin/layout\n",
@@ -106,7 +106,7 @@ START_TEST(parse_reads_start_and_end_as_hex)
 }
 END_TEST
 
-START_TEST(parse_reads_perms_offset_device_and_inode)
+LAB_TEST(parse_reads_perms_offset_device_and_inode, 3, "3.2", "")
 {
     struct map_region region;
     parse_ok("7f12a4c00000-7f12a4c26000 r--s 0017c000 fe:1f 332835   /usr/lib/x86_64-linux-gnu/libc.so.6",
@@ -127,7 +127,7 @@ START_TEST(parse_reads_perms_offset_device_and_inode)
 }
 END_TEST
 
-START_TEST(parse_reads_64_bit_addresses)
+LAB_TEST(parse_reads_64_bit_addresses, 3, "3.2", "addresses are 64 bits")
 {
     struct map_region region;
     parse_ok("ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]",
@@ -142,7 +142,7 @@ START_TEST(parse_reads_64_bit_addresses)
 }
 END_TEST
 
-START_TEST(parse_gives_an_empty_path_to_an_anonymous_mapping)
+LAB_TEST(parse_gives_an_empty_path_to_an_anonymous_mapping, 3, "3.1", "")
 {
     const char *lines[] = {
         "7fc705693000-7fc705797000 rw-p 00000000 00:00 0 \n",   /* as the kernel writes it */
@@ -159,7 +159,7 @@ START_TEST(parse_gives_an_empty_path_to_an_anonymous_mapping)
 }
 END_TEST
 
-START_TEST(parse_keeps_spaces_in_a_path)
+LAB_TEST(parse_keeps_spaces_in_a_path, 2, "3.1", "")
 {
     struct map_region region;
     parse_ok("7f0000000000-7f0000001000 r--p 00000000 08:01 42         /tmp/my lab/a file.so\n",
@@ -170,7 +170,7 @@ START_TEST(parse_keeps_spaces_in_a_path)
 }
 END_TEST
 
-START_TEST(parse_keeps_the_deleted_suffix)
+LAB_TEST(parse_keeps_the_deleted_suffix, 2, "3.1", "")
 {
     struct map_region region;
     parse_ok("7f0000000000-7f0000001000 r-xp 00000000 08:01 42         /tmp/old.so (deleted)\n",
@@ -180,7 +180,7 @@ START_TEST(parse_keeps_the_deleted_suffix)
 }
 END_TEST
 
-START_TEST(parse_reads_bracketed_names)
+LAB_TEST(parse_reads_bracketed_names, 2, "3.1", "")
 {
     const char *names[] = { "[heap]", "[stack]", "[vdso]", "[vvar]", "[vvar_vclock]",
                             "[anon:glibc: malloc arena]" };
@@ -196,7 +196,7 @@ START_TEST(parse_reads_bracketed_names)
 }
 END_TEST
 
-START_TEST(parse_rejects_malformed_lines_with_EINVAL)
+LAB_TEST(parse_rejects_malformed_lines_with_EINVAL, 5, "3.3", "")
 {
     const char *bad[] = {
         "",
@@ -228,7 +228,7 @@ START_TEST(parse_rejects_malformed_lines_with_EINVAL)
 }
 END_TEST
 
-START_TEST(parse_reads_every_line_of_proc_self_maps)
+LAB_TEST(parse_reads_every_line_of_proc_self_maps, 3, "3.2", "")
 {
     FILE *maps = fopen("/proc/self/maps", "r");
     char line[4096 + 200];
@@ -266,7 +266,7 @@ static void find_ok(pid_t pid, uintptr_t address, struct map_region *region)
                   (unsigned long)region->end);
 }
 
-START_TEST(find_returns_the_region_holding_a_stack_address)
+LAB_TEST(find_returns_the_region_holding_a_stack_address, 3, "3.4", "")
 {
     int local = 0;
     struct map_region region;
@@ -276,7 +276,7 @@ START_TEST(find_returns_the_region_holding_a_stack_address)
 }
 END_TEST
 
-START_TEST(find_returns_the_region_holding_a_heap_address)
+LAB_TEST(find_returns_the_region_holding_a_heap_address, 2, "3.4", "")
 {
     char *block = malloc(32);
     struct map_region region;
@@ -288,7 +288,7 @@ START_TEST(find_returns_the_region_holding_a_heap_address)
 }
 END_TEST
 
-START_TEST(find_treats_the_end_address_as_outside_the_region)
+LAB_TEST(find_treats_the_end_address_as_outside_the_region, 4, "3.4", "the end is exclusive")
 {
     /* Three adjacent regions: r--, ---, r--. */
     size_t page = page_size();
@@ -312,7 +312,7 @@ START_TEST(find_treats_the_end_address_as_outside_the_region)
 }
 END_TEST
 
-START_TEST(find_fails_with_ENOENT_for_an_unmapped_address)
+LAB_TEST(find_fails_with_ENOENT_for_an_unmapped_address, 3, "3.4", "")
 {
     size_t page = page_size();
     char *pages = map_pages(3);
@@ -346,7 +346,7 @@ static int open_descriptors(void)
     return count;
 }
 
-START_TEST(find_closes_the_maps_file)
+LAB_TEST(find_closes_the_maps_file, 2, "3.4", "")
 {
     int local = 0;
     struct map_region region;
@@ -366,7 +366,7 @@ START_TEST(find_closes_the_maps_file)
 }
 END_TEST
 
-START_TEST(find_reads_the_map_of_another_process)
+LAB_TEST(find_reads_the_map_of_another_process, 4, "3.5", "")
 {
     int to_parent[2], to_child[2];
     ck_assert_msg(pipe(to_parent) == 0 && pipe(to_child) == 0, "test setup: pipe: %s",
@@ -414,7 +414,7 @@ START_TEST(find_reads_the_map_of_another_process)
 }
 END_TEST
 
-START_TEST(find_fails_for_a_process_that_does_not_exist)
+LAB_TEST(find_fails_for_a_process_that_does_not_exist, 2, "3.5", "")
 {
     pid_t child = fork();
     ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
@@ -436,34 +436,34 @@ END_TEST
 
 /* ---------- classify_address ---------- */
 
-START_TEST(classify_a_function_as_text)
+LAB_TEST(classify_a_function_as_text, 2, "4.2", "")
 {
     expect_segment("a function", (const void *)&test_function, SEG_TEXT);
 }
 END_TEST
 
-START_TEST(classify_a_string_literal_and_a_const_global_as_rodata)
+LAB_TEST(classify_a_string_literal_and_a_const_global_as_rodata, 3, "4.2", "")
 {
     expect_segment("a string literal", "a literal string", SEG_RODATA);
     expect_segment("a const global", &test_const_global, SEG_RODATA);
 }
 END_TEST
 
-START_TEST(classify_an_initialized_global_and_static_local_as_data)
+LAB_TEST(classify_an_initialized_global_and_static_local_as_data, 3, "4.2", "")
 {
     expect_segment("an initialized global", &test_initialized_global, SEG_DATA);
     expect_segment("an initialized static local", test_static_local(), SEG_DATA);
 }
 END_TEST
 
-START_TEST(classify_zero_and_uninitialized_globals_as_bss)
+LAB_TEST(classify_zero_and_uninitialized_globals_as_bss, 4, "4.3", "")
 {
     expect_segment("a global initialized to 0", &test_zero_global, SEG_BSS);
     expect_segment("an uninitialized global", &test_uninitialized_global, SEG_BSS);
 }
 END_TEST
 
-START_TEST(classify_a_small_malloc_as_heap)
+LAB_TEST(classify_a_small_malloc_as_heap, 2, "4.4", "")
 {
     char *block = malloc(16);
     ck_assert_msg(block != NULL, "test setup: malloc failed");
@@ -472,7 +472,7 @@ START_TEST(classify_a_small_malloc_as_heap)
 }
 END_TEST
 
-START_TEST(classify_anonymous_mappings_as_mmap)
+LAB_TEST(classify_anonymous_mappings_as_mmap, 3, "4.4", "")
 {
     ck_assert_msg(mallopt(M_MMAP_THRESHOLD, 128 * 1024) == 1, "test setup: mallopt failed");
     char *large = malloc(1024 * 1024);
@@ -485,20 +485,20 @@ START_TEST(classify_anonymous_mappings_as_mmap)
 }
 END_TEST
 
-START_TEST(classify_a_libc_function_as_library)
+LAB_TEST(classify_a_libc_function_as_library, 2, "4.5", "")
 {
     expect_segment("printf", (const void *)&printf, SEG_LIBRARY);
 }
 END_TEST
 
-START_TEST(classify_a_local_variable_as_stack)
+LAB_TEST(classify_a_local_variable_as_stack, 2, "4.5", "")
 {
     int local = 0;
     expect_segment("a local variable", &local, SEG_STACK);
 }
 END_TEST
 
-START_TEST(classify_the_vdso_as_kernel)
+LAB_TEST(classify_the_vdso_as_kernel, 2, "4.5", "")
 {
     const void *vdso = (const void *)getauxval(AT_SYSINFO_EHDR);
     ck_assert_msg(vdso != NULL, "test setup: no vdso (getauxval(AT_SYSINFO_EHDR) is 0)");
@@ -506,7 +506,7 @@ START_TEST(classify_the_vdso_as_kernel)
 }
 END_TEST
 
-START_TEST(classify_an_unmapped_address_as_unknown)
+LAB_TEST(classify_an_unmapped_address_as_unknown, 2, "4.1", "")
 {
     size_t page = page_size();
     char *pages = map_pages(3);
@@ -517,38 +517,3 @@ START_TEST(classify_an_unmapped_address_as_unknown)
     munmap(pages + 2 * page, page);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("01-memory-layout");
-
-    lab_add_test(suite, parse_reads_start_and_end_as_hex, 0);
-    lab_add_test(suite, parse_reads_perms_offset_device_and_inode, 0);
-    lab_add_test(suite, parse_reads_64_bit_addresses, 0);
-    lab_add_test(suite, parse_gives_an_empty_path_to_an_anonymous_mapping, 0);
-    lab_add_test(suite, parse_keeps_spaces_in_a_path, 0);
-    lab_add_test(suite, parse_keeps_the_deleted_suffix, 0);
-    lab_add_test(suite, parse_reads_bracketed_names, 0);
-    lab_add_test(suite, parse_rejects_malformed_lines_with_EINVAL, 0);
-    lab_add_test(suite, parse_reads_every_line_of_proc_self_maps, 0);
-
-    lab_add_test(suite, find_returns_the_region_holding_a_stack_address, 0);
-    lab_add_test(suite, find_returns_the_region_holding_a_heap_address, 0);
-    lab_add_test(suite, find_treats_the_end_address_as_outside_the_region, 0);
-    lab_add_test(suite, find_fails_with_ENOENT_for_an_unmapped_address, 0);
-    lab_add_test(suite, find_closes_the_maps_file, 0);
-    lab_add_test(suite, find_reads_the_map_of_another_process, 0);
-    lab_add_test(suite, find_fails_for_a_process_that_does_not_exist, 0);
-
-    lab_add_test(suite, classify_a_function_as_text, 0);
-    lab_add_test(suite, classify_a_string_literal_and_a_const_global_as_rodata, 0);
-    lab_add_test(suite, classify_an_initialized_global_and_static_local_as_data, 0);
-    lab_add_test(suite, classify_zero_and_uninitialized_globals_as_bss, 0);
-    lab_add_test(suite, classify_a_small_malloc_as_heap, 0);
-    lab_add_test(suite, classify_anonymous_mappings_as_mmap, 0);
-    lab_add_test(suite, classify_a_libc_function_as_library, 0);
-    lab_add_test(suite, classify_a_local_variable_as_stack, 0);
-    lab_add_test(suite, classify_the_vdso_as_kernel, 0);
-    lab_add_test(suite, classify_an_unmapped_address_as_unknown, 0);
-    return suite;
-}

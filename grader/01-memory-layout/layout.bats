@@ -50,6 +50,7 @@ run_layout() {
     read_rows "$BATS_TEST_TMPDIR/rows"
 }
 
+# bats test_tags=points:4,section:5_3
 @test "layout_prints_a_row_for_every_object" {
     run_layout
     local missing=()
@@ -60,6 +61,7 @@ run_layout() {
         fail "$(printf 'no row for: %s\nlayout printed:\n%s' "${missing[*]}" "$output")"
 }
 
+# bats test_tags=points:4,section:5_4
 @test "layout_names_the_segment_of_every_object" {
     run_layout
     declare -A expected=([main\(\)]=text [string_literal]=rodata [const_global]=rodata
@@ -74,6 +76,8 @@ run_layout() {
     [ ${#wrong[@]} -eq 0 ] || fail "$(printf '%s\n' "${wrong[@]}")"
 }
 
+# hint: print addresses with %p
+# bats test_tags=points:5,section:5_4
 @test "every_address_lies_in_the_region_printed_beside_it" {
     start_paused "$(program layout)" --pause
     read_rows "$PAUSED_OUT"
@@ -88,6 +92,7 @@ run_layout() {
     [ ${#wrong[@]} -eq 0 ] || fail "$(printf '%s\n' "${wrong[@]}")"
 }
 
+# bats test_tags=points:4,section:5_2
 @test "every_object_is_a_real_object_of_its_kind" {
     start_paused "$(program layout)" --pause
     read_rows "$PAUSED_OUT"
@@ -114,6 +119,7 @@ run_layout() {
     [ ${#wrong[@]} -eq 0 ] || fail "$(printf '%s\n' "${wrong[@]}")"
 }
 
+# bats test_tags=points:1,section:5_4
 @test "rows_are_sorted_by_address" {
     run_layout
     [ ${#ORDER[@]} -gt 1 ] || fail "layout printed fewer than two rows"
@@ -125,6 +131,7 @@ run_layout() {
     done
 }
 
+# bats test_tags=points:1,section:2
 @test "the_layout_follows_the_canonical_order" {
     run_layout
     # text < data < bss < heap < mmap and libraries < stack
@@ -144,6 +151,7 @@ run_layout() {
     done
 }
 
+# bats test_tags=points:4,section:5_5
 @test "maps_mode_prints_the_map_of_layout_itself" {
     start_paused "$(program layout)" --maps --pause
     sed '1,/^$/d; s/  <- .*//' "$PAUSED_OUT" >"$BATS_TEST_TMPDIR/printed.maps"
@@ -154,6 +162,7 @@ run_layout() {
         fail "$(printf 'the map printed (+) differs from /proc/%s/maps (-) read from outside:\n%s' "$PAUSED_PID" "$(head -n 20 <<<"$output")")"
 }
 
+# bats test_tags=points:3,section:5_5
 @test "maps_mode_annotates_each_object_in_its_region" {
     start_paused "$(program layout)" --maps --pause
     read_rows "$PAUSED_OUT"
@@ -171,10 +180,12 @@ run_layout() {
     [ ${#wrong[@]} -eq 0 ] || fail "$(printf '%s\n' "${wrong[@]}")"
 }
 
+# bats test_tags=points:3,section:6
 @test "layout_runs_clean_under_valgrind" {
     run_valgrind "$(program layout)" --maps
 }
 
+# bats test_tags=points:0,section:5_1
 @test "layout_rejects_an_unknown_option_with_usage" {
     run --separate-stderr run_program "$(program layout)" --bogus
     expect_status 2 "layout --bogus"

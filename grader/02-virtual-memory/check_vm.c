@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE     /* setresuid, setresgid */
 #include "labcheck.h"
+#include "zero_page.h"
 #include "faults.h"
 #include "pagemap.h"
 
@@ -248,14 +249,14 @@ static void expect_decoded(uint64_t entry, const char *what)
 
 /* ---------- pagemap_decode ---------- */
 
-START_TEST(decode_reads_the_present_bit)
+LAB_TEST(decode_reads_the_present_bit, 2, "3.2", "")
 {
     expect_decoded(BIT_PRESENT | 0x1234, "present, frame 0x1234");
     expect_decoded(0, "an empty entry");
 }
 END_TEST
 
-START_TEST(decode_reads_each_flag_bit_on_its_own)
+LAB_TEST(decode_reads_each_flag_bit_on_its_own, 3, "3.2", "")
 {
     expect_decoded(BIT_PRESENT | BIT_EXCLUSIVE | 0x42, "present and exclusive");
     expect_decoded(BIT_PRESENT | BIT_FILE_OR_SHARED | 0x42, "a present file page");
@@ -269,7 +270,7 @@ START_TEST(decode_reads_each_flag_bit_on_its_own)
 }
 END_TEST
 
-START_TEST(decode_takes_the_frame_from_bits_0_to_54)
+LAB_TEST(decode_takes_the_frame_from_bits_0_to_54, 3, "3.2", "the frame is bits 0-54")
 {
     /* Bits 57-60 are other flags: they are not part of the frame number. */
     uint64_t other_flags = UINT64_C(0xf) << 57;
@@ -280,7 +281,7 @@ START_TEST(decode_takes_the_frame_from_bits_0_to_54)
 }
 END_TEST
 
-START_TEST(decode_reports_frame_0_of_a_present_page_as_hidden)
+LAB_TEST(decode_reports_frame_0_of_a_present_page_as_hidden, 2, "3.4", "")
 {
     /* What an unprivileged reader sees for a present page it wrote. */
     expect_decoded(BIT_PRESENT | BIT_EXCLUSIVE, "present, exclusive, frame hidden");
@@ -288,7 +289,7 @@ START_TEST(decode_reports_frame_0_of_a_present_page_as_hidden)
 }
 END_TEST
 
-START_TEST(decode_gives_no_frame_for_a_page_that_is_not_present)
+LAB_TEST(decode_gives_no_frame_for_a_page_that_is_not_present, 2, "3.2", "")
 {
     /* A swapped page's low bits hold its swap type and offset, not a frame. */
     expect_decoded(BIT_SWAPPED | BIT_EXCLUSIVE | UINT64_C(0x3ffe1), "swapped, swap bits set");
@@ -298,7 +299,7 @@ END_TEST
 
 /* ---------- pagemap_lookup ---------- */
 
-START_TEST(lookup_says_an_untouched_page_is_not_present)
+LAB_TEST(lookup_says_an_untouched_page_is_not_present, 2, "3.3", "")
 {
     char *page = map_fresh(1);
     struct page_info info;
@@ -312,7 +313,7 @@ START_TEST(lookup_says_an_untouched_page_is_not_present)
 }
 END_TEST
 
-START_TEST(lookup_says_a_written_page_is_present_and_exclusive)
+LAB_TEST(lookup_says_a_written_page_is_present_and_exclusive, 3, "3.3", "offset = address / page size * 8")
 {
     char *pages = map_fresh(3);
     size_t page = real_page_size();
@@ -336,7 +337,7 @@ START_TEST(lookup_says_a_written_page_is_present_and_exclusive)
 }
 END_TEST
 
-START_TEST(lookup_finds_the_entry_of_any_address_in_the_page)
+LAB_TEST(lookup_finds_the_entry_of_any_address_in_the_page, 2, "3.3", "")
 {
     char *pages = map_fresh(2);
     size_t page = real_page_size();
@@ -358,8 +359,12 @@ START_TEST(lookup_finds_the_entry_of_any_address_in_the_page)
 }
 END_TEST
 
-START_TEST(lookup_sees_the_zero_page_behind_a_read)
+LAB_TEST(lookup_sees_the_zero_page_behind_a_read, 2, "3.3", "")
 {
+    if (!kernel_maps_the_zero_page()) {
+        lab_skip(NO_ZERO_PAGE_HERE);
+        return;
+    }
     char *pages = map_fresh(2);
     volatile char *bytes = pages;
     struct page_info info;
@@ -374,7 +379,7 @@ START_TEST(lookup_sees_the_zero_page_behind_a_read)
 }
 END_TEST
 
-START_TEST(lookup_marks_file_pages_and_shared_memory)
+LAB_TEST(lookup_marks_file_pages_and_shared_memory, 2, "3.1", "")
 {
     size_t page = real_page_size();
     struct page_info info;
@@ -441,7 +446,7 @@ static int drop_privileges(char *error, size_t size)
     return 0;
 }
 
-START_TEST(lookup_without_CAP_SYS_ADMIN_hides_the_frame_but_keeps_the_flags)
+LAB_TEST(lookup_without_CAP_SYS_ADMIN_hides_the_frame_but_keeps_the_flags, 3, "3.4", "")
 {
     int channel[2];
     struct unprivileged_report report;
@@ -498,7 +503,7 @@ START_TEST(lookup_without_CAP_SYS_ADMIN_hides_the_frame_but_keeps_the_flags)
 }
 END_TEST
 
-START_TEST(lookup_beyond_the_user_address_space_fails_with_EINVAL)
+LAB_TEST(lookup_beyond_the_user_address_space_fails_with_EINVAL, 1, "3.3", "a short read")
 {
     struct page_info info;
     const void *kernel = (const void *)(uintptr_t)0xffff800000000000ULL;
@@ -514,7 +519,7 @@ START_TEST(lookup_beyond_the_user_address_space_fails_with_EINVAL)
 }
 END_TEST
 
-START_TEST(lookup_uses_the_page_size_from_sysconf)
+LAB_TEST(lookup_uses_the_page_size_from_sysconf, 3, "3.3", "the page size comes from sysconf")
 {
     size_t page = real_page_size();
     char *written = map_fresh(1);
@@ -555,7 +560,7 @@ static int open_descriptors(void)
     return count;
 }
 
-START_TEST(lookup_closes_the_pagemap_file)
+LAB_TEST(lookup_closes_the_pagemap_file, 1, "3.3", "")
 {
     char *page = map_fresh(1);
     struct page_info info;
@@ -573,7 +578,7 @@ END_TEST
 
 /* ---------- faults_now ---------- */
 
-START_TEST(faults_now_matches_getrusage)
+LAB_TEST(faults_now_matches_getrusage, 2, "4.1", "")
 {
     struct fault_counts counts = { -1, -1 };
 
@@ -594,7 +599,7 @@ START_TEST(faults_now_matches_getrusage)
 }
 END_TEST
 
-START_TEST(faults_now_counts_one_minor_fault_per_written_page)
+LAB_TEST(faults_now_counts_one_minor_fault_per_written_page, 2, "4.1", "")
 {
     enum { PAGES = 64 };
     size_t page = real_page_size();
@@ -626,7 +631,7 @@ static char *fresh_ok(size_t count)
     return pages;
 }
 
-START_TEST(fresh_pages_are_page_aligned_and_not_yet_in_memory)
+LAB_TEST(fresh_pages_are_page_aligned_and_not_yet_in_memory, 2, "4.2", "")
 {
     enum { PAGES = 32 };
     char *pages = fresh_ok(PAGES);
@@ -669,7 +674,7 @@ static const char *vm_flags(const void *address)
     return flags;
 }
 
-START_TEST(fresh_pages_have_transparent_huge_pages_turned_off)
+LAB_TEST(fresh_pages_have_transparent_huge_pages_turned_off, 2, "4.2", "MADV_NOHUGEPAGE")
 {
     char *pages = fresh_ok(16);
     const char *flags = vm_flags(pages);
@@ -683,7 +688,7 @@ START_TEST(fresh_pages_have_transparent_huge_pages_turned_off)
 }
 END_TEST
 
-START_TEST(fresh_pages_are_never_recycled_memory)
+LAB_TEST(fresh_pages_are_never_recycled_memory, 3, "4.2", "why not malloc")
 {
     /* Allocate, write and release, again and again: memory that an earlier
      * round used must never come back, or its first write would cost nothing.
@@ -712,7 +717,7 @@ START_TEST(fresh_pages_are_never_recycled_memory)
 }
 END_TEST
 
-START_TEST(fresh_pages_returns_NULL_with_errno_when_mmap_fails)
+LAB_TEST(fresh_pages_returns_NULL_with_errno_when_mmap_fails, 1, "4.2", "")
 {
     size_t impossible = SIZE_MAX / real_page_size() / 2;
 
@@ -727,7 +732,7 @@ START_TEST(fresh_pages_returns_NULL_with_errno_when_mmap_fails)
 }
 END_TEST
 
-START_TEST(release_pages_unmaps_the_pages)
+LAB_TEST(release_pages_unmaps_the_pages, 1, "4.2", "")
 {
     enum { PAGES = 8 };
     unsigned char resident[PAGES];
@@ -750,7 +755,7 @@ END_TEST
 
 /* ---------- write_pages and read_pages ---------- */
 
-START_TEST(write_pages_costs_one_minor_fault_per_fresh_page)
+LAB_TEST(write_pages_costs_one_minor_fault_per_fresh_page, 3, "4.3", "")
 {
     enum { PAGES = 64 };
     size_t page = real_page_size();
@@ -768,7 +773,7 @@ START_TEST(write_pages_costs_one_minor_fault_per_fresh_page)
 }
 END_TEST
 
-START_TEST(write_pages_again_costs_no_fault)
+LAB_TEST(write_pages_again_costs_no_fault, 1, "4.3", "")
 {
     enum { PAGES = 64 };
     size_t page = real_page_size();
@@ -784,7 +789,7 @@ START_TEST(write_pages_again_costs_no_fault)
 }
 END_TEST
 
-START_TEST(write_pages_stores_the_value_in_the_first_byte_of_every_page)
+LAB_TEST(write_pages_stores_the_value_in_the_first_byte_of_every_page, 1, "4.3", "")
 {
     enum { PAGES = 8 };
     size_t page = real_page_size();
@@ -804,7 +809,7 @@ START_TEST(write_pages_stores_the_value_in_the_first_byte_of_every_page)
 }
 END_TEST
 
-START_TEST(read_pages_of_untouched_pages_maps_the_zero_page)
+LAB_TEST(read_pages_of_untouched_pages_maps_the_zero_page, 2, "4.3", "volatile reads")
 {
     enum { PAGES = 64 };
     size_t page = real_page_size();
@@ -816,7 +821,9 @@ START_TEST(read_pages_of_untouched_pages_maps_the_zero_page)
                   "read_pages() over %d untouched pages reported %ld minor and %ld major "
                   "faults; expected %d and 0: each first read maps the zero page",
                   PAGES, caused.minor, caused.major, PAGES);
-    for (size_t i = 0; i < PAGES; i++) {
+    /* (Where the kernel gives a read a page of its own, a read and a write look alike.) */
+    int zero_page = kernel_maps_the_zero_page();
+    for (size_t i = 0; i < PAGES && zero_page; i++) {
         uint64_t entry = reference_entry(pages + i * page);
         ck_assert_msg((entry & BIT_PRESENT) && !(entry & BIT_EXCLUSIVE),
                       "after read_pages(), page %zu has pagemap entry %#" PRIx64 "; expected "
@@ -826,7 +833,7 @@ START_TEST(read_pages_of_untouched_pages_maps_the_zero_page)
 }
 END_TEST
 
-START_TEST(touching_reaches_a_partial_last_page)
+LAB_TEST(touching_reaches_a_partial_last_page, 1, "4.3", "")
 {
     size_t page = real_page_size();
     char *pages = map_fresh(6);
@@ -846,7 +853,7 @@ START_TEST(touching_reaches_a_partial_last_page)
 }
 END_TEST
 
-START_TEST(touching_rejects_a_start_that_is_not_page_aligned_with_EINVAL)
+LAB_TEST(touching_rejects_a_start_that_is_not_page_aligned_with_EINVAL, 1, "4.3", "")
 {
     char *pages = map_fresh(4);
     struct fault_counts caused;
@@ -871,7 +878,7 @@ START_TEST(touching_rejects_a_start_that_is_not_page_aligned_with_EINVAL)
 }
 END_TEST
 
-START_TEST(touching_steps_by_the_page_size_from_sysconf)
+LAB_TEST(touching_steps_by_the_page_size_from_sysconf, 3, "4.3", "the page size comes from sysconf")
 {
     enum { REAL_PAGES = 64 };
     size_t page = real_page_size(), pretend = 4 * page;
@@ -899,7 +906,7 @@ END_TEST
 
 /* ---------- resident_pages ---------- */
 
-START_TEST(resident_pages_matches_proc_self_statm)
+LAB_TEST(resident_pages_matches_proc_self_statm, 1, "4.4", "")
 {
     warm_up(real_page_size());
     long before = reference_resident();
@@ -916,7 +923,7 @@ START_TEST(resident_pages_matches_proc_self_statm)
 }
 END_TEST
 
-START_TEST(resident_pages_grows_with_written_pages_but_not_with_the_zero_page)
+LAB_TEST(resident_pages_grows_with_written_pages_but_not_with_the_zero_page, 2, "4.4", "")
 {
     /* statm's counters were approximate before Linux 6.16: allow a quarter. */
     enum { PAGES = 256, SLACK = PAGES / 4 };
@@ -930,7 +937,8 @@ START_TEST(resident_pages_grows_with_written_pages_but_not_with_the_zero_page)
     long after_read = resident_pages();
     touch("write", written, PAGES * page);
     long after_write = resident_pages();
-    ck_assert_msg(start > 0 && after_read - start < SLACK,
+    /* (Where the kernel gives a read a page of its own, RSS grows with reads too.) */
+    ck_assert_msg(start > 0 && (after_read - start < SLACK || !kernel_maps_the_zero_page()),
                   "resident_pages() went from %ld to %ld when %d untouched pages were read; "
                   "expected about no growth (they all map the zero page)", start, after_read,
                   PAGES);
@@ -940,42 +948,3 @@ START_TEST(resident_pages_grows_with_written_pages_but_not_with_the_zero_page)
                   "expected it to grow by about %d", after_read, after_write, PAGES, PAGES);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("02-virtual-memory");
-
-    lab_add_test(suite, decode_reads_the_present_bit, 0);
-    lab_add_test(suite, decode_reads_each_flag_bit_on_its_own, 0);
-    lab_add_test(suite, decode_takes_the_frame_from_bits_0_to_54, 0);
-    lab_add_test(suite, decode_reports_frame_0_of_a_present_page_as_hidden, 0);
-    lab_add_test(suite, decode_gives_no_frame_for_a_page_that_is_not_present, 0);
-
-    lab_add_test(suite, lookup_says_an_untouched_page_is_not_present, 0);
-    lab_add_test(suite, lookup_says_a_written_page_is_present_and_exclusive, 0);
-    lab_add_test(suite, lookup_finds_the_entry_of_any_address_in_the_page, 0);
-    lab_add_test(suite, lookup_sees_the_zero_page_behind_a_read, 0);
-    lab_add_test(suite, lookup_marks_file_pages_and_shared_memory, 0);
-    lab_add_test(suite, lookup_without_CAP_SYS_ADMIN_hides_the_frame_but_keeps_the_flags, 0);
-    lab_add_test(suite, lookup_beyond_the_user_address_space_fails_with_EINVAL, 0);
-    lab_add_test(suite, lookup_uses_the_page_size_from_sysconf, 0);
-    lab_add_test(suite, lookup_closes_the_pagemap_file, 0);
-
-    lab_add_test(suite, faults_now_matches_getrusage, 0);
-    lab_add_test(suite, faults_now_counts_one_minor_fault_per_written_page, 0);
-    lab_add_test(suite, fresh_pages_are_page_aligned_and_not_yet_in_memory, 0);
-    lab_add_test(suite, fresh_pages_have_transparent_huge_pages_turned_off, 0);
-    lab_add_test(suite, fresh_pages_are_never_recycled_memory, 0);
-    lab_add_test(suite, fresh_pages_returns_NULL_with_errno_when_mmap_fails, 0);
-    lab_add_test(suite, release_pages_unmaps_the_pages, 0);
-    lab_add_test(suite, write_pages_costs_one_minor_fault_per_fresh_page, 0);
-    lab_add_test(suite, write_pages_again_costs_no_fault, 0);
-    lab_add_test(suite, write_pages_stores_the_value_in_the_first_byte_of_every_page, 0);
-    lab_add_test(suite, read_pages_of_untouched_pages_maps_the_zero_page, 0);
-    lab_add_test(suite, touching_reaches_a_partial_last_page, 0);
-    lab_add_test(suite, touching_rejects_a_start_that_is_not_page_aligned_with_EINVAL, 0);
-    lab_add_test(suite, touching_steps_by_the_page_size_from_sysconf, 0);
-    lab_add_test(suite, resident_pages_matches_proc_self_statm, 0);
-    lab_add_test(suite, resident_pages_grows_with_written_pages_but_not_with_the_zero_page, 0);
-    return suite;
-}

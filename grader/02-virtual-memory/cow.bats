@@ -26,6 +26,7 @@ expect_fields() {
     done
 }
 
+# bats test_tags=points:2,section:5_4
 @test "cow_after_fork_the_page_is_shared_not_exclusive" {
     run_vmlab cow
     read_cow
@@ -33,6 +34,7 @@ expect_fields() {
     expect_fields "$CHILD_SHARED" value=1 exclusive=no
 }
 
+# bats test_tags=points:1,section:5_4
 @test "cow_after_fork_child_and_parent_use_the_same_frame" {
     need_frames
     run_vmlab cow
@@ -43,6 +45,8 @@ expect_fields() {
     expect_fields "$CHILD_SHARED" "frame=$frame"
 }
 
+# hint: measuring in the child
+# bats test_tags=points:2,section:5_4
 @test "cow_the_first_write_costs_exactly_one_minor_fault" {
     run_vmlab cow
     read_cow
@@ -50,12 +54,14 @@ expect_fields() {
         fail "$(printf 'the child'"'"'s first write to the shared page should cost exactly 1 minor fault:\n  %s\n%s' "$CHILD_WRITE" "(More? Everything the child writes for the first time after fork is a copy-on-write fault: its stack and data pages too. Count only the write of the page: see the handout, section 5.4.)")"
 }
 
+# bats test_tags=points:1,section:5_4
 @test "cow_after_its_write_the_child_has_a_page_of_its_own" {
     run_vmlab cow
     read_cow
     expect_fields "$CHILD_WROTE" value=2 exclusive=yes
 }
 
+# bats test_tags=points:1,section:5_4
 @test "cow_the_first_write_gives_the_child_a_new_frame" {
     need_frames
     run_vmlab cow
@@ -67,12 +73,14 @@ expect_fields() {
         fail "$(printf 'after its write the child should have a new frame, not the parent'"'"'s %s:\n  %s' "$before" "$CHILD_WROTE")"
 }
 
+# bats test_tags=points:2,section:5_4
 @test "cow_the_parent_keeps_its_value_and_its_frame" {
     run_vmlab cow
     read_cow
     expect_fields "$PARENT_AFTER" value=1 exclusive=yes "frame=$(field frame "$PARENT_BEFORE")"
 }
 
+# bats test_tags=points:1,section:3_4
 @test "cow_works_the_same_for_an_unprivileged_user" {
     run_vmlab_unprivileged cow
     read_cow
@@ -83,6 +91,8 @@ expect_fields() {
     expect_fields "$PARENT_AFTER" value=1 exclusive=yes frame=not-permitted
 }
 
+# hint: fflush before fork
+# bats test_tags=points:1,section:5_4
 @test "cow_prints_each_line_once_through_a_pipe" {
     run_vmlab cow
     read_cow

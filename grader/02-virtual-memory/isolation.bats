@@ -13,6 +13,7 @@ read_isolation() {
     AFTER=$(line_starting "parent: after")
 }
 
+# bats test_tags=points:2,section:5_1
 @test "isolation_parent_and_child_print_the_same_address_for_the_global" {
     read_isolation
     local before child after
@@ -25,6 +26,7 @@ read_isolation() {
         fail "$(printf 'the address of the global differs between the lines (expected one address: fork copies the address space as it is):\n%s\n%s\n%s' "$BEFORE" "$CHILD" "$AFTER")"
 }
 
+# bats test_tags=points:3,section:5_1
 @test "isolation_the_childs_write_does_not_reach_the_parent" {
     read_isolation
     local before child after
@@ -38,6 +40,8 @@ read_isolation() {
     line_starting "conclusion: " >/dev/null
 }
 
+# hint: fflush before fork
+# bats test_tags=points:1,section:5_1
 @test "isolation_prints_each_line_once_through_a_pipe" {
     run_vmlab isolation
     [ "$(grep -c . <<<"$output")" -ge 4 ] ||

@@ -27,6 +27,18 @@ need_frames() {
         skip "frame numbers are hidden here: the grader runs without CAP_SYS_ADMIN, so /proc/self/pagemap reads frame 0 (the other tests still check the flag bits)"
 }
 
+# Does this kernel map the shared zero page for a read (zero_page.h)? Some do
+# not: there a read of an untouched page gets a page of its own.
+zero_page_here() {
+    [ "$("$(program zero_page_probe)")" = yes ]
+}
+
+# Skip a test of what the zero page promises where the kernel does not map it.
+need_zero_page() {
+    zero_page_here ||
+        skip "this kernel does not map the shared zero page for a read (a read of an untouched page allocates a page of its own, like a write); the handout's section 5.3 explains"
+}
+
 # run_vmlab_unprivileged ARGS...: run vmlab without CAP_SYS_ADMIN (as nobody
 # when the grader is root); fail unless it exits with status 0.
 run_vmlab_unprivileged() {

@@ -55,6 +55,7 @@ expect_fault() {
         fail "$(printf 'si_code should be %s here:\n  %s' "$3" "$line")"
 }
 
+# bats test_tags=points:3,section:5_2
 @test "protection_reading_a_kernel_address_gives_SEGV_MAPERR" {
     run_protection
     expect_fault kernel read SEGV_MAPERR
@@ -62,6 +63,8 @@ expect_fault() {
         fail "the kernel address read was $FAULT_ADDRESS; expected one in the kernel's half, 0xffff800000000000 or above"
 }
 
+# hint: mprotect
+# bats test_tags=points:3,section:5_2
 @test "protection_writing_a_read_only_page_gives_SEGV_ACCERR" {
     run_protection
     local line
@@ -74,6 +77,8 @@ expect_fault() {
     [ "${#FAULT_ADDRESS}" -le 14 ] || fail "the read-only page at $FAULT_ADDRESS is not in the user half"
 }
 
+# hint: leave the handler with siglongjmp
+# bats test_tags=points:2,section:5_2
 @test "protection_touching_a_guard_page_gives_SEGV_ACCERR" {
     run_protection
     expect_fault guard read SEGV_ACCERR

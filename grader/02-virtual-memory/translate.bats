@@ -14,6 +14,7 @@ printed_entry() {
     printf '%s\n' "$((entry))"
 }
 
+# bats test_tags=points:1,section:5_5
 @test "translate_self_shows_a_present_exclusive_page" {
     run_vmlab translate --self
     local address page entry page_size
@@ -36,6 +37,7 @@ printed_entry() {
         fail "$(printf 'for a local variable of main() (a stack page that is in use):\n%s\nvmlab printed:\n%s' "$(printf '  %s\n' "${wrong[@]}")" "$output")"
 }
 
+# bats test_tags=points:1,section:5_5
 @test "translate_self_shows_the_frame_to_a_privileged_user" {
     need_frames
     run_vmlab translate --self
@@ -54,6 +56,7 @@ printed_entry() {
         fail "the physical address is $physical; expected frame * page size + offset in the page = $(printf '%#x' $((frame * page_size + address % page_size)))"
 }
 
+# bats test_tags=points:1,section:3_4
 @test "translate_without_CAP_SYS_ADMIN_says_frame_not_permitted" {
     run_vmlab_unprivileged translate --self
     local entry
@@ -65,6 +68,7 @@ printed_entry() {
         fail "$(printf 'without CAP_SYS_ADMIN the kernel writes 0 where the frame goes: expected "frame: not-permitted ...", not a frame 0; vmlab printed:\n%s' "$output")"
 }
 
+# bats test_tags=points:1,section:5_5
 @test "translate_of_an_unmapped_address_says_not_present" {
     run_vmlab translate 0x1000
     { [ "$(value_of present)" = no ] && [ "$(value_of frame)" = none ]; } ||
@@ -72,6 +76,7 @@ printed_entry() {
     [ "$(value_of entry)" = 0x0000000000000000 ] || fail "entry: is $(value_of entry); expected 0x0000000000000000"
 }
 
+# bats test_tags=points:1,section:5_5
 @test "translate_of_a_kernel_address_fails_with_EINVAL" {
     run --separate-stderr run_program "$(program vmlab)" translate 0xffff800000000000
     expect_status 1 "vmlab translate 0xffff800000000000"
@@ -80,6 +85,8 @@ printed_entry() {
     [ -z "$output" ] || fail "$(printf 'expected nothing on stdout, got:\n%s' "$output")"
 }
 
+# hint: usage
+# bats test_tags=points:0,section:5_5
 @test "vmlab_rejects_bad_usage_with_status_2" {
     local args
     for args in "" "bogus" "translate" "translate zz" "translate -1" "demand extra"; do

@@ -97,7 +97,7 @@ static void expect_message(mqd_t mq, const char *expected, size_t length, unsign
 
 /* ---------- creating: section 3.1 ---------- */
 
-START_TEST(pmq_create_makes_a_queue_with_the_requested_maxmsg_and_msgsize)
+LAB_TEST(pmq_create_makes_a_queue_with_the_requested_maxmsg_and_msgsize, 2, "3.1", "")
 {
     char name[128];
     struct mq_attr attr;
@@ -126,7 +126,7 @@ START_TEST(pmq_create_makes_a_queue_with_the_requested_maxmsg_and_msgsize)
 }
 END_TEST
 
-START_TEST(pmq_create_gives_the_queue_mode_0600)
+LAB_TEST(pmq_create_gives_the_queue_mode_0600, 1, "3.1", "")
 {
     char name[128];
     struct stat status;
@@ -147,7 +147,7 @@ START_TEST(pmq_create_gives_the_queue_mode_0600)
 }
 END_TEST
 
-START_TEST(pmq_create_fails_with_EEXIST_when_the_queue_exists)
+LAB_TEST(pmq_create_fails_with_EEXIST_when_the_queue_exists, 2, "3.1", "O_EXCL")
 {
     char name[128];
     mqd_t existing = make_queue(unique_name(name, sizeof name, "exists"), 2, 16, 0);
@@ -201,14 +201,14 @@ static void expect_limit_error(long maxmsg, long msgsize, int expected_errno,
                   said, must_not_name);
 }
 
-START_TEST(pmq_create_error_names_msg_max_when_maxmsg_is_over_the_limit)
+LAB_TEST(pmq_create_error_names_msg_max_when_maxmsg_is_over_the_limit, 2, "3.2", "")
 {
     /* 100000 is over msg_max, and over the kernel's hard limit of 65536 too. */
     expect_limit_error(100000, 16, EINVAL, "/proc/sys/fs/mqueue/msg_max", "msgsize_max");
 }
 END_TEST
 
-START_TEST(pmq_create_error_names_msgsize_max_when_msgsize_is_over_the_limit)
+LAB_TEST(pmq_create_error_names_msgsize_max_when_msgsize_is_over_the_limit, 1, "3.2", "")
 {
     /* 32 MiB is over msgsize_max, and over the kernel's hard limit of 16 MiB too. */
     expect_limit_error(2, 32L * 1024 * 1024, EINVAL, "/proc/sys/fs/mqueue/msgsize_max",
@@ -216,7 +216,7 @@ START_TEST(pmq_create_error_names_msgsize_max_when_msgsize_is_over_the_limit)
 }
 END_TEST
 
-START_TEST(pmq_create_error_names_RLIMIT_MSGQUEUE_when_the_user_is_over_it)
+LAB_TEST(pmq_create_error_names_RLIMIT_MSGQUEUE_when_the_user_is_over_it, 2, "3.2", "")
 {
     struct rlimit limit;
 
@@ -232,7 +232,7 @@ END_TEST
 
 /* ---------- counting: section 3.3 ---------- */
 
-START_TEST(pmq_count_reads_mq_curmsgs)
+LAB_TEST(pmq_count_reads_mq_curmsgs, 2, "3.3", "")
 {
     mqd_t mq = nameless_queue(4, 16, 0);
     char buffer[16];
@@ -258,7 +258,7 @@ END_TEST
 
 /* ---------- blocking and non-blocking: section 3.4 ---------- */
 
-START_TEST(pmq_open_sets_O_NONBLOCK_only_when_asked)
+LAB_TEST(pmq_open_sets_O_NONBLOCK_only_when_asked, 2, "3.4", "")
 {
     char name[128];
     mqd_t made = make_queue(unique_name(name, sizeof name, "open"), 2, 16, 0);
@@ -288,7 +288,7 @@ START_TEST(pmq_open_sets_O_NONBLOCK_only_when_asked)
 }
 END_TEST
 
-START_TEST(pmq_set_nonblocking_makes_receive_on_empty_fail_with_EAGAIN_at_once)
+LAB_TEST(pmq_set_nonblocking_makes_receive_on_empty_fail_with_EAGAIN_at_once, 2, "3.4", "mq_setattr")
 {
     mqd_t mq = nameless_queue(2, 16, 0);
     char buffer[16];
@@ -312,7 +312,7 @@ START_TEST(pmq_set_nonblocking_makes_receive_on_empty_fail_with_EAGAIN_at_once)
 }
 END_TEST
 
-START_TEST(pmq_set_nonblocking_0_makes_the_queue_blocking_again)
+LAB_TEST(pmq_set_nonblocking_0_makes_the_queue_blocking_again, 1, "3.4", "mq_setattr")
 {
     mqd_t mq = nameless_queue(3, 24, O_NONBLOCK);
     struct mq_attr attr;
@@ -332,7 +332,7 @@ START_TEST(pmq_set_nonblocking_0_makes_the_queue_blocking_again)
 }
 END_TEST
 
-START_TEST(pmq_receive_on_an_empty_nonblocking_queue_fails_with_EAGAIN_at_once)
+LAB_TEST(pmq_receive_on_an_empty_nonblocking_queue_fails_with_EAGAIN_at_once, 1, "3.4", "")
 {
     mqd_t mq = nameless_queue(2, 16, O_NONBLOCK);
     char *data = (char *)"untouched";
@@ -352,7 +352,7 @@ START_TEST(pmq_receive_on_an_empty_nonblocking_queue_fails_with_EAGAIN_at_once)
 }
 END_TEST
 
-START_TEST(pmq_send_on_a_full_nonblocking_queue_fails_with_EAGAIN_at_once)
+LAB_TEST(pmq_send_on_a_full_nonblocking_queue_fails_with_EAGAIN_at_once, 1, "3.4", "")
 {
     mqd_t mq = nameless_queue(1, 16, O_NONBLOCK);
 
@@ -374,7 +374,7 @@ START_TEST(pmq_send_on_a_full_nonblocking_queue_fails_with_EAGAIN_at_once)
 }
 END_TEST
 
-START_TEST(pmq_receive_on_an_empty_queue_blocks_until_a_message_arrives)
+LAB_TEST_WITH_TIMEOUT(pmq_receive_on_an_empty_queue_blocks_until_a_message_arrives, 3, "3.4", "", 30)
 {
     mqd_t mq = nameless_queue(2, 32, 0);
     char seen[256], result[256];
@@ -406,7 +406,7 @@ START_TEST(pmq_receive_on_an_empty_queue_blocks_until_a_message_arrives)
 }
 END_TEST
 
-START_TEST(pmq_send_on_a_full_queue_blocks_until_a_message_is_received)
+LAB_TEST_WITH_TIMEOUT(pmq_send_on_a_full_queue_blocks_until_a_message_is_received, 2, "3.4", "", 30)
 {
     mqd_t mq = nameless_queue(1, 16, 0);
     char seen[256], result[256], buffer[16];
@@ -444,7 +444,7 @@ END_TEST
 
 /* ---------- sending and receiving: section 3.5 ---------- */
 
-START_TEST(pmq_receive_returns_the_message_its_length_and_priority)
+LAB_TEST(pmq_receive_returns_the_message_its_length_and_priority, 1, "3.5", "")
 {
     mqd_t mq = nameless_queue(2, 64, 0);
 
@@ -454,7 +454,7 @@ START_TEST(pmq_receive_returns_the_message_its_length_and_priority)
 }
 END_TEST
 
-START_TEST(pmq_receive_takes_a_message_of_the_full_msgsize)
+LAB_TEST(pmq_receive_takes_a_message_of_the_full_msgsize, 2, "3.5", "the buffer is mq_msgsize bytes")
 {
     enum { SIZE = 5000 };
     mqd_t mq = nameless_queue(1, SIZE, 0);
@@ -477,7 +477,7 @@ START_TEST(pmq_receive_takes_a_message_of_the_full_msgsize)
 }
 END_TEST
 
-START_TEST(pmq_messages_keep_NUL_bytes_zero_length_and_boundaries)
+LAB_TEST(pmq_messages_keep_NUL_bytes_zero_length_and_boundaries, 2, "3.5", "messages are bytes, not strings")
 {
     mqd_t mq = nameless_queue(4, 16, 0);
     int results[3];
@@ -498,7 +498,7 @@ START_TEST(pmq_messages_keep_NUL_bytes_zero_length_and_boundaries)
 }
 END_TEST
 
-START_TEST(pmq_send_passes_the_priority)
+LAB_TEST(pmq_send_passes_the_priority, 2, "3.5", "priorities")
 {
     mqd_t mq = nameless_queue(4, 16, 0);
     char buffer[16];
@@ -523,7 +523,7 @@ START_TEST(pmq_send_passes_the_priority)
 }
 END_TEST
 
-START_TEST(pmq_receive_gives_the_highest_priority_first_and_fifo_within_a_priority)
+LAB_TEST(pmq_receive_gives_the_highest_priority_first_and_fifo_within_a_priority, 1, "3.5", "priorities")
 {
     mqd_t mq = nameless_queue(6, 16, 0);
 
@@ -550,7 +550,7 @@ static double seconds_of(const struct timespec *time)
     return (double)time->tv_sec + (double)time->tv_nsec / 1e9;
 }
 
-START_TEST(pmq_deadline_is_now_plus_the_timeout_on_CLOCK_REALTIME)
+LAB_TEST(pmq_deadline_is_now_plus_the_timeout_on_CLOCK_REALTIME, 2, "3.6", "an absolute CLOCK_REALTIME deadline")
 {
     const long timeouts[] = { 2500, 999, 0, 3600L * 1000 };
 
@@ -577,7 +577,7 @@ START_TEST(pmq_deadline_is_now_plus_the_timeout_on_CLOCK_REALTIME)
 }
 END_TEST
 
-START_TEST(pmq_timed_receive_on_an_empty_queue_fails_with_ETIMEDOUT_after_the_timeout)
+LAB_TEST_WITH_TIMEOUT(pmq_timed_receive_on_an_empty_queue_fails_with_ETIMEDOUT_after_the_timeout, 2, "3.6", "", 15)
 {
     mqd_t mq = nameless_queue(2, 16, 0);
     char *data = NULL;
@@ -602,7 +602,7 @@ START_TEST(pmq_timed_receive_on_an_empty_queue_fails_with_ETIMEDOUT_after_the_ti
 }
 END_TEST
 
-START_TEST(pmq_timed_send_on_a_full_queue_fails_with_ETIMEDOUT_after_the_timeout)
+LAB_TEST_WITH_TIMEOUT(pmq_timed_send_on_a_full_queue_fails_with_ETIMEDOUT_after_the_timeout, 1, "3.6", "", 15)
 {
     mqd_t mq = nameless_queue(1, 16, 0);
 
@@ -628,7 +628,7 @@ START_TEST(pmq_timed_send_on_a_full_queue_fails_with_ETIMEDOUT_after_the_timeout
 }
 END_TEST
 
-START_TEST(pmq_timed_receive_returns_a_message_sent_before_the_deadline)
+LAB_TEST_WITH_TIMEOUT(pmq_timed_receive_returns_a_message_sent_before_the_deadline, 1, "3.6", "", 30)
 {
     mqd_t mq = nameless_queue(2, 32, 0);
     char seen[256], result[256];
@@ -661,7 +661,7 @@ END_TEST
 
 /* ---------- unlinking: section 3.7 ---------- */
 
-START_TEST(pmq_unlink_removes_the_queue_name)
+LAB_TEST(pmq_unlink_removes_the_queue_name, 2, "3.7", "")
 {
     char name[128], missing[128];
     mqd_t made = make_queue(unique_name(name, sizeof name, "unlink"), 2, 16, 0);
@@ -691,34 +691,3 @@ START_TEST(pmq_unlink_removes_the_queue_name)
                   missing_result, strerror(missing_errno));
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("pmq");
-
-    lab_add_test(suite, pmq_create_makes_a_queue_with_the_requested_maxmsg_and_msgsize, 0);
-    lab_add_test(suite, pmq_create_gives_the_queue_mode_0600, 0);
-    lab_add_test(suite, pmq_create_fails_with_EEXIST_when_the_queue_exists, 0);
-    lab_add_test(suite, pmq_create_error_names_msg_max_when_maxmsg_is_over_the_limit, 0);
-    lab_add_test(suite, pmq_create_error_names_msgsize_max_when_msgsize_is_over_the_limit, 0);
-    lab_add_test(suite, pmq_create_error_names_RLIMIT_MSGQUEUE_when_the_user_is_over_it, 0);
-    lab_add_test(suite, pmq_count_reads_mq_curmsgs, 0);
-    lab_add_test(suite, pmq_open_sets_O_NONBLOCK_only_when_asked, 0);
-    lab_add_test(suite, pmq_set_nonblocking_makes_receive_on_empty_fail_with_EAGAIN_at_once, 0);
-    lab_add_test(suite, pmq_set_nonblocking_0_makes_the_queue_blocking_again, 0);
-    lab_add_test(suite, pmq_receive_on_an_empty_nonblocking_queue_fails_with_EAGAIN_at_once, 0);
-    lab_add_test(suite, pmq_send_on_a_full_nonblocking_queue_fails_with_EAGAIN_at_once, 0);
-    lab_add_test(suite, pmq_receive_on_an_empty_queue_blocks_until_a_message_arrives, 30);
-    lab_add_test(suite, pmq_send_on_a_full_queue_blocks_until_a_message_is_received, 30);
-    lab_add_test(suite, pmq_receive_returns_the_message_its_length_and_priority, 0);
-    lab_add_test(suite, pmq_receive_takes_a_message_of_the_full_msgsize, 0);
-    lab_add_test(suite, pmq_messages_keep_NUL_bytes_zero_length_and_boundaries, 0);
-    lab_add_test(suite, pmq_send_passes_the_priority, 0);
-    lab_add_test(suite, pmq_receive_gives_the_highest_priority_first_and_fifo_within_a_priority, 0);
-    lab_add_test(suite, pmq_deadline_is_now_plus_the_timeout_on_CLOCK_REALTIME, 0);
-    lab_add_test(suite, pmq_timed_receive_on_an_empty_queue_fails_with_ETIMEDOUT_after_the_timeout, 15);
-    lab_add_test(suite, pmq_timed_send_on_a_full_queue_fails_with_ETIMEDOUT_after_the_timeout, 15);
-    lab_add_test(suite, pmq_timed_receive_returns_a_message_sent_before_the_deadline, 30);
-    lab_add_test(suite, pmq_unlink_removes_the_queue_name, 0);
-    return suite;
-}

@@ -140,7 +140,7 @@ static void expect_received(const struct received *got, long type, const char *t
 
 /* ---------- keys: section 5.1 ---------- */
 
-START_TEST(sysvq_key_is_ftok_of_the_path_with_project_M)
+LAB_TEST(sysvq_key_is_ftok_of_the_path_with_project_M, 1, "5.1", "")
 {
     char path[512];
 
@@ -165,7 +165,7 @@ END_TEST
 
 /* ---------- msgget, IPC_STAT, IPC_RMID: section 5.2 ---------- */
 
-START_TEST(sysvq_create_makes_a_new_queue_with_mode_0600)
+LAB_TEST(sysvq_create_makes_a_new_queue_with_mode_0600, 1, "5.2", "")
 {
     errno = 0;
     int msqid = sysvq_create(IPC_PRIVATE);
@@ -179,7 +179,7 @@ START_TEST(sysvq_create_makes_a_new_queue_with_mode_0600)
 }
 END_TEST
 
-START_TEST(sysvq_create_fails_with_EEXIST_when_the_key_has_a_queue)
+LAB_TEST(sysvq_create_fails_with_EEXIST_when_the_key_has_a_queue, 1, "5.2", "")
 {
     char path[512];
     key_t key;
@@ -200,7 +200,7 @@ START_TEST(sysvq_create_fails_with_EEXIST_when_the_key_has_a_queue)
 }
 END_TEST
 
-START_TEST(sysvq_open_finds_the_queue_of_a_key_and_fails_with_ENOENT_without_one)
+LAB_TEST(sysvq_open_finds_the_queue_of_a_key_and_fails_with_ENOENT_without_one, 2, "5.2", "")
 {
     char path[512];
     key_t key;
@@ -225,7 +225,7 @@ START_TEST(sysvq_open_finds_the_queue_of_a_key_and_fails_with_ENOENT_without_one
 }
 END_TEST
 
-START_TEST(sysvq_count_reads_msg_qnum)
+LAB_TEST(sysvq_count_reads_msg_qnum, 1, "5.2", "")
 {
     int msqid = private_queue();
 
@@ -243,7 +243,7 @@ START_TEST(sysvq_count_reads_msg_qnum)
 }
 END_TEST
 
-START_TEST(sysvq_remove_destroys_the_queue)
+LAB_TEST(sysvq_remove_destroys_the_queue, 1, "5.2", "")
 {
     int msqid = private_queue();
     struct msqid_ds info;
@@ -262,7 +262,7 @@ END_TEST
 
 /* ---------- msgsnd: section 5.3 ---------- */
 
-START_TEST(sysvq_send_stores_exactly_the_payload_bytes)
+LAB_TEST(sysvq_send_stores_exactly_the_payload_bytes, 2, "5.3", "msgsz counts the text only")
 {
     int msqid = private_queue();
     struct raw_message message;
@@ -288,7 +288,7 @@ START_TEST(sysvq_send_stores_exactly_the_payload_bytes)
 }
 END_TEST
 
-START_TEST(sysvq_send_with_IPC_NOWAIT_on_a_full_queue_fails_with_EAGAIN)
+LAB_TEST(sysvq_send_with_IPC_NOWAIT_on_a_full_queue_fails_with_EAGAIN, 2, "5.5", "")
 {
     int msqid = private_queue();
     struct msqid_ds info = queue_info(msqid);
@@ -316,7 +316,7 @@ END_TEST
 
 /* ---------- msgrcv: section 5.4 ---------- */
 
-START_TEST(sysvq_receive_returns_the_text_its_length_and_type)
+LAB_TEST(sysvq_receive_returns_the_text_its_length_and_type, 1, "5.4", "")
 {
     int msqid = private_queue();
     struct raw_message message = { .type = 9 };
@@ -335,7 +335,7 @@ START_TEST(sysvq_receive_returns_the_text_its_length_and_type)
 }
 END_TEST
 
-START_TEST(sysvq_receive_into_a_small_buffer_fails_with_E2BIG)
+LAB_TEST(sysvq_receive_into_a_small_buffer_fails_with_E2BIG, 1, "5.4", "")
 {
     int msqid = private_queue();
     char area[64];
@@ -360,7 +360,7 @@ START_TEST(sysvq_receive_into_a_small_buffer_fails_with_E2BIG)
 }
 END_TEST
 
-START_TEST(sysvq_receive_type_0_takes_the_first_message)
+LAB_TEST(sysvq_receive_type_0_takes_the_first_message, 1, "5.4", "")
 {
     int msqid = private_queue();
 
@@ -375,7 +375,7 @@ START_TEST(sysvq_receive_type_0_takes_the_first_message)
 }
 END_TEST
 
-START_TEST(sysvq_receive_a_positive_type_takes_the_first_message_of_that_type)
+LAB_TEST(sysvq_receive_a_positive_type_takes_the_first_message_of_that_type, 2, "5.4", "")
 {
     int msqid = private_queue();
 
@@ -394,7 +394,7 @@ START_TEST(sysvq_receive_a_positive_type_takes_the_first_message_of_that_type)
 }
 END_TEST
 
-START_TEST(sysvq_receive_a_negative_type_takes_the_lowest_type_up_to_its_absolute_value)
+LAB_TEST(sysvq_receive_a_negative_type_takes_the_lowest_type_up_to_its_absolute_value, 1, "5.4", "")
 {
     int msqid = private_queue();
 
@@ -414,7 +414,7 @@ START_TEST(sysvq_receive_a_negative_type_takes_the_lowest_type_up_to_its_absolut
 }
 END_TEST
 
-START_TEST(sysvq_receive_with_MSG_EXCEPT_takes_the_first_message_of_another_type)
+LAB_TEST(sysvq_receive_with_MSG_EXCEPT_takes_the_first_message_of_another_type, 1, "5.4", "")
 {
     int msqid = private_queue();
 
@@ -428,7 +428,7 @@ START_TEST(sysvq_receive_with_MSG_EXCEPT_takes_the_first_message_of_another_type
 }
 END_TEST
 
-START_TEST(sysvq_receive_with_IPC_NOWAIT_and_no_match_fails_with_ENOMSG)
+LAB_TEST(sysvq_receive_with_IPC_NOWAIT_and_no_match_fails_with_ENOMSG, 2, "5.5", "")
 {
     int msqid = private_queue();
 
@@ -449,7 +449,7 @@ START_TEST(sysvq_receive_with_IPC_NOWAIT_and_no_match_fails_with_ENOMSG)
 }
 END_TEST
 
-START_TEST(sysvq_receive_blocks_until_a_message_of_the_wanted_type_arrives)
+LAB_TEST_WITH_TIMEOUT(sysvq_receive_blocks_until_a_message_of_the_wanted_type_arrives, 2, "5.4", "", 30)
 {
     int msqid = private_queue();
     char seen[256], result[256];
@@ -491,26 +491,3 @@ START_TEST(sysvq_receive_blocks_until_a_message_of_the_wanted_type_arrives)
     ck_assert_msg(left == 1, "%ld messages are left; expected 1, the one of type 3", left);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("sysvq");
-
-    lab_add_test(suite, sysvq_key_is_ftok_of_the_path_with_project_M, 0);
-    lab_add_test(suite, sysvq_create_makes_a_new_queue_with_mode_0600, 0);
-    lab_add_test(suite, sysvq_create_fails_with_EEXIST_when_the_key_has_a_queue, 0);
-    lab_add_test(suite, sysvq_open_finds_the_queue_of_a_key_and_fails_with_ENOENT_without_one, 0);
-    lab_add_test(suite, sysvq_count_reads_msg_qnum, 0);
-    lab_add_test(suite, sysvq_remove_destroys_the_queue, 0);
-    lab_add_test(suite, sysvq_send_stores_exactly_the_payload_bytes, 0);
-    lab_add_test(suite, sysvq_send_with_IPC_NOWAIT_on_a_full_queue_fails_with_EAGAIN, 0);
-    lab_add_test(suite, sysvq_receive_returns_the_text_its_length_and_type, 0);
-    lab_add_test(suite, sysvq_receive_into_a_small_buffer_fails_with_E2BIG, 0);
-    lab_add_test(suite, sysvq_receive_type_0_takes_the_first_message, 0);
-    lab_add_test(suite, sysvq_receive_a_positive_type_takes_the_first_message_of_that_type, 0);
-    lab_add_test(suite, sysvq_receive_a_negative_type_takes_the_lowest_type_up_to_its_absolute_value, 0);
-    lab_add_test(suite, sysvq_receive_with_MSG_EXCEPT_takes_the_first_message_of_another_type, 0);
-    lab_add_test(suite, sysvq_receive_with_IPC_NOWAIT_and_no_match_fails_with_ENOMSG, 0);
-    lab_add_test(suite, sysvq_receive_blocks_until_a_message_of_the_wanted_type_arrives, 30);
-    return suite;
-}

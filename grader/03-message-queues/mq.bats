@@ -46,6 +46,7 @@ curmsgs() {
     awk '$1 == "curmsgs" {print $2}' <<<"$output"
 }
 
+# bats test_tags=points:2,section:4_2
 @test "mq_create_then_stat_shows_maxmsg_msgsize_and_no_messages" {
     q=$(queue_name stat)
     mq_ok create -m 4 -s 128 "$q"
@@ -56,6 +57,7 @@ curmsgs() {
         fail "$(printf 'mq stat printed:\n%s\nexpected:\nmaxmsg 4\nmsgsize 128\ncurmsgs 0' "$output")"
 }
 
+# bats test_tags=points:1,section:4_2
 @test "mq_stat_counts_the_messages_in_the_queue" {
     q=$(queue_name count)
     mq_ok create -m 4 -s 32 "$q"
@@ -68,6 +70,7 @@ curmsgs() {
         fail "after 3 sends and 1 recv mq stat says curmsgs $(curmsgs "$q"); expected 2"
 }
 
+# bats test_tags=points:1,section:4_2
 @test "mq_create_refuses_an_existing_queue" {
     q=$(queue_name exists)
     mq_ok create -m 2 -s 16 "$q"
@@ -78,6 +81,8 @@ curmsgs() {
     [ "$(curmsgs "$q")" = 1 ] || fail "the existing queue lost its message: create must not replace it"
 }
 
+# hint: and §3.2
+# bats test_tags=points:1,section:4_2
 @test "mq_create_over_the_limit_names_the_limit_and_its_file" {
     q=$(queue_name limit)
     run --separate-stderr run_program "$MQ" create -m 100000 -s 16 "$q"
@@ -91,6 +96,7 @@ curmsgs() {
     [ ! -e "$(queue_file "$q")" ] || fail "a failed create left $(queue_file "$q") behind"
 }
 
+# bats test_tags=points:1,section:4_3
 @test "mq_send_then_recv_gives_back_the_message" {
     q=$(queue_name roundtrip)
     mq_ok create -m 2 -s 64 "$q"
@@ -103,6 +109,8 @@ curmsgs() {
     [ "$(curmsgs "$q")" = 0 ] || fail "the message is still in the queue after mq recv"
 }
 
+# hint: write the bytes, all of them
+# bats test_tags=points:2,section:4_4
 @test "mq_recv_writes_binary_messages_unchanged" {
     q=$(queue_name binary)
     mq_ok create -m 4 -s 64 "$q"
@@ -121,6 +129,7 @@ curmsgs() {
         fail "mq recv of the zero-length message wrote $(wc -c <"$BATS_TEST_TMPDIR/out2") bytes; expected none"
 }
 
+# bats test_tags=points:1,section:4_4
 @test "mq_recv_v_reports_the_priority_and_length" {
     q=$(queue_name verbose)
     mq_ok create -m 2 -s 64 "$q"
@@ -131,6 +140,7 @@ curmsgs() {
         fail "expected 'mq: priority 7, 5 bytes' on stderr; it said: $stderr"
 }
 
+# bats test_tags=points:2,section:4_5
 @test "mq_drain_gives_the_highest_priority_first_and_fifo_within_a_priority" {
     q=$(queue_name drain)
     mq_ok create -m 8 -s 32 "$q"
@@ -147,6 +157,7 @@ curmsgs() {
     [ "$(curmsgs "$q")" = 0 ] || fail "mq drain left $(curmsgs "$q") messages in the queue"
 }
 
+# bats test_tags=points:1,section:4_5
 @test "mq_drain_escapes_bytes_that_are_not_text" {
     q=$(queue_name escape)
     mq_ok create -m 2 -s 32 "$q"
@@ -158,6 +169,7 @@ curmsgs() {
         fail "mq drain printed '$output'; expected '0 6 a\\x00b\\\\c\\n'"
 }
 
+# bats test_tags=points:2,section:4_6
 @test "mq_recv_blocks_until_another_process_sends" {
     q=$(queue_name block)
     mq_ok create -m 2 -s 64 "$q"
@@ -171,6 +183,7 @@ curmsgs() {
         fail "mq recv printed '$(cat "$BATS_TEST_TMPDIR/out")'; expected 'wake up'"
 }
 
+# bats test_tags=points:1,section:4_6
 @test "mq_send_on_a_full_queue_blocks_until_another_process_receives" {
     q=$(queue_name full)
     mq_ok create -m 1 -s 16 "$q"
@@ -185,6 +198,7 @@ curmsgs() {
     [ "$output" = second ] || fail "mq recv printed '$output'; expected second"
 }
 
+# bats test_tags=points:1,section:4_1
 @test "mq_recv_n_on_an_empty_queue_exits_3_at_once" {
     q=$(queue_name recv-n)
     mq_ok create -m 2 -s 16 "$q"
@@ -194,6 +208,7 @@ curmsgs() {
     [ -n "$stderr" ] || fail "mq recv -n said nothing on stderr; expected why it did not receive"
 }
 
+# bats test_tags=points:1,section:4_1
 @test "mq_send_n_on_a_full_queue_exits_3_at_once" {
     q=$(queue_name send-n)
     mq_ok create -m 1 -s 16 "$q"
@@ -204,6 +219,7 @@ curmsgs() {
     [ "$(curmsgs "$q")" = 1 ] || fail "the full queue holds $(curmsgs "$q") messages; expected 1"
 }
 
+# bats test_tags=points:1,section:4_1
 @test "mq_recv_t_on_an_empty_queue_exits_4_after_the_timeout" {
     q=$(queue_name recv-t)
     mq_ok create -m 2 -s 16 "$q"
@@ -217,6 +233,7 @@ curmsgs() {
         fail "mq recv -t 500 returned after $elapsed ms; expected about 500 ms"
 }
 
+# bats test_tags=points:1,section:4_1
 @test "mq_send_t_on_a_full_queue_exits_4_after_the_timeout" {
     q=$(queue_name send-t)
     mq_ok create -m 1 -s 16 "$q"
@@ -231,6 +248,8 @@ curmsgs() {
         fail "mq send -t 300 returned after $elapsed ms; expected about 300 ms"
 }
 
+# hint: and §3.6
+# bats test_tags=points:1,section:4_4
 @test "mq_recv_t_returns_a_message_that_arrives_in_time" {
     q=$(queue_name recv-t-ok)
     mq_ok create -m 2 -s 16 "$q"
@@ -243,6 +262,7 @@ curmsgs() {
         fail "mq recv -t 20000 printed '$(cat "$BATS_TEST_TMPDIR/out")'; expected 'in time'"
 }
 
+# bats test_tags=points:1,section:4_2
 @test "mq_unlink_removes_the_queue" {
     q=$(queue_name unlink)
     mq_ok create -m 2 -s 16 "$q"
@@ -252,6 +272,7 @@ curmsgs() {
     expect_status 1 "mq stat of an unlinked queue"
 }
 
+# bats test_tags=points:1,section:4_1
 @test "mq_reports_a_missing_queue_with_status_1" {
     q=$(queue_name missing)
     run --separate-stderr run_quick "$MQ" recv -n "$q"
@@ -262,6 +283,7 @@ curmsgs() {
     [ ! -e "$(queue_file "$q")" ] || fail "mq send created the queue $q; expected it to fail"
 }
 
+# bats test_tags=points:1,section:8
 @test "mq_commands_run_clean_under_valgrind" {
     # shellcheck disable=SC2034 # read by run_valgrind, which allows 6 times this
     local PROGRAM_TIMEOUT=$((3 * TIMEOUT_SCALE))
@@ -275,6 +297,7 @@ curmsgs() {
     run_valgrind "$MQ" unlink "$q"
 }
 
+# bats test_tags=points:0,section:4_1
 @test "mq_usage_lists_the_exit_statuses" {
     run --separate-stderr run_program "$MQ"
     expect_status 2 "mq without arguments"
@@ -283,6 +306,7 @@ curmsgs() {
     done
 }
 
+# bats test_tags=points:0,section:4_1
 @test "mq_rejects_bad_usage_with_status_2" {
     q=$(queue_name usage)
     for arguments in "bogus $q" "send -p 40000 $q x" "recv -t soon $q" "recv" "stat $q extra"; do

@@ -61,6 +61,7 @@ start_server() {
         fail "sysvmsg server waits, but ipcs lists no queue with the key $(ftok_key "$1")"
 }
 
+# bats test_tags=points:1,section:5_1
 @test "sysvmsg_create_makes_the_queue_of_the_ftok_key" {
     file=$(key_file create)
     key=$(ftok_key "$file")
@@ -72,6 +73,7 @@ start_server() {
     [ "$perms" = 600 ] || fail "the queue's mode is $perms; expected 600"
 }
 
+# bats test_tags=points:2,section:6_1
 @test "sysvmsg_send_and_recv_pick_messages_by_type" {
     file=$(key_file types)
     sysvmsg_ok create "$file"
@@ -86,6 +88,8 @@ start_server() {
     [ "$(sysv_messages "$(ftok_key "$file")")" = 0 ] || fail "messages are left in the queue"
 }
 
+# hint: which errno says "nothing to take"?
+# bats test_tags=points:2,section:6_1
 @test "sysvmsg_recv_n_with_no_matching_message_exits_3" {
     file=$(key_file recv-n)
     sysvmsg_ok create "$file"
@@ -97,6 +101,7 @@ start_server() {
     [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the message of type 2 is gone"
 }
 
+# bats test_tags=points:1,section:6_1
 @test "sysvmsg_send_n_on_a_full_queue_exits_3" {
     file=$(key_file send-n)
     sysvmsg_ok create -b 8 "$file"
@@ -106,6 +111,7 @@ start_server() {
     [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the full queue does not hold 1 message"
 }
 
+# bats test_tags=points:1,section:6_1
 @test "sysvmsg_recv_blocks_until_a_message_of_its_type_arrives" {
     file=$(key_file block)
     sysvmsg_ok create "$file"
@@ -120,6 +126,7 @@ start_server() {
     [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the message of type 4 is gone"
 }
 
+# bats test_tags=points:1,section:5_2
 @test "sysvmsg_remove_deletes_the_queue" {
     file=$(key_file remove)
     sysvmsg_ok create "$file"
@@ -128,6 +135,8 @@ start_server() {
     [ -z "$line" ] || fail "after sysvmsg remove the queue was left behind; ipcs -q: $line"
 }
 
+# hint: receive your own type only
+# bats test_tags=points:2,section:6_3
 @test "sysvmsg_server_replies_to_a_client_with_a_message_of_its_type" {
     file=$(key_file server)
     start_server "$file"
@@ -143,6 +152,7 @@ start_server() {
     [ "$output" = "not for you" ] || fail "the message of type 1000000000 is '$output'; expected 'not for you'"
 }
 
+# bats test_tags=points:1,section:6_2
 @test "sysvmsg_concurrent_clients_each_get_their_own_reply" {
     file=$(key_file clients)
     start_server "$file"
@@ -163,6 +173,8 @@ start_server() {
         fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected 1, the reply for somebody else"
 }
 
+# hint: stopping
+# bats test_tags=points:1,section:6_2
 @test "sysvmsg_server_removes_its_queue_when_stopped_with_SIGTERM" {
     file=$(key_file stop)
     key=$(ftok_key "$file")
@@ -175,6 +187,8 @@ start_server() {
     [ -z "$line" ] || fail "the stopped server left its queue behind; ipcs -q: $line"
 }
 
+# hint: EIDRM
+# bats test_tags=points:1,section:6_2
 @test "sysvmsg_server_stops_when_its_queue_is_removed" {
     file=$(key_file removed)
     start_server "$file"
@@ -185,6 +199,7 @@ start_server() {
         fail "sysvmsg server exited with status $status after its queue was removed; expected 0 (msgrcv fails with EIDRM: the queue is gone, so stop); its stderr: $(cat "$BATS_TEST_TMPDIR/server.err")"
 }
 
+# bats test_tags=points:1,section:6_2
 @test "sysvmsg_server_refuses_to_start_when_the_queue_exists" {
     file=$(key_file taken)
     sysvmsg_ok create "$file"
@@ -196,6 +211,7 @@ start_server() {
         fail "the queue that was there is gone or changed: a server must not take over or remove another queue"
 }
 
+# bats test_tags=points:1,section:6_3
 @test "sysvmsg_client_without_a_server_fails_with_status_1" {
     file=$(key_file no-server)
     run --separate-stderr run_quick "$SYSVMSG" client "$file" hello
@@ -204,6 +220,7 @@ start_server() {
     [ -z "$(sysv_line "$(ftok_key "$file")")" ] || fail "the client created a queue; expected it to fail"
 }
 
+# bats test_tags=points:0,section:6
 @test "sysvmsg_usage_lists_the_exit_statuses" {
     run --separate-stderr run_program "$SYSVMSG"
     expect_status 2 "sysvmsg without arguments"

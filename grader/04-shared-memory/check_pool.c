@@ -147,7 +147,7 @@ static int finish_crowd(struct scene *scene, int *failed)
 
 /* ---------- tests ---------- */
 
-START_TEST(pool_create_rejects_0_instances_with_EINVAL)
+LAB_TEST(pool_create_rejects_0_instances_with_EINVAL, 1, "5.1", "")
 {
     errno = 0;
     struct pool *pool = pool_create(0);
@@ -163,7 +163,7 @@ START_TEST(pool_create_rejects_0_instances_with_EINVAL)
 }
 END_TEST
 
-START_TEST(pool_lets_n_processes_hold_an_instance_at_once)
+LAB_TEST_WITH_TIMEOUT(pool_lets_n_processes_hold_an_instance_at_once, 3, "5.1", "", 15)
 {
     struct scene scene;
     int failed;
@@ -176,7 +176,7 @@ START_TEST(pool_lets_n_processes_hold_an_instance_at_once)
 }
 END_TEST
 
-START_TEST(pool_never_lets_more_than_n_processes_hold_an_instance)
+LAB_TEST_WITH_TIMEOUT(pool_never_lets_more_than_n_processes_hold_an_instance, 4, "5.1", "in shared memory", 15)
 {
     struct scene scene;
     int failed;
@@ -191,7 +191,7 @@ START_TEST(pool_never_lets_more_than_n_processes_hold_an_instance)
 }
 END_TEST
 
-START_TEST(pool_release_lets_a_waiting_process_in)
+LAB_TEST_WITH_TIMEOUT(pool_release_lets_a_waiting_process_in, 2, "5.1", "", 15)
 {
     struct scene scene;
     int failed;
@@ -236,7 +236,7 @@ static pid_t acquire_timed_in_child(struct pool *pool, unsigned int milliseconds
     return pid;
 }
 
-START_TEST(pool_acquire_timed_gives_up_with_ETIMEDOUT_after_the_timeout)
+LAB_TEST_WITH_TIMEOUT(pool_acquire_timed_gives_up_with_ETIMEDOUT_after_the_timeout, 3, "5.2", "", 15)
 {
     enum { TIMEOUT_MS = 300 };
     struct pool *pool = create_or_fail(2);
@@ -268,7 +268,7 @@ START_TEST(pool_acquire_timed_gives_up_with_ETIMEDOUT_after_the_timeout)
 }
 END_TEST
 
-START_TEST(pool_acquire_timed_takes_an_instance_free_or_released_in_time)
+LAB_TEST_WITH_TIMEOUT(pool_acquire_timed_takes_an_instance_free_or_released_in_time, 2, "5.2", "", 15)
 {
     enum { TIMEOUT_MS = 20000 };
     struct pool *pool = create_or_fail(1);
@@ -314,16 +314,3 @@ START_TEST(pool_acquire_timed_takes_an_instance_free_or_released_in_time)
     ck_assert_msg(pool_destroy(pool) == 0, "pool_destroy failed: %s", strerror(errno));
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("04-shared-memory pool");
-
-    lab_add_test(suite, pool_create_rejects_0_instances_with_EINVAL, 0);
-    lab_add_test(suite, pool_lets_n_processes_hold_an_instance_at_once, 15);
-    lab_add_test(suite, pool_never_lets_more_than_n_processes_hold_an_instance, 15);
-    lab_add_test(suite, pool_release_lets_a_waiting_process_in, 15);
-    lab_add_test(suite, pool_acquire_timed_gives_up_with_ETIMEDOUT_after_the_timeout, 15);
-    lab_add_test(suite, pool_acquire_timed_takes_an_instance_free_or_released_in_time, 15);
-    return suite;
-}

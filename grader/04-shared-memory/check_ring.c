@@ -90,7 +90,7 @@ static void expect_call_ok(const char *call, const struct call_report *report)
 
 /* ---------- one process ---------- */
 
-START_TEST(ring_create_rejects_a_bad_slot_count_with_EINVAL)
+LAB_TEST(ring_create_rejects_a_bad_slot_count_with_EINVAL, 2, "4.2", "")
 {
     unsigned int bad[] = { 0, RING_MAX_SLOTS + 1 };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -107,7 +107,7 @@ START_TEST(ring_create_rejects_a_bad_slot_count_with_EINVAL)
 }
 END_TEST
 
-START_TEST(ring_returns_items_in_the_order_they_were_put)
+LAB_TEST(ring_returns_items_in_the_order_they_were_put, 4, "4.3", "")
 {
     /* 3 items at a time through 4 slots: in and out wrap around many times. */
     struct ring *ring = create_or_fail(4);
@@ -137,7 +137,7 @@ END_TEST
 
 /* ---------- blocking and waking across processes ---------- */
 
-START_TEST(ring_get_waits_on_an_empty_ring_until_another_process_puts)
+LAB_TEST_WITH_TIMEOUT(ring_get_waits_on_an_empty_ring_until_another_process_puts, 4, "4.2", "pshared = 1", 15)
 {
     struct ring *ring = create_or_fail(4);
     struct call_report *reports = test_shared_memory(2 * sizeof *reports);
@@ -178,7 +178,7 @@ START_TEST(ring_get_waits_on_an_empty_ring_until_another_process_puts)
 }
 END_TEST
 
-START_TEST(ring_put_waits_on_a_full_ring_until_another_process_gets)
+LAB_TEST_WITH_TIMEOUT(ring_put_waits_on_a_full_ring_until_another_process_gets, 5, "4.4", "", 15)
 {
     enum { SLOTS = 4 };
     struct ring *ring = create_or_fail(SLOTS);
@@ -246,7 +246,7 @@ static void count_signal(int signal_number)
     signal_report->signals++;
 }
 
-START_TEST(ring_get_waits_again_when_a_signal_interrupts_it)
+LAB_TEST_WITH_TIMEOUT(ring_get_waits_again_when_a_signal_interrupts_it, 3, "4.5", "", 15)
 {
     struct ring *ring = create_or_fail(4);
     struct call_report *reports = test_shared_memory(2 * sizeof *reports);
@@ -423,7 +423,7 @@ static int all_asleep(const pid_t *pids, const int *running, int count)
     return 1;
 }
 
-START_TEST(ring_delivers_every_item_exactly_once_to_2_consumers_from_2_producers)
+LAB_TEST_WITH_TIMEOUT(ring_delivers_every_item_exactly_once_to_2_consumers_from_2_producers, 7, "4.3", "the mutex", 90)
 {
     enum { CHILDREN = PRODUCERS + CONSUMERS + 1 };   /* the last one sends the poison */
     struct ring *ring = create_or_fail(STRESS_SLOTS);
@@ -536,16 +536,3 @@ START_TEST(ring_delivers_every_item_exactly_once_to_2_consumers_from_2_producers
                   stress->out_of_order);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("04-shared-memory ring");
-
-    lab_add_test(suite, ring_create_rejects_a_bad_slot_count_with_EINVAL, 0);
-    lab_add_test(suite, ring_returns_items_in_the_order_they_were_put, 0);
-    lab_add_test(suite, ring_get_waits_on_an_empty_ring_until_another_process_puts, 15);
-    lab_add_test(suite, ring_put_waits_on_a_full_ring_until_another_process_gets, 15);
-    lab_add_test(suite, ring_get_waits_again_when_a_signal_interrupts_it, 15);
-    lab_add_test(suite, ring_delivers_every_item_exactly_once_to_2_consumers_from_2_producers, 90);
-    return suite;
-}

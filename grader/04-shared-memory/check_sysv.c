@@ -77,7 +77,7 @@ struct call_report {
 
 /* ---------- shared memory ---------- */
 
-START_TEST(sysv_shm_is_shared_between_processes_and_removed)
+LAB_TEST_WITH_TIMEOUT(sysv_shm_is_shared_between_processes_and_removed, 3, "6.1", "", 15)
 {
     enum { SIZE = 8192 };
     key_t key = fresh_key();
@@ -147,7 +147,7 @@ START_TEST(sysv_shm_is_shared_between_processes_and_removed)
 }
 END_TEST
 
-START_TEST(sysv_shm_attach_reports_failure_with_NULL_and_errno)
+LAB_TEST(sysv_shm_attach_reports_failure_with_NULL_and_errno, 2, "6.1", "shmat fails with (void *) -1")
 {
     /* The id of a segment that no longer exists. */
     int shmid = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
@@ -167,7 +167,7 @@ END_TEST
 
 /* ---------- the binary semaphore ---------- */
 
-START_TEST(binsem_open_creates_a_semaphore_with_value_1)
+LAB_TEST(binsem_open_creates_a_semaphore_with_value_1, 2, "6.3", "")
 {
     key_t key = fresh_key();
     int semid = open_or_fail(key);
@@ -194,7 +194,7 @@ START_TEST(binsem_open_creates_a_semaphore_with_value_1)
 }
 END_TEST
 
-START_TEST(binsem_open_of_an_existing_semaphore_keeps_its_value)
+LAB_TEST_WITH_TIMEOUT(binsem_open_of_an_existing_semaphore_keeps_its_value, 2, "6.3", "", 15)
 {
     key_t key = fresh_key();
     int semid = open_or_fail(key);
@@ -237,7 +237,7 @@ START_TEST(binsem_open_of_an_existing_semaphore_keeps_its_value)
 }
 END_TEST
 
-START_TEST(binsem_open_waits_until_the_creator_has_set_the_value)
+LAB_TEST_WITH_TIMEOUT(binsem_open_waits_until_the_creator_has_set_the_value, 2, "6.3", "", 15)
 {
     key_t key = fresh_key();
     struct call_report *report = test_shared_memory(sizeof *report);
@@ -283,7 +283,7 @@ START_TEST(binsem_open_waits_until_the_creator_has_set_the_value)
 }
 END_TEST
 
-START_TEST(binsem_wait_blocks_while_another_process_holds_it)
+LAB_TEST_WITH_TIMEOUT(binsem_wait_blocks_while_another_process_holds_it, 2, "6.2", "", 15)
 {
     key_t key = fresh_key();
     int semid = open_or_fail(key);
@@ -322,7 +322,7 @@ START_TEST(binsem_wait_blocks_while_another_process_holds_it)
 }
 END_TEST
 
-START_TEST(binsem_undo_frees_the_semaphore_of_a_process_that_dies)
+LAB_TEST_WITH_TIMEOUT(binsem_undo_frees_the_semaphore_of_a_process_that_dies, 2, "6.2", "", 15)
 {
     key_t key = fresh_key();
     int semid = open_or_fail(key);
@@ -374,17 +374,3 @@ START_TEST(binsem_undo_frees_the_semaphore_of_a_process_that_dies)
                   value_after_death);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("04-shared-memory sysv");
-
-    lab_add_test(suite, sysv_shm_is_shared_between_processes_and_removed, 15);
-    lab_add_test(suite, sysv_shm_attach_reports_failure_with_NULL_and_errno, 0);
-    lab_add_test(suite, binsem_open_creates_a_semaphore_with_value_1, 0);
-    lab_add_test(suite, binsem_open_of_an_existing_semaphore_keeps_its_value, 15);
-    lab_add_test(suite, binsem_open_waits_until_the_creator_has_set_the_value, 15);
-    lab_add_test(suite, binsem_wait_blocks_while_another_process_holds_it, 15);
-    lab_add_test(suite, binsem_undo_frees_the_semaphore_of_a_process_that_dies, 15);
-    return suite;
-}

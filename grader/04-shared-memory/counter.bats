@@ -21,6 +21,7 @@ read_totals() {
         fail "$(printf 'expected two lines, "expected N" and "actual N"; counter printed:\n%s' "$output")"
 }
 
+# bats test_tags=points:5,section:7
 @test "counter_with_the_mutex_counts_every_increment" {
     # The mutex makes each increment slow: more time than for other programs.
     # shellcheck disable=SC2034 # run_program reads it
@@ -33,6 +34,8 @@ read_totals() {
         fail "with the mutex the counter reached $ACTUAL, not $RACE_TOTAL: $((RACE_TOTAL - ACTUAL)) updates were lost. Does every child take the mutex (sem_wait) around value++, and is the semaphore in the shared mapping with pshared = 1?"
 }
 
+# hint: the start barrier
+# bats test_tags=points:3,section:7
 @test "counter_without_the_mutex_loses_updates" {
     for _ in 1 2 3; do
         run --separate-stderr run_program "$(program counter)" "${RACE_ARGUMENTS[@]}" --no-mutex
@@ -45,6 +48,7 @@ read_totals() {
     fail "three runs of counter ${RACE_ARGUMENTS[*]} --no-mutex lost no update. Without the mutex the children's value++ must interleave: do all of them share one counter (MAP_SHARED), and do they start together (the start barrier) rather than one after another?"
 }
 
+# bats test_tags=points:2,section:7
 @test "counter_uses_the_options_it_is_given" {
     run --separate-stderr run_program "$(program counter)" -p 3 -i 1000
     expect_status 0 "counter -p 3 -i 1000"
@@ -58,6 +62,7 @@ read_totals() {
         fail "$(printf 'counter -i 0 -p 1 printed:\n%s\nexpected "expected 0" and "actual 0"' "$output")"
 }
 
+# bats test_tags=points:0,section:7
 @test "counter_rejects_bad_usage" {
     local arguments
     for arguments in "-p 0" "-p x" "-i -5" "extra" "--bogus"; do

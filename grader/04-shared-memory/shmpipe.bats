@@ -19,26 +19,33 @@ random_file() {
     echo "$file"
 }
 
+# bats test_tags=points:2,section:3_4
 @test "transfer_of_an_empty_stream_is_empty" {
     transfer /dev/null
 }
 
+# bats test_tags=points:3,section:3_3
 @test "transfer_of_one_byte_is_exact" {
     transfer "$(random_file 1)"
 }
 
+# bats test_tags=points:3,section:3_3
 @test "transfer_of_exactly_one_buffer_is_exact" {
     transfer "$(random_file "$(buffer_size)")"
 }
 
+# bats test_tags=points:4,section:3_3
 @test "transfer_of_one_buffer_and_one_byte_is_exact" {
     transfer "$(random_file $(($(buffer_size) + 1)))"
 }
 
+# bats test_tags=points:4,section:3_3
 @test "transfer_of_10_MiB_of_random_bytes_is_exact" {
     transfer "$(random_file $((10 * 1024 * 1024)))"
 }
 
+# hint: binary data
+# bats test_tags=points:2,section:3_3
 @test "transfer_of_every_byte_value_is_exact" {
     # NUL, newline and 0xff included, each of the 256 values 20 times.
     local input="$BATS_TEST_TMPDIR/bytes" every_byte
@@ -51,6 +58,7 @@ random_file() {
     transfer "$input"
 }
 
+# bats test_tags=points:3,section:3_2
 @test "transfer_works_when_the_reader_starts_first" {
     local name input output="$BATS_TEST_TMPDIR/output"
     name=$(buffer_name)
@@ -61,6 +69,7 @@ random_file() {
     finish_transfer "$input" "$output"
 }
 
+# bats test_tags=points:3,section:3_2
 @test "transfer_works_when_the_writer_starts_first" {
     local name input output="$BATS_TEST_TMPDIR/output"
     name=$(buffer_name)
@@ -71,6 +80,7 @@ random_file() {
     finish_transfer "$input" "$output"
 }
 
+# bats test_tags=points:5,section:3_5
 @test "transfer_leaves_no_shm_object_or_semaphore_behind" {
     local name left
     name=$(buffer_name)
@@ -80,6 +90,7 @@ random_file() {
         "$name" "    ${left//$'\n'/$'\n'    }" "$name" "$name" "$name")"
 }
 
+# bats test_tags=points:1,section:3_2
 @test "shmpipe_reports_a_buffer_name_it_cannot_use" {
     run --separate-stderr run_program "$(program shmpipe)" read /not/a/name
     expect_status 1 "shmpipe read /not/a/name"
@@ -88,6 +99,7 @@ random_file() {
         fail "expected 'shmpipe: ...: Invalid argument' on stderr (shm_open refuses a name with a second slash), got: $stderr"
 }
 
+# bats test_tags=points:0,section:3_1
 @test "shmpipe_rejects_bad_usage" {
     local arguments
     for arguments in "" "write" "copy /x" "read /x extra"; do

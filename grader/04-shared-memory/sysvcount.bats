@@ -12,6 +12,7 @@ teardown() {
     remove_sysv_objects_with_key
 }
 
+# bats test_tags=points:2,section:6_4
 @test "sysvcount_counts_every_increment" {
     make_key_file
     run --separate-stderr run_program "$(program sysvcount)" -p 4 -i 5000 "$KEY_FILE"
@@ -23,6 +24,8 @@ teardown() {
         fail "$(printf 'sysvcount -p 4 -i 5000 printed:\n%s\nexpected "expected 20000" and "actual 20000"' "$output")"
 }
 
+# hint: IPC_RMID
+# bats test_tags=points:3,section:6_4
 @test "sysvcount_removes_its_segment_and_semaphore_set" {
     make_key_file
     run --separate-stderr run_program "$(program sysvcount)" -p 2 -i 1000 "$KEY_FILE"
@@ -33,6 +36,7 @@ teardown() {
         "    ${left//$'\n'/$'\n'    }")"
 }
 
+# bats test_tags=points:0,section:6_4
 @test "sysvcount_reports_a_key_file_that_does_not_exist" {
     run --separate-stderr run_program "$(program sysvcount)" "$BATS_TEST_TMPDIR/missing"
     expect_status 1 "sysvcount MISSING-FILE"

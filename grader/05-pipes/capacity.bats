@@ -6,6 +6,7 @@
 load ../lib/helpers
 load lab
 
+# bats test_tags=points:1,section:3_4
 @test "capacity_prints_the_default_and_the_rounded_sizes" {
     run --separate-stderr run_program "$(program capacity)" 100000 4097 1
     expect_status 0 "capacity 100000 4097 1"
@@ -18,6 +19,7 @@ load lab
         fail "$(printf 'capacity 100000 4097 1 printed:\n%s\nexpected:\n%s' "$output" "$expected")"
 }
 
+# bats test_tags=points:2,section:3_4
 @test "capacity_reports_the_limit_instead_of_crashing" {
     local limit prefix=()
     limit=$(cat /proc/sys/fs/pipe-max-size)

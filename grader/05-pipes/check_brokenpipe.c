@@ -43,7 +43,7 @@ static int run(int ignore, struct outcome *outcome)
     return wait_status;
 }
 
-START_TEST(writing_without_a_reader_kills_the_writer_with_SIGPIPE)
+LAB_TEST_WITH_TIMEOUT(writing_without_a_reader_kills_the_writer_with_SIGPIPE, 2, "4.1", "", 2 * DEADLINE)
 {
     struct outcome *outcome = shared_outcome();
     int wait_status = run(0, outcome);
@@ -62,7 +62,7 @@ START_TEST(writing_without_a_reader_kills_the_writer_with_SIGPIPE)
 }
 END_TEST
 
-START_TEST(with_SIGPIPE_ignored_the_write_fails_with_EPIPE)
+LAB_TEST_WITH_TIMEOUT(with_SIGPIPE_ignored_the_write_fails_with_EPIPE, 2, "4.1", "", 2 * DEADLINE)
 {
     struct outcome *outcome = shared_outcome();
     int wait_status = run(1, outcome);
@@ -77,12 +77,3 @@ START_TEST(with_SIGPIPE_ignored_the_write_fails_with_EPIPE)
                   outcome->fds_before, outcome->fds_after, outcome->fd_list);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("05-pipes broken pipe");
-
-    lab_add_test(suite, writing_without_a_reader_kills_the_writer_with_SIGPIPE, 2 * DEADLINE);
-    lab_add_test(suite, with_SIGPIPE_ignored_the_write_fails_with_EPIPE, 2 * DEADLINE);
-    return suite;
-}

@@ -69,7 +69,7 @@ static struct outcome *measure(int fds[2])
     return outcome;
 }
 
-START_TEST(capacity_of_a_new_pipe_is_65536_bytes)
+LAB_TEST_WITH_TIMEOUT(capacity_of_a_new_pipe_is_65536_bytes, 2, "3.1", "", 2 * DEADLINE)
 {
     int fds[2];
     make_pipe(fds);
@@ -87,7 +87,7 @@ START_TEST(capacity_of_a_new_pipe_is_65536_bytes)
 }
 END_TEST
 
-START_TEST(capacity_fills_the_pipe_and_keeps_its_flags)
+LAB_TEST_WITH_TIMEOUT(capacity_fills_the_pipe_and_keeps_its_flags, 2, "3.1", "", 2 * DEADLINE)
 {
     int fds[2];
     make_pipe(fds);
@@ -109,7 +109,7 @@ START_TEST(capacity_fills_the_pipe_and_keeps_its_flags)
 }
 END_TEST
 
-START_TEST(capacity_measures_a_resized_pipe)
+LAB_TEST_WITH_TIMEOUT(capacity_measures_a_resized_pipe, 1, "3.1", "", 4 * DEADLINE)
 {
     long sizes[] = { 131072, 4096, 1048576 };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -127,7 +127,7 @@ START_TEST(capacity_measures_a_resized_pipe)
 }
 END_TEST
 
-START_TEST(resize_rounds_up_to_a_power_of_two_number_of_pages)
+LAB_TEST(resize_rounds_up_to_a_power_of_two_number_of_pages, 2, "3.2", "")
 {
     long asked[] = { 100000, 4097, 1, 65536, 300000 };
     long expected[] = { 131072, 8192, 4096, 65536, 524288 };
@@ -149,7 +149,7 @@ START_TEST(resize_rounds_up_to_a_power_of_two_number_of_pages)
 }
 END_TEST
 
-START_TEST(resize_fails_with_EBUSY_when_the_pipe_holds_more)
+LAB_TEST(resize_fails_with_EBUSY_when_the_pipe_holds_more, 1, "3.2", "")
 {
     int fds[2];
     char data[8192] = { 0 };
@@ -192,7 +192,7 @@ static long read_max_size(void)
     return size;
 }
 
-START_TEST(resize_above_the_limit_fails_with_EPERM)
+LAB_TEST(resize_above_the_limit_fails_with_EPERM, 1, "3.3", "")
 {
     long limit = read_max_size();
     int fds[2];
@@ -215,7 +215,7 @@ START_TEST(resize_above_the_limit_fails_with_EPERM)
 }
 END_TEST
 
-START_TEST(max_size_reads_proc_sys_fs_pipe_max_size)
+LAB_TEST(max_size_reads_proc_sys_fs_pipe_max_size, 1, "3.3", "")
 {
     long expected = read_max_size();
     errno = 0;
@@ -225,17 +225,3 @@ START_TEST(max_size_reads_proc_sys_fs_pipe_max_size)
                   got, strerror(errno), expected);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("05-pipes capacity");
-
-    lab_add_test(suite, capacity_of_a_new_pipe_is_65536_bytes, 2 * DEADLINE);
-    lab_add_test(suite, capacity_fills_the_pipe_and_keeps_its_flags, 2 * DEADLINE);
-    lab_add_test(suite, capacity_measures_a_resized_pipe, 4 * DEADLINE);
-    lab_add_test(suite, resize_rounds_up_to_a_power_of_two_number_of_pages, 0);
-    lab_add_test(suite, resize_fails_with_EBUSY_when_the_pipe_holds_more, 0);
-    lab_add_test(suite, resize_above_the_limit_fails_with_EPERM, 0);
-    lab_add_test(suite, max_size_reads_proc_sys_fs_pipe_max_size, 0);
-    return suite;
-}

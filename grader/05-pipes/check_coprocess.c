@@ -125,7 +125,7 @@ static void expect_same(struct run got, char *const argv[], const char *expected
 
 static char *cat[] = { "cat", NULL };
 
-START_TEST(coprocess_sends_a_megabyte_through_cat_without_deadlock)
+LAB_TEST_WITH_TIMEOUT(coprocess_sends_a_megabyte_through_cat_without_deadlock, 3, "7.2", "", 2 * DEADLINE)
 {
     char *input = megabyte_of_lines();
     struct run got = run(cat, input, MEGABYTE,
@@ -140,7 +140,7 @@ START_TEST(coprocess_sends_a_megabyte_through_cat_without_deadlock)
 }
 END_TEST
 
-START_TEST(coprocess_collects_output_larger_than_a_pipe)
+LAB_TEST_WITH_TIMEOUT(coprocess_collects_output_larger_than_a_pipe, 2, "7.1", "", 2 * DEADLINE)
 {
     char *seq[] = { "seq", "1", "100000", NULL };
     size_t length = 0;
@@ -158,7 +158,7 @@ START_TEST(coprocess_collects_output_larger_than_a_pipe)
 }
 END_TEST
 
-START_TEST(coprocess_survives_a_child_that_stops_reading)
+LAB_TEST_WITH_TIMEOUT(coprocess_survives_a_child_that_stops_reading, 2, "7.3", "", 2 * DEADLINE)
 {
     char *head[] = { "head", "-c", "5", NULL };
     char *input = megabyte_of_lines();
@@ -181,7 +181,7 @@ START_TEST(coprocess_survives_a_child_that_stops_reading)
 }
 END_TEST
 
-START_TEST(coprocess_returns_the_status_of_the_child)
+LAB_TEST_WITH_TIMEOUT(coprocess_returns_the_status_of_the_child, 1, "7.4", "", 4 * DEADLINE)
 {
     char *exit_seven[] = { "sh", "-c", "exit 7", NULL };
     char *killed[] = { "sh", "-c", "kill -TERM $$", NULL };
@@ -198,7 +198,7 @@ START_TEST(coprocess_returns_the_status_of_the_child)
 }
 END_TEST
 
-START_TEST(coprocess_waits_for_its_child_and_closes_its_pipes)
+LAB_TEST_WITH_TIMEOUT(coprocess_waits_for_its_child_and_closes_its_pipes, 2, "7.4", "", 2 * DEADLINE)
 {
     struct run got = run(cat, "hello\n", 6, "cat gets 6 bytes and end-of-file: close the "
                          "write end when the input is sent");
@@ -217,7 +217,7 @@ START_TEST(coprocess_waits_for_its_child_and_closes_its_pipes)
 }
 END_TEST
 
-START_TEST(coprocess_leaves_the_childs_SIGPIPE_alone)
+LAB_TEST_WITH_TIMEOUT(coprocess_leaves_the_childs_SIGPIPE_alone, 1, "7.3", "", 2 * DEADLINE)
 {
     /* grep reads its own status: which signals does the child ignore? */
     char *grep[] = { "grep", "^SigIgn:", "/proc/self/status", NULL };
@@ -241,16 +241,3 @@ START_TEST(coprocess_leaves_the_childs_SIGPIPE_alone)
                   shown(expected));
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("05-pipes coprocess");
-
-    lab_add_test(suite, coprocess_sends_a_megabyte_through_cat_without_deadlock, 2 * DEADLINE);
-    lab_add_test(suite, coprocess_collects_output_larger_than_a_pipe, 2 * DEADLINE);
-    lab_add_test(suite, coprocess_survives_a_child_that_stops_reading, 2 * DEADLINE);
-    lab_add_test(suite, coprocess_returns_the_status_of_the_child, 4 * DEADLINE);
-    lab_add_test(suite, coprocess_waits_for_its_child_and_closes_its_pipes, 2 * DEADLINE);
-    lab_add_test(suite, coprocess_leaves_the_childs_SIGPIPE_alone, 2 * DEADLINE);
-    return suite;
-}

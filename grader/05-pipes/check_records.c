@@ -89,7 +89,7 @@ static void expect_packets(char writer, long count, size_t size)
                   PIPE_BUF);
 }
 
-START_TEST(each_record_is_one_write_of_exactly_its_size)
+LAB_TEST_WITH_TIMEOUT(each_record_is_one_write_of_exactly_its_size, 3, "5.2", "", 4 * DEADLINE)
 {
     expect_packets('C', 3, PIPE_BUF);
     expect_packets('Z', 2, 100);
@@ -110,7 +110,7 @@ static long count(const char *text, size_t size, long *pieces)
     return interleaved;
 }
 
-START_TEST(count_finds_no_interleaving_in_whole_records)
+LAB_TEST(count_finds_no_interleaving_in_whole_records, 1, "5.3", "")
 {
     char stream[4 * 10 + 1];
     const char writers[] = "ABAC";
@@ -125,7 +125,7 @@ START_TEST(count_finds_no_interleaving_in_whole_records)
 }
 END_TEST
 
-START_TEST(count_finds_each_interleaved_piece)
+LAB_TEST(count_finds_each_interleaved_piece, 2, "5.3", "")
 {
     /* A, then B cut in two with C inside it, then D: the middle two
      * 10-byte pieces are mixed; a short last piece counts too. */
@@ -171,7 +171,7 @@ static void call_count_interleaved(void *arg)
     call->outcome->values[1] = pieces;
 }
 
-START_TEST(count_reads_records_that_arrive_in_small_pieces)
+LAB_TEST_WITH_TIMEOUT(count_reads_records_that_arrive_in_small_pieces, 2, "5.3", "a read returns what is there", 2 * DEADLINE)
 {
     enum { RECORDS = 50, SIZE = 100, PIECE = 37 };
     static char stream[RECORDS * SIZE];
@@ -212,14 +212,3 @@ START_TEST(count_reads_records_that_arrive_in_small_pieces)
                   strerror(outcome->error), RECORDS);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("05-pipes records");
-
-    lab_add_test(suite, each_record_is_one_write_of_exactly_its_size, 4 * DEADLINE);
-    lab_add_test(suite, count_finds_no_interleaving_in_whole_records, 0);
-    lab_add_test(suite, count_finds_each_interleaved_piece, 0);
-    lab_add_test(suite, count_reads_records_that_arrive_in_small_pieces, 2 * DEADLINE);
-    return suite;
-}

@@ -31,7 +31,7 @@ static int status_of_child(int exit_code, int signal_number)
     return wait_status;
 }
 
-START_TEST(shell_status_gives_the_exit_code_of_a_normal_exit)
+LAB_TEST(shell_status_gives_the_exit_code_of_a_normal_exit, 2, "2.5", "")
 {
     int codes[] = { 0, 1, 3, 127, 255 };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
@@ -44,7 +44,7 @@ START_TEST(shell_status_gives_the_exit_code_of_a_normal_exit)
 }
 END_TEST
 
-START_TEST(shell_status_gives_128_plus_the_signal_of_a_killed_process)
+LAB_TEST(shell_status_gives_128_plus_the_signal_of_a_killed_process, 2, "2.5", "")
 {
     int signals[] = { SIGTERM, SIGKILL, SIGPIPE, SIGINT };
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
@@ -161,7 +161,7 @@ static char *yes_command[] = { "yes", NULL };
 static char *head_one[] = { "head", "-n", "1", NULL };
 static char *missing[] = { "no-such-command-05", NULL };
 
-START_TEST(run_reads_the_callers_input_and_writes_its_output)
+LAB_TEST_WITH_TIMEOUT(run_reads_the_callers_input_and_writes_its_output, 3, "2.2", "", 4 * DEADLINE)
 {
     char **const three[] = { printf_lines, sort_reverse, head_two };
     expect_output(run("", three, 3), three, 3, "two\nthree\n");
@@ -174,7 +174,7 @@ START_TEST(run_reads_the_callers_input_and_writes_its_output)
 }
 END_TEST
 
-START_TEST(run_returns_the_status_of_the_last_command)
+LAB_TEST_WITH_TIMEOUT(run_returns_the_status_of_the_last_command, 2, "2.5", "", 4 * DEADLINE)
 {
     char **const last_fails[] = { true_command, exit_three };
     expect_status(run("", last_fails, 2), last_fails, 2, 3);
@@ -187,7 +187,7 @@ START_TEST(run_returns_the_status_of_the_last_command)
 }
 END_TEST
 
-START_TEST(run_starts_every_command_before_waiting_for_any)
+LAB_TEST_WITH_TIMEOUT(run_starts_every_command_before_waiting_for_any, 3, "2.4", "", 2 * DEADLINE)
 {
     /* yes never ends on its own: only head's exit ends it (SIGPIPE). */
     char **const commands[] = { yes_command, head_one };
@@ -197,7 +197,7 @@ START_TEST(run_starts_every_command_before_waiting_for_any)
 }
 END_TEST
 
-START_TEST(run_reaps_every_child)
+LAB_TEST_WITH_TIMEOUT(run_reaps_every_child, 4, "2.4", "zombies", 2 * DEADLINE)
 {
     /* true ends before cat does, so it is a zombie unless it was waited for. */
     char **const commands[] = { true_command, cat, cat };
@@ -218,7 +218,7 @@ START_TEST(run_reaps_every_child)
 }
 END_TEST
 
-START_TEST(run_leaves_no_descriptor_open_in_the_caller)
+LAB_TEST_WITH_TIMEOUT(run_leaves_no_descriptor_open_in_the_caller, 3, "2.3", "", 2 * DEADLINE)
 {
     char **const commands[] = { printf_lines, cat, wc_lines };
     struct run got = run("", commands, 3);
@@ -233,7 +233,7 @@ START_TEST(run_leaves_no_descriptor_open_in_the_caller)
 }
 END_TEST
 
-START_TEST(run_reports_a_command_that_cannot_be_executed)
+LAB_TEST_WITH_TIMEOUT(run_reports_a_command_that_cannot_be_executed, 2, "2.6", "", 3 * DEADLINE)
 {
     char **const alone[] = { missing };
     struct run got = run("", alone, 1);
@@ -249,18 +249,3 @@ START_TEST(run_reports_a_command_that_cannot_be_executed)
     expect_status(got, first, 2, 0);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("05-pipes runner");
-
-    lab_add_test(suite, shell_status_gives_the_exit_code_of_a_normal_exit, 0);
-    lab_add_test(suite, shell_status_gives_128_plus_the_signal_of_a_killed_process, 0);
-    lab_add_test(suite, run_reads_the_callers_input_and_writes_its_output, 4 * DEADLINE);
-    lab_add_test(suite, run_returns_the_status_of_the_last_command, 4 * DEADLINE);
-    lab_add_test(suite, run_starts_every_command_before_waiting_for_any, 2 * DEADLINE);
-    lab_add_test(suite, run_reaps_every_child, 2 * DEADLINE);
-    lab_add_test(suite, run_leaves_no_descriptor_open_in_the_caller, 2 * DEADLINE);
-    lab_add_test(suite, run_reports_a_command_that_cannot_be_executed, 3 * DEADLINE);
-    return suite;
-}

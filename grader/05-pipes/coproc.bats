@@ -17,6 +17,7 @@ fail_if_deadlocked() {
         "or you wait for it (waitpid) before reading what it still has to write.")"
 }
 
+# bats test_tags=points:2,section:7_5
 @test "coproc_gets_bc_output_larger_than_a_pipe" {
     command -v bc >/dev/null || fail "bc is not installed (apt-get install bc)"
     local expected
@@ -29,6 +30,7 @@ fail_if_deadlocked() {
             "${#output}" "${#expected}")"
 }
 
+# bats test_tags=points:1,section:7_5
 @test "coproc_passes_its_input_through_and_returns_the_status" {
     run --separate-stderr run_within "$DEADLINE" "$(program coproc)" cat < <(seq 1 200000)
     fail_if_deadlocked "seq 1 200000 | coproc cat"

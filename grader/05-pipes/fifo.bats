@@ -52,6 +52,7 @@ ask() {
         fail "seqnum_client $FIFO $1 printed '$output'; expected '$2'"
 }
 
+# bats test_tags=points:3,section:6_3
 @test "a_client_gets_its_numbers_from_the_server" {
     start_server
     ask 3 0
@@ -59,6 +60,7 @@ ask() {
     ask 1 5
 }
 
+# bats test_tags=points:3,section:6_3
 @test "concurrent_clients_get_ranges_that_do_not_overlap" {
     start_server
     local length pids=() client
@@ -90,6 +92,8 @@ ask() {
     done < <(printf '%s\n' "${ranges[@]}" | sort -n)
 }
 
+# hint: a client that is gone
+# bats test_tags=points:3,section:6_3
 @test "the_server_survives_a_client_that_is_gone" {
     start_server
     # Client 999999991 made its FIFO but nobody reads it; client 999999992 has none.
@@ -107,6 +111,7 @@ ask() {
     esac
 }
 
+# bats test_tags=points:3,section:6_4
 @test "a_client_without_a_server_fails_at_once_with_ENXIO" {
     mkfifo "$FIFO"
     run --separate-stderr run_within 5 "$(program seqnum_client)" "$FIFO" 1
@@ -120,6 +125,7 @@ ask() {
     [ -z "$left" ] || fail "seqnum_client left its FIFO behind: $left"
 }
 
+# bats test_tags=points:2,section:6_5
 @test "server_and_clients_remove_their_FIFOs" {
     start_server
     ask 1 0

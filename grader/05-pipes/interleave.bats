@@ -19,12 +19,14 @@ run_interleave() {
         fail "interleave $* read $PIECES pieces of $3 bytes; expected $1 x $2 = $(($1 * $2)): does every writer write $2 records of exactly $3 bytes?"
 }
 
+# bats test_tags=points:2,section:5_4
 @test "records_of_PIPE_BUF_bytes_never_interleave" {
     run_interleave 4 200 4096
     [ "$INTERLEAVED" -eq 0 ] ||
         fail "$(printf "interleave 4 200 4096: %s of %s records interleaved; expected 0.\nA write() of at most PIPE_BUF (4096) bytes is atomic: each record must be exactly\n4096 bytes, written with one write()." "$INTERLEAVED" "$PIECES")"
 }
 
+# bats test_tags=points:1,section:5_4
 @test "records_larger_than_the_pipe_interleave" {
     # A 131072-byte record cannot fit in a 65536-byte pipe: its writer waits
     # half-way, and another writer's bytes get in.

@@ -8,6 +8,7 @@ load ../lib/helpers
 EXPECTED='SIGPIPE default: the writer was killed by signal 13 (Broken pipe)
 SIGPIPE ignored: write() failed with EPIPE (Broken pipe)'
 
+# bats test_tags=points:2,section:4_2
 @test "sigpipe_shows_a_writer_killed_and_a_write_failing_with_EPIPE" {
     run --separate-stderr run_program "$(program sigpipe)"
     expect_status 0 sigpipe
@@ -15,6 +16,8 @@ SIGPIPE ignored: write() failed with EPIPE (Broken pipe)'
         fail "$(printf 'sigpipe printed:\n%s\nexpected:\n%s\nits stderr:\n%s' "$output" "$EXPECTED" "$stderr")"
 }
 
+# hint: ignored signals are inherited
+# bats test_tags=points:2,section:4_2
 @test "sigpipe_resets_a_SIGPIPE_that_its_parent_ignored" {
     # An ignored signal stays ignored through fork() and exec().
     # shellcheck disable=SC2016 # $0 is for the inner bash

@@ -11,25 +11,25 @@
 
 /* ---------- the semaphore ring ---------- */
 
-START_TEST(semaphore_ring_carries_messages_of_every_size_both_ways)
+LAB_TEST_WITH_TIMEOUT(semaphore_ring_carries_messages_of_every_size_both_ways, 6, "5.3", "", 20)
 {
     check_every_size_both_ways(&shm_posixsem_transport);
 }
 END_TEST
 
-START_TEST(semaphore_ring_is_a_byte_stream)
+LAB_TEST_WITH_TIMEOUT(semaphore_ring_is_a_byte_stream, 4, "5.4", "", 20)
 {
     check_byte_stream(&shm_posixsem_transport);
 }
 END_TEST
 
-START_TEST(semaphore_ring_reader_sleeps_while_the_ring_is_empty)
+LAB_TEST_WITH_TIMEOUT(semaphore_ring_reader_sleeps_while_the_ring_is_empty, 3, "5.2", "", 20)
 {
     check_reader_sleeps(&shm_posixsem_transport);
 }
 END_TEST
 
-START_TEST(semaphore_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing)
+LAB_TEST_WITH_TIMEOUT(semaphore_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing, 3, "5.2", "", 20)
 {
     check_writer_sleeps_when_full(&shm_posixsem_transport);
 }
@@ -37,7 +37,7 @@ END_TEST
 
 /* ---------- the lock-free ring ---------- */
 
-START_TEST(lockfree_ring_init_rejects_a_capacity_that_is_not_a_power_of_two)
+LAB_TEST(lockfree_ring_init_rejects_a_capacity_that_is_not_a_power_of_two, 2, "6.2", "")
 {
     static const size_t bad[] = { 0, 3, 1000, 4097, 6144 };
     struct spsc_ring *ring = aligned_alloc(SPSC_CACHE_LINE, spsc_size(8192));
@@ -85,7 +85,7 @@ static void write_through_small_ring(struct spsc_ring *ring, size_t total,
     _exit(0);
 }
 
-START_TEST(lockfree_ring_wraps_around_a_small_ring)
+LAB_TEST_WITH_TIMEOUT(lockfree_ring_wraps_around_a_small_ring, 5, "6.3", "the wrap", 20)
 {
     size_t capacity = 4096, total = 1536 * 1024 + 77, position = 0, size = 4000;
     size_t region = spsc_size(capacity);
@@ -138,43 +138,26 @@ START_TEST(lockfree_ring_wraps_around_a_small_ring)
 }
 END_TEST
 
-START_TEST(lockfree_ring_carries_messages_of_every_size_both_ways)
+LAB_TEST_WITH_TIMEOUT(lockfree_ring_carries_messages_of_every_size_both_ways, 5, "6.3", "", 20)
 {
     check_every_size_both_ways(&shm_spsc_transport);
 }
 END_TEST
 
-START_TEST(lockfree_ring_is_a_byte_stream)
+LAB_TEST_WITH_TIMEOUT(lockfree_ring_is_a_byte_stream, 3, "6.3", "", 20)
 {
     check_byte_stream(&shm_spsc_transport);
 }
 END_TEST
 
-START_TEST(lockfree_ring_reader_sleeps_after_spinning)
+LAB_TEST_WITH_TIMEOUT(lockfree_ring_reader_sleeps_after_spinning, 4, "6.4", "", 20)
 {
     check_reader_sleeps(&shm_spsc_transport);
 }
 END_TEST
 
-START_TEST(lockfree_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing)
+LAB_TEST_WITH_TIMEOUT(lockfree_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing, 3, "6.4", "", 20)
 {
     check_writer_sleeps_when_full(&shm_spsc_transport);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("rings");
-
-    lab_add_test(suite, semaphore_ring_carries_messages_of_every_size_both_ways, 20);
-    lab_add_test(suite, semaphore_ring_is_a_byte_stream, 20);
-    lab_add_test(suite, semaphore_ring_reader_sleeps_while_the_ring_is_empty, 20);
-    lab_add_test(suite, semaphore_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing, 20);
-    lab_add_test(suite, lockfree_ring_init_rejects_a_capacity_that_is_not_a_power_of_two, 0);
-    lab_add_test(suite, lockfree_ring_wraps_around_a_small_ring, 20);
-    lab_add_test(suite, lockfree_ring_carries_messages_of_every_size_both_ways, 20);
-    lab_add_test(suite, lockfree_ring_is_a_byte_stream, 20);
-    lab_add_test(suite, lockfree_ring_reader_sleeps_after_spinning, 20);
-    lab_add_test(suite, lockfree_ring_writer_sleeps_while_the_ring_is_full_and_loses_nothing, 20);
-    return suite;
-}

@@ -167,19 +167,19 @@ static void nothing(struct pair *pair, void *unused)
 
 /* ---------- tests ---------- */
 
-START_TEST(unix_socket_carries_messages_of_every_size_both_ways)
+LAB_TEST_WITH_TIMEOUT(unix_socket_carries_messages_of_every_size_both_ways, 4, "4.2", "", 20)
 {
     check_every_size_both_ways(&unix_transport);
 }
 END_TEST
 
-START_TEST(unix_socket_is_a_byte_stream)
+LAB_TEST_WITH_TIMEOUT(unix_socket_is_a_byte_stream, 2, "4.2", "a stream has no messages", 20)
 {
     check_byte_stream(&unix_transport);
 }
 END_TEST
 
-START_TEST(unix_socket_send_finishes_a_short_write)
+LAB_TEST_WITH_TIMEOUT(unix_socket_send_finishes_a_short_write, 7, "4.2", "short writes", 20)
 {
     /* The child reads normally; the parent's send may write only a few
      * hundred bytes per call, as if signals kept interrupting it. */
@@ -239,7 +239,7 @@ static void send_every_size(struct pair *pair, void *unused)
     free(buf);
 }
 
-START_TEST(unix_socket_recv_finishes_a_short_read)
+LAB_TEST_WITH_TIMEOUT(unix_socket_recv_finishes_a_short_read, 5, "4.2", "short reads", 20)
 {
     short_io = 0;
     struct pair pair;
@@ -273,7 +273,7 @@ START_TEST(unix_socket_recv_finishes_a_short_read)
 }
 END_TEST
 
-START_TEST(unix_socket_file_is_removed_once_the_child_has_connected)
+LAB_TEST_WITH_TIMEOUT(unix_socket_file_is_removed_once_the_child_has_connected, 4, "4.1", "remove the path", 20)
 {
     struct pair pair;
     char found[256] = "";
@@ -297,7 +297,7 @@ START_TEST(unix_socket_file_is_removed_once_the_child_has_connected)
 }
 END_TEST
 
-START_TEST(unix_socket_close_removes_the_file_when_no_child_came)
+LAB_TEST(unix_socket_close_removes_the_file_when_no_child_came, 2, "4.3", "")
 {
     struct pair pair;
     char found[256] = "";
@@ -323,7 +323,7 @@ static void send_100_and_close(struct pair *pair, void *unused)
         child_fails(pair, "the child's send(100 bytes) failed: %s", strerror(errno));
 }
 
-START_TEST(unix_socket_recv_fails_with_EPIPE_when_the_other_side_closes)
+LAB_TEST_WITH_TIMEOUT(unix_socket_recv_fails_with_EPIPE_when_the_other_side_closes, 3, "4.2", "the end of the stream", 20)
 {
     struct pair pair;
     unsigned char buf[1000];
@@ -350,7 +350,7 @@ static void count_sigpipe(int signal_number)
     sigpipes++;
 }
 
-START_TEST(unix_socket_send_fails_with_EPIPE_without_raising_SIGPIPE)
+LAB_TEST_WITH_TIMEOUT(unix_socket_send_fails_with_EPIPE_without_raising_SIGPIPE, 3, "4.2", "MSG_NOSIGNAL", 20)
 {
     struct pair pair;
     size_t size = 1024 * 1024;
@@ -376,7 +376,7 @@ START_TEST(unix_socket_send_fails_with_EPIPE_without_raising_SIGPIPE)
 }
 END_TEST
 
-START_TEST(unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path)
+LAB_TEST(unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path, 2, "4.1", "sun_path")
 {
     char dir[300], name[96];
     struct transport_config config = { .name = name, .dir = dir, .message_size = 64 };
@@ -396,19 +396,3 @@ START_TEST(unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path)
                   sizeof ((struct sockaddr_un *)0)->sun_path);
 }
 END_TEST
-
-Suite *lab_suite(void)
-{
-    Suite *suite = suite_create("unix");
-
-    lab_add_test(suite, unix_socket_carries_messages_of_every_size_both_ways, 20);
-    lab_add_test(suite, unix_socket_is_a_byte_stream, 20);
-    lab_add_test(suite, unix_socket_send_finishes_a_short_write, 20);
-    lab_add_test(suite, unix_socket_recv_finishes_a_short_read, 20);
-    lab_add_test(suite, unix_socket_file_is_removed_once_the_child_has_connected, 20);
-    lab_add_test(suite, unix_socket_close_removes_the_file_when_no_child_came, 0);
-    lab_add_test(suite, unix_socket_recv_fails_with_EPIPE_when_the_other_side_closes, 20);
-    lab_add_test(suite, unix_socket_send_fails_with_EPIPE_without_raising_SIGPIPE, 20);
-    lab_add_test(suite, unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path, 0);
-    return suite;
-}

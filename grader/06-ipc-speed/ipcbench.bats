@@ -14,6 +14,7 @@ setup() {
 # Sizes: small, odd, a pipe's capacity plus one, as big as a ring, bigger than one.
 SIZES=64,1000,65537,1048576,3145731
 
+# bats test_tags=points:0,section:2_1
 @test "ipcbench_rejects_bad_usage" {
     run --separate-stderr run_program "$(program ipcbench)" -x
     expect_status 2 "ipcbench -x"
@@ -24,6 +25,7 @@ SIZES=64,1000,65537,1048576,3145731
     expect_status 2 "ipcbench -s 8 (smaller than a message header)"
 }
 
+# bats test_tags=points:0,section:7_4
 @test "ipcbench_reports_a_system_limit_instead_of_failing" {
     run_ipcbench -m posixmq,sysvmq -s 64,16K -n 5 -r 1
     expect_status 0 "ipcbench -m posixmq,sysvmq -s 64,16K"
@@ -41,18 +43,21 @@ SIZES=64,1000,65537,1048576,3145731
         fail "$(printf 'expected ok at 64 B and "limit: ..." at 16 KiB (above msgsize_max and msgmax); got:\n%s' "$(printf '%s\n' "${wrong[@]}")")"
 }
 
+# bats test_tags=points:3,section:2_3
 @test "ipcbench_checks_every_message_over_the_unix_socket" {
     run_ipcbench -m unix -s "$SIZES" -w latency,throughput -p unpinned,same,split -n 8 -r 1
     expect_every_row_ok unix "$SIZES"
     expect_status 0 "ipcbench -m unix"
 }
 
+# bats test_tags=points:3,section:2_3
 @test "ipcbench_checks_every_message_over_the_semaphore_ring" {
     run_ipcbench -m shm-posixsem -s "$SIZES" -w latency,throughput -p unpinned,same,split -n 8 -r 1
     expect_every_row_ok shm-posixsem "$SIZES"
     expect_status 0 "ipcbench -m shm-posixsem"
 }
 
+# bats test_tags=points:3,section:2_3
 @test "ipcbench_checks_every_message_over_the_lockfree_ring" {
     run_ipcbench -m shm-spsc -s "$SIZES" -w latency,throughput -p unpinned,same,split -n 8 -r 1
     expect_every_row_ok shm-spsc "$SIZES"
@@ -73,6 +78,8 @@ leftovers() {
     done
 }
 
+# hint: close and clean up
+# bats test_tags=points:5,section:3
 @test "ipcbench_runs_every_mechanism_and_leaves_nothing_behind" {
     run_ipcbench -s 64,65536 -w latency,throughput -p unpinned,same,split -n 5 -r 1
     local bad
@@ -86,6 +93,7 @@ leftovers() {
         fail "$(printf 'ipcbench -N %s exited, but left behind:\n%s' "$BENCH_NAME" "$left")"
 }
 
+# bats test_tags=points:8,section:8_1
 @test "shared_memory_ring_beats_a_pipe_for_large_messages" {
     # Both processes on one CPU, so that what else the machine runs, and
     # where the scheduler puts them, changes both mechanisms alike; the two

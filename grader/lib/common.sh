@@ -14,11 +14,11 @@ case "$TIMEOUT_SCALE" in
                    exit 2 ;;
 esac
 
-# The labs, one per line: every grader/NN-name folder with a points table.
+# The labs, one per line: every grader/NN-name folder with a manifest.
 all_labs() {
     local dir
     for dir in "$GRADER_DIR"/[0-9][0-9]-*/; do
-        [ -f "$dir/points" ] && basename "$dir"
+        [ -f "$dir/lab.json" ] && basename "$dir"
     done
     return 0
 }
@@ -52,11 +52,6 @@ find_labs_folder() {
     found=$(find "$1" -mindepth 1 -maxdepth 3 -type d -name '[0-9][0-9]-*' -printf '%h\n' |
             sort | head -n 1)
     echo "${found:-$1}"
-}
-
-# The test names of a lab's points table, one per line.
-lab_test_names() {
-    awk '!/^[[:space:]]*(#|$)/ {print $1}' "$GRADER_DIR/$1/points"
 }
 
 # Everything that outlives a process: POSIX shm and named semaphores, POSIX
@@ -128,7 +123,7 @@ copy_mutant() {
     rm -rf "${dest:?}/$lab"
     mkdir -p "$dest"
     cp -R "$ROOT_DIR/$base/$lab" "$dest/"
-    if ! log=$(patch --quiet --batch -d "$dest/$lab" -p1 <"$patch" 2>&1); then
+    if ! log=$(patch --quiet --batch --no-backup-if-mismatch -d "$dest/$lab" -p1 <"$patch" 2>&1); then
         echo "the patch does not apply to $base/$lab: $log" >&2
         return 1
     fi

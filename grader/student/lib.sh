@@ -6,6 +6,8 @@
 
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+# shellcheck source=../lib/manifest.sh
+source "$GRADER_DIR/lib/manifest.sh"
 
 # Where results, logs and hint levels are kept between commands.
 STATE_DIR=${STUDENT_STATE_DIR:-$ROOT_DIR/build/student}
@@ -17,7 +19,7 @@ fingerprint() {
     local src=$1 lab=$2 regex=${3:-}
     {
         echo "src=$src tests=$regex"
-        find "$src/$lab" "$GRADER_DIR/$lab" "$GRADER_DIR/lib" "$GRADER_DIR/grade" -type f \
+        find "$src/$lab" "$GRADER_DIR/$lab" "$GRADER_DIR/lib" "$GRADER_DIR/grade" "$ROOT_DIR/handouts/$lab.md" -type f \
             ! -name '*~' ! -name '.*.sw?' ! -name '.#*' ! -name '4913' -print0 2>/dev/null |
             sort -z | xargs -0 -r sha256sum
     } | sha256sum | cut -d ' ' -f 1
@@ -59,39 +61,51 @@ fresh_results() {
     echo "$json"
 }
 
-# tests_of JSON LAB: one line per test of the points table, in its order:
+# tests_of JSON LAB: one line per test of the lab, in order:
 # NAME<TAB>STATUS<TAB>SCORE<TAB>MAX, STATUS passed, failed or skipped (a test
-# that cannot run here, say without a privilege). What was left behind is not a test.
+# that cannot run here, say without a privilege). Entries that are not tests
+# (what was left behind, ignored files, the build) are not listed.
 tests_of() {
-    jq -r --arg left "$2: nothing is left behind" \
-        '.tests[] | select(.name != $left) |
-         [(.name | sub("^[^:]*: "; "")),
-          (if .extra_data.skipped == true then "skipped" else .status end),
+    jq -r --arg lab "$2" \
+        '.tests[] | select(.extra_data.lab == $lab and .extra_data.kind == "test") |
+         [.extra_data.test,
+          (if .extra_data.outcome == "skip" then "skipped" else .status end),
           .score, .max_score] | @tsv' "$1"
 }
 
 # output_of JSON LAB TEST: what the test said (its message, then "hint: ...").
 output_of() {
-    jq -r --arg name "$2: $3" '.tests[] | select(.name == $name) | .output' "$1" | sed '${/^$/d}'
+    jq -r --arg lab "$2" --arg test "$3" \
+        '.tests[] | select(.extra_data.lab == $lab and .extra_data.test == $test) | .output' \
+        "$1" | sed '${/^$/d}'
+}
+
+# note_of JSON LAB KIND: the text of the lab's entry of that kind (leftover,
+# build, ignored, review), if there is one.
+note_of() {
+    jq -r --arg lab "$2" --arg kind "$3" \
+        '.tests[] | select(.extra_data.lab == $lab and .extra_data.kind == $kind) | .output' \
+        "$1" | sed '${/^$/d}'
 }
 
 # left_behind_of JSON LAB: what the lab's tests left behind, if anything.
 left_behind_of() {
-    jq -r --arg left "$2: nothing is left behind" \
-        '.tests[] | select(.name == $left) | .output' "$1"
+    note_of "$1" "$2" leftover
 }
 
-# does_not_compile JSON: true when the engine reported that the lab does not
+# does_not_compile JSON LAB: true when the engine reported that the lab does not
 # compile (or that the submission has no folder for it).
 does_not_compile() {
-    jq -e '.tests | length > 0 and all(.[]; .output | startswith("the lab does not compile:"))' \
-        "$1" >/dev/null
+    jq -e --arg lab "$2" \
+        'any(.tests[]; .extra_data.lab == $lab and .extra_data.kind == "build")' "$1" >/dev/null
 }
 
-# section_of LAB TEST: the handout section of a test, from its points table.
+# section_of JSON LAB TEST: the handout section of a test, as "§3.4 Title"
+# and the test's own hint in parentheses.
 section_of() {
-    awk -v name="$2" '$1 == name { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' \
-        "$GRADER_DIR/$1/points"
+    jq -r --arg lab "$2" --arg test "$3" \
+        '.tests[] | select(.extra_data.lab == $lab and .extra_data.test == $test) |
+         .extra_data | "§\(.section) \(.title)" + (if .hint != "" then " (\(.hint))" else "" end)' "$1"
 }
 
 # fit LINE: cut LINE to the terminal's width when printing to a terminal.

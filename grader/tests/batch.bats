@@ -27,7 +27,7 @@ student() {
     cp -R "$ROOT/$2/$LAB" "$dir/"
     if [ -n "${3:-}" ]; then
         sed -e "s|@DECOY@|$DECOY|g" -e "s|@DECOY_ID@|${DECOY##*/}|g" "$3" |
-            patch --quiet --batch -d "$dir/$LAB" -p1
+            patch --quiet --batch --no-backup-if-mismatch -d "$dir/$LAB" -p1
     fi
 }
 
@@ -60,10 +60,11 @@ setup_file() {
     } >"$CLASS/ships-its-own-headers/$LAB/labcheck.h"
     { echo '#include_next <check.h>'; cat grader/tests/hostile/assertions-pass.h
     } >"$CLASS/ships-its-own-headers/$LAB/check.h"
-    # A submission that ships its own grader folder, with a points table of its own.
+    # A submission that ships its own grader folder, with a manifest of its own.
     student ships-a-grader labs
     mkdir -p "$CLASS/ships-a-grader/grader/$LAB"
-    echo "parse_reads_start_and_end_as_hex 100 §1" >"$CLASS/ships-a-grader/grader/$LAB/points"
+    echo '{"student_files": [], "given_files": {}, "targets": [], "bats": []}' \
+        >"$CLASS/ships-a-grader/grader/$LAB/lab.json"
     echo "this is not a submission" >"$CLASS/not-an-archive.txt"
     if sandboxed; then
         student writes-outside-its-folder solutions grader/tests/hostile/writes-outside-its-folder.patch
@@ -84,8 +85,8 @@ total_of() {
 # 100 minus the points of the tests named.
 full_but() {
     local lost
-    lost=$(awk -v names=" $* " 'index(names, " " $1 " ") {s += $2} END {print s + 0}' \
-               "$ROOT/grader/$LAB/points")
+    lost=$("$ROOT/grader/lib/list-tests" "$LAB" |
+           awk -F '\t' -v names=" $* " 'index(names, " " $1 " ") {s += $2} END {print s + 0}')
     echo $((100 - lost))
 }
 

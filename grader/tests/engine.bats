@@ -22,7 +22,7 @@ submission_with() {
     SUBMISSION="$BATS_TEST_TMPDIR/submission"
     mkdir -p "$SUBMISSION"
     cp -R "$base/$LAB" "$SUBMISSION/"
-    patch --quiet --batch -d "$SUBMISSION/$LAB" -p1 <"$1"
+    patch --quiet --batch --no-backup-if-mismatch -d "$SUBMISSION/$LAB" -p1 <"$1"
 }
 
 # The output text of one test in the results file.
@@ -56,20 +56,6 @@ status_of() {
     assert_output --partial parse_reads_start_and_end_as_hex
 }
 
-@test "every_points_table_adds_up_to_100_and_names_exactly_the_tests_that_exist" {
-    local lab sum declared existing
-    for lab in $(grader/lib/list-labs); do
-        sum=$(awk '!/^[[:space:]]*(#|$)/ {s += $2} END {print s + 0}' "grader/$lab/points")
-        [ "$sum" -eq 100 ] || fail "grader/$lab/points adds up to $sum"
-        declared=$(awk '!/^[[:space:]]*(#|$)/ {print $1}' "grader/$lab/points" | sort)
-        existing=$( { sed -n 's/^ *lab_add_test([^,]*, *\([A-Za-z0-9_]*\).*/\1/p' grader/"$lab"/*.c 2>/dev/null
-                      sed -n 's/^@test "\([^"]*\)".*/\1/p' grader/"$lab"/*.bats 2>/dev/null; } | sort)
-        [ "$declared" = "$existing" ] ||
-            fail "$(printf 'grader/%s/points and the tests differ (< points, > tests):\n%s' "$lab" \
-                "$(diff <(echo "$declared") <(echo "$existing") | grep '^[<>]')")"
-    done
-}
-
 @test "results_json_follows_the_gradescope_schema" {
     run "$GRADE" --src labs --results "$RESULTS" --tests 'parse_reads|layout_rejects' 01
     jq -e '
@@ -81,6 +67,16 @@ status_of() {
                       (.output | type == "string")) and
         (.score == ([.tests[].score] | add)) and (.max_score == ([.tests[].max_score] | add))
     ' "$RESULTS" || fail "$(cat "$RESULTS")"
+    # Every fact is also a field, so that no tool reads the sentences.
+    jq -e '
+        all(.tests[]; .extra_data.lab == "01-memory-layout" and
+                      (.extra_data.kind | IN("test", "build", "leftover", "review", "ignored"))) and
+        all(.tests[] | select(.extra_data.kind == "test") | .extra_data;
+            (.test | type == "string") and (.section | test("^[0-9]+(\\.[0-9]+)*$")) and
+            (.title | length > 0) and (.hint | type == "string") and
+            (.outcome | IN("pass", "fail", "skip", "timeout", "crash", "missing", "duplicate", "not-built"))) and
+        (.extra_data.labs["01-memory-layout"] | .score == 0 and .max_score > 0)
+    ' "$RESULTS" || fail "$(jq -c '.tests[0], .extra_data' "$RESULTS")"
     [[ $(output_of parse_reads_start_and_end_as_hex) == *"hint: handouts/01-memory-layout.md §3.2"* ]] ||
         fail "a failed test's output does not end with its hint: $(output_of parse_reads_start_and_end_as_hex)"
 }
@@ -90,9 +86,8 @@ status_of() {
     run "$GRADE" --src "$SUBMISSION" --results "$RESULTS" 01
     assert_equal "$status" 1
     local lost
-    lost=$(awk '$1 == "classify_zero_and_uninitialized_globals_as_bss" ||
-                $1 == "layout_names_the_segment_of_every_object" {s += $2} END {print s}' \
-               grader/01-memory-layout/points)
+    lost=$(grader/lib/list-tests 01 | awk -F '\t' '$1 == "classify_zero_and_uninitialized_globals_as_bss" ||
+                $1 == "layout_names_the_segment_of_every_object" {s += $2} END {print s}')
     assert_equal "$(jq .score "$RESULTS")" "$((100 - lost))"
     assert_equal "$(jq .max_score "$RESULTS")" 100
     assert_output --partial "score $((100 - lost))/100"
@@ -110,7 +105,8 @@ status_of() {
     run "$GRADE" --src "$BATS_TEST_TMPDIR/empty" --results "$RESULTS" 01
     assert_equal "$status" 1
     assert_equal "$(jq .score "$RESULTS")" 0
-    assert_output --partial "has no folder 01-memory-layout"
+    assert_output --partial "no folder"
+    jq -e '.tests[] | select(.extra_data.kind == "build") | .output | contains("has no folder 01-memory-layout")' "$RESULTS" >/dev/null
 }
 
 @test "a_submission_that_does_not_compile_scores_0_and_shows_the_compiler_errors" {
@@ -119,9 +115,47 @@ status_of() {
     assert_equal "$status" 1
     assert_equal "$(jq .score "$RESULTS")" 0
     assert_output --partial "does not compile"
-    assert_output --partial "maps.c:71"
-    [[ $(output_of parse_reads_start_and_end_as_hex) == *"error:"* ]] ||
-        fail "results.json does not carry the compiler's errors"
+    assert_output --regexp "maps.c:[0-9]+:[0-9]+: error"
+    jq -e '.tests[] | select(.extra_data.kind == "build") | .output | contains("error:")' "$RESULTS" \
+        >/dev/null || fail "results.json does not carry the compiler's errors in its build entry"
+    assert_equal "$(jq -r '.tests[] | select(.extra_data.test == "parse_reads_start_and_end_as_hex") | .extra_data.outcome' "$RESULTS")" not-built
+}
+
+@test "a_changed_given_header_changes_nothing_and_is_reported" {
+    # A header that the Check suite includes, changed to turn every assertion off.
+    local copy="$BATS_TEST_TMPDIR/submission"
+    mkdir -p "$copy"
+    cp -R "labs/$LAB" "$copy/"
+    printf '#undef ck_assert_msg\n#define ck_assert_msg(...) ((void)0)\n' >>"$copy/$LAB/maps.h"
+    run "$GRADE" --src "$copy" --results "$RESULTS" --tests '^parse_' 01
+    assert_equal "$(jq .score "$RESULTS")" 0
+    assert_output --partial "ignored: maps.h is a given file and differs from the original: the grader used the original"
+    jq -e '.tests[] | select(.extra_data.kind == "ignored") | .output | contains("maps.h")' "$RESULTS" \
+        >/dev/null || fail "results.json does not say that maps.h was ignored"
+}
+
+@test "a_changed_given_source_changes_nothing_and_is_reported" {
+    # Lab 06's stats.c, which the performance tests trust, changed to report 0 for every median.
+    local copy="$BATS_TEST_TMPDIR/submission"
+    mkdir -p "$copy"
+    cp -R labs/06-ipc-speed "$copy/"
+    cp solutions/06-ipc-speed/*.c "$copy/06-ipc-speed/"
+    sed -i 's/^double samples_percentile(struct samples \*samples, double percent)$/&\n{ (void)samples; (void)percent; return 0; }\nstatic double unused_percentile(struct samples *samples, double percent)/' \
+        "$copy/06-ipc-speed/stats.c"
+    run "$GRADE" --src "$copy" --results "$RESULTS" --tests shared_memory_ring_beats_a_pipe 06
+    assert_equal "$status" 0
+    assert_output --partial "ignored: stats.c is a given file and differs from the original"
+}
+
+@test "files_that_are_not_the_labs_are_ignored_and_named_and_links_are_refused" {
+    submission_with grader/tests/fixtures/crashes.patch
+    echo "int main(void) { return 0; }" >"$SUBMISSION/$LAB/extra.c"
+    rm "$SUBMISSION/$LAB/segment.c"
+    ln -s "$ROOT/solutions/$LAB/segment.c" "$SUBMISSION/$LAB/segment.c"
+    run "$GRADE" --src "$SUBMISSION" --results "$RESULTS" --tests parse_keeps 01
+    assert_output --partial "ignored: extra.c is not one of the lab's files"
+    assert_output --partial "refused: segment.c is not a plain file"
+    assert_output --partial "does not compile"
 }
 
 @test "a_crash_fails_only_that_test_and_names_the_signal" {
@@ -178,7 +212,7 @@ status_of() {
         [ ! -e "/dev/shm/$name" ] || fail "/dev/shm/$name is still there (namespaces: $namespaces)"
         ! grep -qlz "^GRADER_RUN_ID=$run_id\$" /proc/[0-9]*/environ 2>/dev/null ||
             fail "the process left behind by run $run_id is still running (namespaces: $namespaces)"
-        jq -e '.tests[] | select(.name == "01-memory-layout: nothing is left behind")' "$RESULTS" \
+        jq -e '.tests[] | select(.extra_data.kind == "leftover")' "$RESULTS" \
             >/dev/null || fail "results.json does not report what was left behind"
     done
 }

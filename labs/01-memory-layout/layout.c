@@ -69,6 +69,7 @@ static int allocate_objects(struct allocations *allocations)
     fprintf(stderr, "layout: allocate_objects() is not written yet "
                     "(TODO in layout.c, handouts/01-memory-layout.md section 5.2)\n");
     return -1;
+    /* END TODO */
 }
 
 static void release_objects(struct allocations *allocations)
@@ -94,6 +95,7 @@ static int collect_objects(struct object *objects, const struct allocations *all
     fprintf(stderr, "layout: collect_objects() is not written yet "
                     "(TODO in layout.c, handouts/01-memory-layout.md section 5.3)\n");
     return -1;
+    /* END TODO */
 }
 
 /* Print "start-end perms path" with the numbers as /proc/self/maps writes them. */
@@ -114,6 +116,7 @@ static int print_row(const struct object *object)
                     "(TODO in layout.c, handouts/01-memory-layout.md section 5.4)\n");
     (void)object;
     return -1;
+    /* END TODO */
 }
 
 /* Print /proc/self/maps; after each line, the objects that live in it. */
@@ -127,6 +130,7 @@ static int print_annotated_maps(const struct object *objects, int count)
     fprintf(stderr, "layout: print_annotated_maps() is not written yet "
                     "(TODO in layout.c, handouts/01-memory-layout.md section 5.5)\n");
     return -1;
+    /* END TODO */
 }
 
 static int by_address(const void *a, const void *b)

@@ -34,6 +34,9 @@ static int report(const char *who, const char *when, const char *page)
     return 0;
 }
 
+/* TODO (optional): helper functions of your own go here. */
+/* END TODO */
+
 int cow_experiment(void)
 {
     /* TODO (handout section 5.4): fresh_pages(1); write 1 into it with
@@ -47,4 +50,5 @@ int cow_experiment(void)
     fprintf(stderr, "vmlab: cow_experiment() is not written yet "
                     "(TODO in cow.c, handouts/02-virtual-memory.md section 5.4)\n");
     return EXIT_FAILURE;
+    /* END TODO */
 }

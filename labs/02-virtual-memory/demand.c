@@ -46,6 +46,9 @@ static void report_zero_page(int present, int exclusive, const struct page_info 
         printf(" same_frame=not-permitted\n");
 }
 
+/* TODO (optional): helper functions of your own go here. */
+/* END TODO */
+
 int demand_experiment(void)
 {
     /* TODO (handout section 5.3): two fresh_pages(DEMAND_PAGES) mappings.
@@ -60,4 +63,5 @@ int demand_experiment(void)
     fprintf(stderr, "vmlab: demand_experiment() is not written yet "
                     "(TODO in demand.c, handouts/02-virtual-memory.md section 5.3)\n");
     return EXIT_FAILURE;
+    /* END TODO */
 }

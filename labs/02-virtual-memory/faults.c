@@ -20,6 +20,7 @@ int faults_now(struct fault_counts *counts)
     (void)counts;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 void *fresh_pages(size_t count)
@@ -30,6 +31,7 @@ void *fresh_pages(size_t count)
     (void)count;
     errno = ENOSYS;
     return NULL;
+    /* END TODO */
 }
 
 int release_pages(void *pages, size_t count)
@@ -39,6 +41,7 @@ int release_pages(void *pages, size_t count)
     (void)count;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 /* Set *caused to the faults counted since before. */
@@ -65,6 +68,7 @@ int read_pages(const void *start, size_t length, struct fault_counts *caused)
     (void)faults_since;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 int write_pages(void *start, size_t length, unsigned char value,
@@ -78,6 +82,7 @@ int write_pages(void *start, size_t length, unsigned char value,
     (void)caused;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 long resident_pages(void)
@@ -87,4 +92,5 @@ long resident_pages(void)
      * the resident set size in pages. */
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }

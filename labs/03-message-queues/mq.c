@@ -73,6 +73,7 @@ static int report_failure(const char *what, const char *name)
     (void)name;
     fprintf(stderr, "mq: report_failure() is not written yet "
                     "(TODO in mq.c, handouts/03-message-queues.md section 4.1)\n");
+    /* END TODO */
     return EXIT_ERROR;
 }
 
@@ -85,6 +86,7 @@ static int cmd_create(const struct options *options, const char *name)
     fprintf(stderr, "mq: cmd_create() is not written yet "
                     "(TODO in mq.c, handouts/03-message-queues.md section 4.2)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 static int cmd_send(const struct options *options, const char *name, const char *message)
@@ -100,6 +102,7 @@ static int cmd_send(const struct options *options, const char *name, const char 
     fprintf(stderr, "mq: cmd_send() is not written yet "
                     "(TODO in mq.c, handouts/03-message-queues.md section 4.3)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 static int cmd_recv(const struct options *options, const char *name)
@@ -113,6 +116,7 @@ static int cmd_recv(const struct options *options, const char *name)
     fprintf(stderr, "mq: cmd_recv() is not written yet "
                     "(TODO in mq.c, handouts/03-message-queues.md section 4.4)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 static int cmd_stat(const char *name)
@@ -123,6 +127,7 @@ static int cmd_stat(const char *name)
     fprintf(stderr, "mq: cmd_stat() is not written yet "
                     "(TODO in mq.c, handouts/03-message-queues.md section 4.2)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 static int cmd_unlink(const char *name)
@@ -132,6 +137,7 @@ static int cmd_unlink(const char *name)
     fprintf(stderr, "mq: cmd_unlink() is not written yet "
                     "(TODO in mq.c, handouts/03-message-queues.md section 4.2)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 static int cmd_drain(const char *name)
@@ -143,6 +149,7 @@ static int cmd_drain(const char *name)
     fprintf(stderr, "mq: cmd_drain() is not written yet "
                     "(TODO in mq.c, handouts/03-message-queues.md section 4.5)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

@@ -173,6 +173,7 @@ static int cmd_send(const struct options *options, const char *path, long type,
     fprintf(stderr, "sysvmsg: cmd_send() is not written yet "
                     "(TODO in sysvmsg.c, handouts/03-message-queues.md section 6.1)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 static int cmd_recv(const struct options *options, const char *path)
@@ -187,6 +188,7 @@ static int cmd_recv(const struct options *options, const char *path)
     fprintf(stderr, "sysvmsg: cmd_recv() is not written yet "
                     "(TODO in sysvmsg.c, handouts/03-message-queues.md section 6.1)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 /* The server's queue, for the signal handler. */
@@ -220,6 +222,9 @@ static int install_stop_handler(void)
     return 0;
 }
 
+/* TODO (optional): helper functions of your own go here. */
+/* END TODO */
+
 static int run_server(const char *path)
 {
     /* TODO (handout section 6.2): create the queue of path (EEXIST: say that
@@ -235,6 +240,7 @@ static int run_server(const char *path)
     fprintf(stderr, "sysvmsg: run_server() is not written yet "
                     "(TODO in sysvmsg.c, handouts/03-message-queues.md section 6.2)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 static int run_client(const char *path, const char *text)
@@ -248,6 +254,7 @@ static int run_client(const char *path, const char *text)
     fprintf(stderr, "sysvmsg: run_client() is not written yet "
                     "(TODO in sysvmsg.c, handouts/03-message-queues.md section 6.3)\n");
     return EXIT_ERROR;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

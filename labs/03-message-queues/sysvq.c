@@ -22,6 +22,7 @@ key_t sysvq_key(const char *path)
     (void)path;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 int sysvq_create(key_t key)
@@ -31,6 +32,7 @@ int sysvq_create(key_t key)
     (void)key;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 int sysvq_open(key_t key)
@@ -39,6 +41,7 @@ int sysvq_open(key_t key)
     (void)key;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 int sysvq_send(int msqid, long type, const void *data, size_t length, int flags)
@@ -52,6 +55,7 @@ int sysvq_send(int msqid, long type, const void *data, size_t length, int flags)
     (void)flags;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 ssize_t sysvq_receive(int msqid, long type, void *data, size_t size, long *received_type,
@@ -68,6 +72,7 @@ ssize_t sysvq_receive(int msqid, long type, void *data, size_t size, long *recei
     (void)flags;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 long sysvq_count(int msqid)
@@ -76,6 +81,7 @@ long sysvq_count(int msqid)
     (void)msqid;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 int sysvq_remove(int msqid)
@@ -84,4 +90,5 @@ int sysvq_remove(int msqid)
     (void)msqid;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }

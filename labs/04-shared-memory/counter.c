@@ -58,6 +58,7 @@ static struct shared_counter *create_counter(void)
     fprintf(stderr, "counter: create_counter() is not written yet "
                     "(TODO in counter.c, handouts/04-shared-memory.md section 7)\n");
     return NULL;
+    /* END TODO */
 }
 
 /* Destroy the mutex and unmap the counter. Returns 0 or -1. */
@@ -68,6 +69,7 @@ static int destroy_counter(struct shared_counter *counter)
     fprintf(stderr, "counter: destroy_counter() is not written yet "
                     "(TODO in counter.c, handouts/04-shared-memory.md section 7)\n");
     return -1;
+    /* END TODO */
 }
 
 /* A child: wait at the barrier, then add 1 increments times. Never returns. */
@@ -84,6 +86,7 @@ static void add(struct shared_counter *counter, long increments, int use_mutex, 
     fprintf(stderr, "counter: add() is not written yet "
                     "(TODO in counter.c, handouts/04-shared-memory.md section 7)\n");
     _exit(EXIT_FAILURE);
+    /* END TODO */
 }
 
 /* Start the children, open the barrier, wait for all. Returns 0 or -1. */
@@ -102,6 +105,7 @@ static int run_children(struct shared_counter *counter, long processes, long inc
     fprintf(stderr, "counter: run_children() is not written yet "
                     "(TODO in counter.c, handouts/04-shared-memory.md section 7)\n");
     return -1;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

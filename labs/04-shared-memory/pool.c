@@ -19,6 +19,7 @@ struct pool *pool_create(unsigned int size)
     (void)size;
     errno = ENOSYS;
     return NULL;
+    /* END TODO */
 }
 
 int pool_acquire(struct pool *pool)
@@ -27,6 +28,7 @@ int pool_acquire(struct pool *pool)
     (void)pool;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 int pool_acquire_timed(struct pool *pool, unsigned int milliseconds)
@@ -39,6 +41,7 @@ int pool_acquire_timed(struct pool *pool, unsigned int milliseconds)
     (void)milliseconds;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 int pool_release(struct pool *pool)
@@ -47,6 +50,7 @@ int pool_release(struct pool *pool)
     (void)pool;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 int pool_destroy(struct pool *pool)
@@ -55,4 +59,5 @@ int pool_destroy(struct pool *pool)
     (void)pool;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }

@@ -19,6 +19,9 @@
 
 enum { CHUNK = 65536 };
 
+/* TODO (optional): helper functions of your own go here. */
+/* END TODO */
+
 struct buffer {
     char *data;
     size_t length, capacity;
@@ -37,6 +40,9 @@ static int make_room(struct buffer *buffer)
     buffer->capacity = capacity;
     return 0;
 }
+
+/* TODO (optional): helper functions of your own go here. */
+/* END TODO */
 
 int coprocess_run(char *const argv[], const char *input, size_t input_length,
                   char **output, size_t *output_length)
@@ -57,4 +63,5 @@ int coprocess_run(char *const argv[], const char *input, size_t input_length,
     (void)make_room;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }

@@ -66,6 +66,7 @@ static int open_server_fifo(const char *path, int *keep_fd)
     (void)keep_fd;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 /*
@@ -83,6 +84,7 @@ static int answer(const char *server_fifo, pid_t pid, long number)
     (void)number;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

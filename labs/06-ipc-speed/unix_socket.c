@@ -37,6 +37,7 @@ static void *unix_create(struct transport_config *config)
      * listen. On any error, undo what was done and return NULL with errno. */
     (void)config;
     errno = ENOSYS;
+    /* END TODO */
     return NULL;
 }
 
@@ -50,6 +51,7 @@ static int unix_attach(void *state, enum side side)
     (void)side;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 /* Send all len bytes, however many each send() takes. */
@@ -63,6 +65,7 @@ static int unix_send(void *state, const void *buf, size_t len)
     (void)len;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 /* Receive exactly len bytes; the end of the stream before that is EPIPE. */
@@ -76,6 +79,7 @@ static int unix_recv(void *state, void *buf, size_t len)
     (void)len;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
 
 /* Close this process's sockets (and the path, if no child ever connected). */
@@ -87,7 +91,9 @@ static int unix_close(void *state)
     (void)state;
     errno = ENOSYS;
     return -1;
+    /* END TODO */
 }
+
 const struct transport_ops unix_transport = {
     .name = "unix",
     .description = "a UNIX-domain stream socket, bound to a path in the directory of -d",

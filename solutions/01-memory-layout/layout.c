@@ -62,6 +62,9 @@ static const int *static_local(void)
 /* Allocate a small block, a large block and one page. Returns 0 or -1. */
 static int allocate_objects(struct allocations *allocations)
 {
+    /* TODO (handout section 5.2): fix malloc's mmap threshold with mallopt(),
+     * malloc a small block (16 bytes) and a large one (LARGE_SIZE), and mmap
+     * one page. */
     /* The mmap threshold moves as blocks are freed; fixing it makes the
      * large block always come from mmap (handout section 5.2). */
     if (mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 0) {
@@ -82,6 +85,7 @@ static int allocate_objects(struct allocations *allocations)
         return -1;
     }
     return 0;
+    /* END TODO */
 }
 
 static void release_objects(struct allocations *allocations)
@@ -97,6 +101,8 @@ static void release_objects(struct allocations *allocations)
 static int collect_objects(struct object *objects, const struct allocations *allocations,
                            const int *local_variable, char **argv)
 {
+    /* TODO (handout section 5.3): one entry per object kind, named as in the
+     * handout: main(), string_literal, const_global, ..., environ, vdso. */
     int n = 0;
 
     objects[n++] = (struct object){ "main()", (const void *)&main };
@@ -118,6 +124,7 @@ static int collect_objects(struct object *objects, const struct allocations *all
     if (vdso != NULL)
         objects[n++] = (struct object){ "vdso", vdso };
     return n;
+    /* END TODO */
 }
 
 /* Print "start-end perms path" with the numbers as /proc/self/maps writes them. */
@@ -131,6 +138,8 @@ static void print_region(const struct map_region *region)
 /* Print one row: segment, object, address, region. Returns 0 or -1. */
 static int print_row(const struct object *object)
 {
+    /* TODO (handout section 5.4): look up the object's region with maps_find(),
+     * then print its segment, name, address (%p) and region with print_region(). */
     struct map_region region;
 
     if (maps_find(0, (uintptr_t)object->address, &region) == -1) {
@@ -143,11 +152,15 @@ static int print_row(const struct object *object)
     print_region(&region);
     printf("\n");
     return 0;
+    /* END TODO */
 }
 
 /* Print /proc/self/maps; after each line, the objects that live in it. */
 static int print_annotated_maps(const struct object *objects, int count)
 {
+    /* TODO (handout section 5.5): print each line of THIS process's
+     * /proc/self/maps, followed by "  <- " and the names of the objects whose
+     * address lies in that line's region, separated by ", ". */
     FILE *maps = fopen("/proc/self/maps", "r");
     char *line = NULL;
     size_t capacity = 0;
@@ -181,6 +194,7 @@ static int print_annotated_maps(const struct object *objects, int count)
     free(line);
     fclose(maps);
     return 0;
+    /* END TODO */
 }
 
 static int by_address(const void *a, const void *b)

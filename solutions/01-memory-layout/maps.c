@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* TODO (optional): helper functions of your own go here. */
 /* Read a hexadecimal number at *p (at least one digit) and move *p past it. */
 static int parse_hex(const char **p, unsigned long long *value)
 {
@@ -57,9 +58,13 @@ static int valid_perms(const char *p)
     return (p[0] == 'r' || p[0] == '-') && (p[1] == 'w' || p[1] == '-') &&
            (p[2] == 'x' || p[2] == '-') && (p[3] == 'p' || p[3] == 's');
 }
+/* END TODO */
 
 int maps_parse_line(const char *line, struct map_region *region)
 {
+    /* TODO (handout section 3.2): split the line into its six fields and fill
+     * *region. Return -1 with errno = EINVAL when a field is missing or
+     * malformed, when start >= end, or when the path does not fit. */
     const char *p = line;
     unsigned long long start, end, offset, major, minor, inode;
     size_t path_length;
@@ -102,11 +107,15 @@ int maps_parse_line(const char *line, struct map_region *region)
 
 malformed:
     errno = EINVAL;
+    /* END TODO */
     return -1;
 }
 
 int maps_find(pid_t pid, uintptr_t addr, struct map_region *region)
 {
+    /* TODO (handout section 3.4): read /proc/self/maps (pid 0) or /proc/PID/maps
+     * line by line, parse each line, and return the region whose range holds
+     * addr. The end of a region is exclusive. No region: errno = ENOENT. */
     char filename[64];
     FILE *maps;
     char *line = NULL;
@@ -143,4 +152,5 @@ int maps_find(pid_t pid, uintptr_t addr, struct map_region *region)
     if (result == -1)
         errno = saved_errno;
     return result;
+    /* END TODO */
 }

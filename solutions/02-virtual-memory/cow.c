@@ -34,6 +34,7 @@ static int report(const char *who, const char *when, const char *page)
     return 0;
 }
 
+/* TODO (optional): helper functions of your own go here. */
 /* The child's part: look, write 2, look again. Returns an exit status. */
 static int child_writes(char *page, size_t page_size)
 {
@@ -51,9 +52,17 @@ static int child_writes(char *page, size_t page_size)
         return EXIT_FAILURE;
     return fflush(stdout) == EOF ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+/* END TODO */
 
 int cow_experiment(void)
 {
+    /* TODO (handout section 5.4): fresh_pages(1); write 1 into it with
+     * write_pages; print a header line; report("parent", "before fork", ...);
+     * fflush(stdout); fork. The child reports ("child", "after fork"), writes 2
+     * with write_pages, prints "child: writing 2: minor_faults=N
+     * major_faults=N", reports ("child", "after writing 2") and exits. The
+     * parent waits (wait_for_child), reports ("parent", "after the child
+     * wrote"), prints "conclusion: ..." and releases the page. */
     size_t page_size = (size_t)sysconf(_SC_PAGESIZE);
     struct fault_counts faults;
     char *page = fresh_pages(1);
@@ -97,4 +106,5 @@ out:
         status = EXIT_FAILURE;
     }
     return status;
+    /* END TODO */
 }

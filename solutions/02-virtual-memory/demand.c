@@ -46,6 +46,7 @@ static void report_zero_page(int present, int exclusive, const struct page_info 
         printf(" same_frame=not-permitted\n");
 }
 
+/* TODO (optional): helper functions of your own go here. */
 /* Look up every page of the read pass; report how many are present, exclusive
  * and in the frame of the first page. */
 static int inspect_read_pages(const char *pages, size_t page_size)
@@ -106,9 +107,17 @@ static int warm_up(char *pages)
     }
     return 0;
 }
+/* END TODO */
 
 int demand_experiment(void)
 {
+    /* TODO (handout section 5.3): two fresh_pages(DEMAND_PAGES) mappings.
+     * Warm up: call the measuring functions once on no pages. Read the first
+     * mapping (faults with read_pages, RSS growth with resident_pages before
+     * and after) and report("read", ...); look up every page read with
+     * pagemap_lookup and report_zero_page(...); write the second
+     * mapping twice: report("write", ...) and report("rewrite", ...); release
+     * both; print "conclusion: ...". */
     size_t page_size = (size_t)sysconf(_SC_PAGESIZE);
     size_t length = DEMAND_PAGES * page_size;
     char *read_area = fresh_pages(DEMAND_PAGES);
@@ -141,4 +150,5 @@ out:
         status = EXIT_FAILURE;
     }
     return status;
+    /* END TODO */
 }

@@ -16,6 +16,7 @@
 
 int faults_now(struct fault_counts *counts)
 {
+    /* TODO (handout section 4.1): getrusage(RUSAGE_SELF, ...): ru_minflt, ru_majflt. */
     struct rusage usage;
 
     if (getrusage(RUSAGE_SELF, &usage) == -1)
@@ -23,10 +24,14 @@ int faults_now(struct fault_counts *counts)
     counts->minor = usage.ru_minflt;
     counts->major = usage.ru_majflt;
     return 0;
+    /* END TODO */
 }
 
 void *fresh_pages(size_t count)
 {
+    /* TODO (handout section 4.2): mmap count pages (the page size from
+     * sysconf), private and anonymous, then madvise(MADV_NOHUGEPAGE). Return
+     * NULL, not MAP_FAILED, when something fails (and unmap what you mapped). */
     size_t length = count * (size_t)sysconf(_SC_PAGESIZE);
     void *pages;
     int saved_errno;
@@ -41,11 +46,14 @@ void *fresh_pages(size_t count)
         return NULL;
     }
     return pages;
+    /* END TODO */
 }
 
 int release_pages(void *pages, size_t count)
 {
+    /* TODO (handout section 4.2): munmap what fresh_pages(count) mapped. */
     return munmap(pages, count * (size_t)sysconf(_SC_PAGESIZE));
+    /* END TODO */
 }
 
 /* Set *caused to the faults counted since before. */
@@ -62,6 +70,10 @@ static int faults_since(const struct fault_counts *before, struct fault_counts *
 
 int read_pages(const void *start, size_t length, struct fault_counts *caused)
 {
+    /* TODO (handout section 4.3): fail with EINVAL unless start is the first
+     * byte of a page; count faults; read the byte at start + offset for every
+     * offset = 0, page size, 2 * page size, ... below length, through a
+     * volatile pointer; store the faults this caused (faults_since). */
     size_t page_size = (size_t)sysconf(_SC_PAGESIZE);
     const volatile unsigned char *bytes = start;
     struct fault_counts before;
@@ -77,11 +89,14 @@ int read_pages(const void *start, size_t length, struct fault_counts *caused)
         sink ^= bytes[offset];      /* volatile: the compiler must really read */
     (void)sink;
     return faults_since(&before, caused);
+    /* END TODO */
 }
 
 int write_pages(void *start, size_t length, unsigned char value,
                 struct fault_counts *caused)
 {
+    /* TODO (handout section 4.3): as read_pages(), but store value in the
+     * first byte of every page. */
     size_t page_size = (size_t)sysconf(_SC_PAGESIZE);
     volatile unsigned char *bytes = start;
     struct fault_counts before;
@@ -95,10 +110,14 @@ int write_pages(void *start, size_t length, unsigned char value,
     for (size_t offset = 0; offset < length; offset += page_size)
         bytes[offset] = value;
     return faults_since(&before, caused);
+    /* END TODO */
 }
 
 long resident_pages(void)
 {
+    /* TODO (handout section 4.4): read /proc/self/statm with open and read
+     * (not fopen: its buffer comes from malloc) and return its second field,
+     * the resident set size in pages. */
     /* open and read, not fopen: fopen's buffer would come from malloc and
      * could itself add resident pages. */
     char text[128];
@@ -124,4 +143,5 @@ long resident_pages(void)
         return -1;
     }
     return resident;
+    /* END TODO */
 }

@@ -22,6 +22,11 @@ static void report(const char *who, const char *when)
 
 int isolation_experiment(void)
 {
+    /* TODO (handout section 5.1): print a header line and report("parent",
+     * "before fork"); fflush(stdout); fork. The child sets global_value to 2,
+     * reports ("child", "after writing 2") and exits. The parent waits for it
+     * (wait_for_child), reports ("parent", "after the child wrote") and prints
+     * "conclusion: ...". */
     printf("isolation: fork, then the child writes 2 into the global variable global_value\n");
     report("parent", "before fork");
     /* stdout is fully buffered when it is a pipe or a file: without this
@@ -49,4 +54,5 @@ int isolation_experiment(void)
            "each process has its own page table, which maps the address to a frame of its own\n",
            global_value);
     return EXIT_SUCCESS;
+    /* END TODO */
 }

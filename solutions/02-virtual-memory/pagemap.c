@@ -20,6 +20,10 @@
 
 void pagemap_decode(uint64_t entry, struct page_info *info)
 {
+    /* TODO (handout section 3.2): set every field of *info from the bits of
+     * entry. The frame is bits 0-54 of a present page; a present page whose
+     * frame reads 0 has a hidden frame (section 3.4): frame_visible = 0. A page
+     * that is not present has no frame: frame 0, frame_visible 0. */
     info->entry = entry;
     info->present = (entry & PAGEMAP_PRESENT) != 0;
     info->swapped = (entry & PAGEMAP_SWAPPED) != 0;
@@ -30,10 +34,15 @@ void pagemap_decode(uint64_t entry, struct page_info *info)
      * no present page lives in frame 0, so 0 means "hidden", not "frame 0". */
     info->frame = info->present ? entry & PAGEMAP_FRAME_MASK : 0;
     info->frame_visible = info->frame != 0;
+    /* END TODO */
 }
 
 int pagemap_lookup(const void *address, struct page_info *info)
 {
+    /* TODO (handout section 3.3): open /proc/self/pagemap, read the 8-byte
+     * entry at offset (address / page size) * 8 with pread, close the file,
+     * and decode the entry. The page size comes from sysconf(_SC_PAGESIZE).
+     * A read of 0 bytes means no entry (beyond the user address space): EINVAL. */
     uint64_t page_size = (uint64_t)sysconf(_SC_PAGESIZE);
     uint64_t page_number = (uintptr_t)address / page_size;
     off_t offset = (off_t)(page_number * sizeof(uint64_t));
@@ -59,4 +68,5 @@ int pagemap_lookup(const void *address, struct page_info *info)
     }
     pagemap_decode(entry, info);
     return 0;
+    /* END TODO */
 }

@@ -53,6 +53,9 @@ static void report(const char *what, const char *access, const volatile void *ad
 
 static void on_sigsegv(int signal_number, siginfo_t *info, void *context)
 {
+    /* TODO (handout section 5.2): keep si_addr and si_code in fault_address
+     * and fault_code, then siglongjmp(recovery, 1). Never return: the
+     * faulting instruction would run again, and fault again, forever. */
     (void)signal_number;
     (void)context;
     fault_address = info->si_addr;
@@ -61,22 +64,33 @@ static void on_sigsegv(int signal_number, siginfo_t *info, void *context)
      * forever. Jump back instead; sigsetjmp(..., 1) restores the signal mask,
      * which unblocks SIGSEGV for the next experiment. */
     siglongjmp(recovery, 1);
+    /* END TODO */
 }
 
 /* Read or write the byte at address. Returns 1 if that raised SIGSEGV, else 0. */
 static int access_faults(volatile char *address, int write)
 {
+    /* TODO (handout section 5.2): sigsetjmp(recovery, 1): 0 the first time;
+     * then read or write *address. When the handler jumps back, sigsetjmp
+     * returns 1 and so does this function. */
     if (sigsetjmp(recovery, 1) != 0)
         return 1;
     if (write)
         *address = 'w';
     else
         (void)*address;
+    /* END TODO */
     return 0;
 }
 
 int protection_experiment(void)
 {
+    /* TODO (handout section 5.2): install on_sigsegv with sigaction and
+     * SA_SIGINFO; print a header line; then report("kernel", "read", ...) on
+     * KERNEL_ADDRESS; mmap two pages, write the first, mprotect it PROT_READ and
+     * the second PROT_NONE; report a read and a write of the read-only page
+     * ("read-only") and a read of the guard page ("guard"); munmap; print
+     * "conclusion: ...". */
     size_t page_size = (size_t)sysconf(_SC_PAGESIZE);
     struct sigaction action = { 0 };
     char *pages;
@@ -120,4 +134,5 @@ int protection_experiment(void)
            "forbids the access. The process survives because the handler jumps away "
            "from the faulting instruction\n");
     return EXIT_SUCCESS;
+    /* END TODO */
 }

@@ -16,6 +16,12 @@
 
 int translate_address(const void *address, const char *description)
 {
+    /* TODO (handout section 5.5): pagemap_lookup(address); on failure print
+     * "vmlab: pagemap entry of ADDRESS: REASON" on stderr and fail. Else print
+     * the lines "translate: ...", "address: ", "page: ", "entry: 0x%016...",
+     * "present: ", "swapped: ", "file_or_shared: ", "exclusive: ",
+     * "soft_dirty: " (yes or no), and "frame: 0x... (physical address 0x...)",
+     * "frame: not-permitted (...)" or "frame: none (...)". */
     uint64_t page_size = (uint64_t)sysconf(_SC_PAGESIZE);
     uint64_t offset = (uintptr_t)address % page_size;
     struct page_info info;
@@ -43,4 +49,5 @@ int translate_address(const void *address, const char *description)
     else
         printf("frame: none (the page is not in RAM)\n");
     return EXIT_SUCCESS;
+    /* END TODO */
 }

@@ -65,6 +65,10 @@ static void usage(void)
  */
 static int report_failure(const char *what, const char *name)
 {
+    /* TODO (handout section 4.1): print why the call failed and return the
+     * exit status for it: EXIT_WOULD_BLOCK for EAGAIN (the queue is full or
+     * empty and -n said not to wait), EXIT_TIMED_OUT for ETIMEDOUT,
+     * EXIT_ERROR for anything else. */
     int err = errno;
 
     if (err == EAGAIN) {
@@ -80,11 +84,14 @@ static int report_failure(const char *what, const char *name)
         fprintf(stderr, "mq: %s %s: there is no queue called %s (ENOENT)\n", what, name, name);
     else
         fprintf(stderr, "mq: %s %s: %s\n", what, name, strerror(err));
+    /* END TODO */
     return EXIT_ERROR;
 }
 
 static int cmd_create(const struct options *options, const char *name)
 {
+    /* TODO (handout section 4.2): pmq_create, then close the descriptor. On
+     * failure print "mq: create NAME: " and pmq_explain_create_error's reason. */
     char reason[512];
     mqd_t mq = pmq_create(name, options->maxmsg, options->msgsize);
 
@@ -97,10 +104,15 @@ static int cmd_create(const struct options *options, const char *name)
     if (mq_close(mq) == -1)
         return cli_error("mq", "mq_close");
     return EXIT_DONE;
+    /* END TODO */
 }
 
 static int cmd_send(const struct options *options, const char *name, const char *message)
 {
+    /* TODO (handout section 4.3): the message is the argument, or all of
+     * standard input (cli_read_all) when there is none. Open the queue
+     * (non-blocking with -n), send with the priority and timeout, close.
+     * Failures go through report_failure. */
     size_t length;
     char *from_stdin = NULL;
     const char *data = message;
@@ -126,10 +138,15 @@ static int cmd_send(const struct options *options, const char *name, const char 
     if (mq_close(mq) == -1)
         status = cli_error("mq", "mq_close");
     return status;
+    /* END TODO */
 }
 
 static int cmd_recv(const struct options *options, const char *name)
 {
+    /* TODO (handout section 4.4): open the queue (non-blocking with -n),
+     * receive one message with the timeout, write its bytes - all of them,
+     * NUL bytes too - to standard output (with -v, "mq: priority P, N bytes"
+     * on stderr first), free it, close. Failures go through report_failure. */
     unsigned int priority;
     char *data;
     ssize_t length;
@@ -151,10 +168,13 @@ static int cmd_recv(const struct options *options, const char *name)
     if (mq_close(mq) == -1)
         status = cli_error("mq", "mq_close");
     return status;
+    /* END TODO */
 }
 
 static int cmd_stat(const char *name)
 {
+    /* TODO (handout section 4.2): open the queue and print
+     * "maxmsg M\nmsgsize S\ncurmsgs C\n" (mq_getattr and pmq_count). */
     struct mq_attr attr;
     long count;
     int status = EXIT_DONE;
@@ -170,17 +190,23 @@ static int cmd_stat(const char *name)
     if (mq_close(mq) == -1)
         status = cli_error("mq", "mq_close");
     return status;
+    /* END TODO */
 }
 
 static int cmd_unlink(const char *name)
 {
+    /* TODO (handout section 4.2): pmq_unlink. */
     if (pmq_unlink(name) == -1)
         return report_failure("unlink", name);
     return EXIT_DONE;
+    /* END TODO */
 }
 
 static int cmd_drain(const char *name)
 {
+    /* TODO (handout section 4.5): open the queue non-blocking and receive
+     * until EAGAIN says it is empty, printing each message as
+     * "PRIORITY LENGTH TEXT\n" with the text through cli_print_escaped. */
     unsigned int priority;
     char *data;
     ssize_t length;
@@ -202,6 +228,7 @@ static int cmd_drain(const char *name)
     if (mq_close(mq) == -1)
         status = cli_error("mq", "mq_close");
     return status;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

@@ -15,9 +15,13 @@
 
 mqd_t pmq_create(const char *name, long maxmsg, long msgsize)
 {
+    /* TODO (handout section 3.1): fill a struct mq_attr with maxmsg and
+     * msgsize and create the queue with mq_open: O_CREAT | O_EXCL | O_RDWR,
+     * mode 0600. */
     struct mq_attr attr = { .mq_flags = 0, .mq_maxmsg = maxmsg, .mq_msgsize = msgsize };
 
     return mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+    /* END TODO */
 }
 
 /* Read one number from a file such as /proc/sys/fs/mqueue/msg_max; -1 if it cannot. */
@@ -37,6 +41,11 @@ static long read_limit(const char *path)
 const char *pmq_explain_create_error(int err, const char *name, long maxmsg, long msgsize,
                                      char *buffer, size_t size)
 {
+    /* TODO (handout section 3.2): say in buffer why the create failed. For
+     * EINVAL, compare maxmsg and msgsize with the limits read (read_limit)
+     * from /proc/sys/fs/mqueue/msg_max and msgsize_max and name the one that
+     * was broken; for EMFILE name RLIMIT_MSGQUEUE (getrlimit); for ENOSPC
+     * /proc/sys/fs/mqueue/queues_max; EEXIST, EACCES, anything else: say so. */
     long msg_max = read_limit("/proc/sys/fs/mqueue/msg_max");
     long msgsize_max = read_limit("/proc/sys/fs/mqueue/msgsize_max");
     long queues_max = read_limit("/proc/sys/fs/mqueue/queues_max");
@@ -89,25 +98,33 @@ const char *pmq_explain_create_error(int err, const char *name, long maxmsg, lon
         snprintf(buffer, size, "%s", strerror(err));
         break;
     }
+    /* END TODO */
     return buffer;
 }
 
 mqd_t pmq_open(const char *name, int nonblocking)
 {
+    /* TODO (handout section 3.4): open the existing queue with mq_open for
+     * reading and writing, adding O_NONBLOCK when nonblocking is not 0. */
     return mq_open(name, nonblocking ? O_RDWR | O_NONBLOCK : O_RDWR);
+    /* END TODO */
 }
 
 long pmq_count(mqd_t mq)
 {
+    /* TODO (handout section 3.3): mq_getattr, then mq_curmsgs. */
     struct mq_attr attr;
 
     if (mq_getattr(mq, &attr) == -1)
         return -1;
     return attr.mq_curmsgs;
+    /* END TODO */
 }
 
 int pmq_set_nonblocking(mqd_t mq, int nonblocking)
 {
+    /* TODO (handout section 3.4): set or clear O_NONBLOCK in mq_flags with
+     * mq_setattr. */
     struct mq_attr attr;
 
     if (mq_getattr(mq, &attr) == -1)
@@ -115,10 +132,14 @@ int pmq_set_nonblocking(mqd_t mq, int nonblocking)
     /* mq_setattr changes mq_flags only; O_NONBLOCK is its one flag. */
     attr.mq_flags = nonblocking ? O_NONBLOCK : 0;
     return mq_setattr(mq, &attr, NULL);
+    /* END TODO */
 }
 
 int pmq_deadline(long timeout_ms, struct timespec *deadline)
 {
+    /* TODO (handout section 3.6): the CLOCK_REALTIME time now (clock_gettime)
+     * plus timeout_ms, with tv_nsec kept below one second. A negative
+     * timeout_ms is EINVAL. */
     if (timeout_ms < 0) {
         errno = EINVAL;
         return -1;
@@ -132,11 +153,14 @@ int pmq_deadline(long timeout_ms, struct timespec *deadline)
         deadline->tv_nsec -= 1000000000L;
     }
     return 0;
+    /* END TODO */
 }
 
 int pmq_send(mqd_t mq, const void *data, size_t length, unsigned int priority,
              long timeout_ms)
 {
+    /* TODO (handout sections 3.5 and 3.6): mq_send, or mq_timedsend with the
+     * deadline of timeout_ms when timeout_ms >= 0. */
     struct timespec deadline;
 
     if (timeout_ms < 0)
@@ -144,10 +168,15 @@ int pmq_send(mqd_t mq, const void *data, size_t length, unsigned int priority,
     if (pmq_deadline(timeout_ms, &deadline) == -1)
         return -1;
     return mq_timedsend(mq, data, length, priority, &deadline);
+    /* END TODO */
 }
 
 ssize_t pmq_receive(mqd_t mq, char **data, unsigned int *priority, long timeout_ms)
 {
+    /* TODO (handout sections 3.5 and 3.6): malloc a buffer of the queue's
+     * mq_msgsize (mq_getattr), then mq_receive, or mq_timedreceive with the
+     * deadline of timeout_ms when timeout_ms >= 0. On failure free the buffer,
+     * keep errno and leave *data NULL. */
     struct mq_attr attr;
     struct timespec deadline;
     ssize_t received;
@@ -176,9 +205,12 @@ ssize_t pmq_receive(mqd_t mq, char **data, unsigned int *priority, long timeout_
     }
     *data = buffer;
     return received;
+    /* END TODO */
 }
 
 int pmq_unlink(const char *name)
 {
+    /* TODO (handout section 3.7): mq_unlink. */
     return mq_unlink(name);
+    /* END TODO */
 }

@@ -162,6 +162,10 @@ static int cmd_remove(const char *path)
 static int cmd_send(const struct options *options, const char *path, long type,
                     const char *message)
 {
+    /* TODO (handout section 6.1): open the queue of path (open_queue), take
+     * the message from the argument or all of standard input (cli_read_all,
+     * at most SYSVQ_MAX_TEXT bytes) and sysvq_send it, with IPC_NOWAIT for
+     * -n. A full queue with -n is EAGAIN: say so and return EXIT_WOULD_BLOCK. */
     size_t length;
     char *from_stdin = NULL;
     const char *data = message;
@@ -189,10 +193,16 @@ static int cmd_send(const struct options *options, const char *path, long type,
     }
     free(from_stdin);
     return status;
+    /* END TODO */
 }
 
 static int cmd_recv(const struct options *options, const char *path)
 {
+    /* TODO (handout section 6.1): open the queue of path, sysvq_receive with
+     * options->type and the flags of -n (IPC_NOWAIT) and -x (MSG_EXCEPT), and
+     * write the text to standard output (with -v, "sysvmsg: type T, N bytes"
+     * on stderr first). Nothing to take with -n: say so and return
+     * EXIT_WOULD_BLOCK - but which errno does msgrcv give then? */
     char text[SYSVQ_MAX_TEXT];
     long type;
     ssize_t length;
@@ -220,6 +230,7 @@ static int cmd_recv(const struct options *options, const char *path)
     if (fwrite(text, 1, (size_t)length, stdout) != (size_t)length)
         return cli_error("sysvmsg", "writing the message to standard output");
     return EXIT_DONE;
+    /* END TODO */
 }
 
 /* The server's queue, for the signal handler. */
@@ -253,6 +264,7 @@ static int install_stop_handler(void)
     return 0;
 }
 
+/* TODO (optional): helper functions of your own go here. */
 /*
  * Answer one request "PID TEXT": send TEXT in capitals back as a message of
  * type PID. Returns 0, or -1 with errno set when the reply cannot be sent.
@@ -279,9 +291,18 @@ static int answer(int msqid, char *request, size_t length)
     fflush(stdout);
     return sysvq_send(msqid, client, reply, length, 0);
 }
+/* END TODO */
 
 static int run_server(const char *path)
 {
+    /* TODO (handout section 6.2): create the queue of path (EEXIST: say that
+     * another server may be running), install_stop_handler, print
+     * "server: queue ID (key 0xKEY) is ready" and flush stdout. Then, for
+     * ever: receive a request (type REQUEST_TYPE), "PID TEXT", and send TEXT
+     * in capitals back as a message of type PID. When msgrcv or msgsnd fails
+     * with EIDRM or EINVAL the queue was removed (SIGTERM, SIGINT, or someone
+     * else): return EXIT_DONE. EINTR: go on. Any other error: remove the queue
+     * and return EXIT_ERROR. */
     char request[SYSVQ_MAX_TEXT + 1];
     key_t key = sysvq_key(path);
     ssize_t length;
@@ -320,10 +341,15 @@ static int run_server(const char *path)
             cli_error("sysvmsg", "server: remove");
         return EXIT_ERROR;
     }
+    /* END TODO */
 }
 
 static int run_client(const char *path, const char *text)
 {
+    /* TODO (handout section 6.3): open the queue of path, send the request
+     * "PID TEXT" (your own pid) as a message of type REQUEST_TYPE, then
+     * receive the reply: the message whose type is your pid, and no other.
+     * Print it and a newline. */
     char request[SYSVQ_MAX_TEXT], reply[SYSVQ_MAX_TEXT];
     long me = (long)getpid();
     ssize_t length;
@@ -350,6 +376,7 @@ static int run_client(const char *path, const char *text)
         return cli_error("sysvmsg", "client: recv");
     printf("%.*s\n", (int)length, reply);
     return EXIT_DONE;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

@@ -52,6 +52,9 @@ static long number(const char *text, long min, long max)
 /* The counter in a new MAP_SHARED mapping, 0, with its mutex. NULL on error. */
 static struct shared_counter *create_counter(void)
 {
+    /* TODO (handout section 7): mmap a struct shared_counter MAP_SHARED |
+     * MAP_ANONYMOUS (before fork, so that the children share it), set the
+     * value to 0 and sem_init the mutex with pshared = 1 and the value 1. */
     struct shared_counter *counter = mmap(NULL, sizeof *counter, PROT_READ | PROT_WRITE,
                                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (counter == MAP_FAILED) {
@@ -66,11 +69,13 @@ static struct shared_counter *create_counter(void)
         return NULL;
     }
     return counter;
+    /* END TODO */
 }
 
 /* Destroy the mutex and unmap the counter. Returns 0 or -1. */
 static int destroy_counter(struct shared_counter *counter)
 {
+    /* TODO (handout section 7): sem_destroy the mutex, munmap the counter. */
     int result = 0;
 
     if (sem_destroy(&counter->mutex) == -1) {
@@ -82,11 +87,16 @@ static int destroy_counter(struct shared_counter *counter)
         result = -1;
     }
     return result;
+    /* END TODO */
 }
 
 /* A child: wait at the barrier, then add 1 increments times. Never returns. */
 static void add(struct shared_counter *counter, long increments, int use_mutex, int barrier)
 {
+    /* TODO (handout section 7): read from the barrier until end of file;
+     * then increments times: sem_wait(mutex) (if use_mutex; again after
+     * EINTR), counter->value++, sem_post(mutex) (if use_mutex). End with
+     * _exit(): a child must not return into main(). */
     char byte;
     ssize_t got;
 
@@ -113,12 +123,17 @@ static void add(struct shared_counter *counter, long increments, int use_mutex, 
         }
     }
     _exit(EXIT_SUCCESS);
+    /* END TODO */
 }
 
 /* Start the children, open the barrier, wait for all. Returns 0 or -1. */
 static int run_children(struct shared_counter *counter, long processes, long increments,
                         int use_mutex)
 {
+    /* TODO (handout section 7): make the barrier (a pipe); fork processes
+     * children that close the write end and call add(); close both ends
+     * (every child then reads end of file and starts); wait for every child
+     * and return -1 if one did not exit with status 0. */
     int barrier[2], result = 0;
     long started = 0;
 
@@ -153,6 +168,7 @@ static int run_children(struct shared_counter *counter, long processes, long inc
         }
     }
     return result;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

@@ -13,6 +13,9 @@
 
 struct pool *pool_create(unsigned int size)
 {
+    /* TODO (handout section 5.1): check size (EINVAL), put a struct pool in
+     * memory that forked children share (mmap MAP_SHARED | MAP_ANONYMOUS),
+     * and sem_init its semaphore with pshared = 1 and the value size. */
     struct pool *pool;
 
     if (size == 0) {
@@ -33,18 +36,25 @@ struct pool *pool_create(unsigned int size)
         return NULL;
     }
     return pool;
+    /* END TODO */
 }
 
 int pool_acquire(struct pool *pool)
 {
+    /* TODO (handout section 5.1): sem_wait, again after EINTR. */
     while (sem_wait(&pool->free_instances) == -1)
         if (errno != EINTR)
             return -1;
     return 0;
+    /* END TODO */
 }
 
 int pool_acquire_timed(struct pool *pool, unsigned int milliseconds)
 {
+    /* TODO (handout section 5.2): sem_timedwait with an ABSOLUTE deadline:
+     * clock_gettime(CLOCK_REALTIME) plus milliseconds (carry the
+     * nanoseconds into seconds). After EINTR wait again until the same
+     * deadline; ETIMEDOUT means none was free in time. */
     struct timespec deadline;
 
     /* sem_timedwait takes an absolute CLOCK_REALTIME time, not a duration. */
@@ -61,15 +71,19 @@ int pool_acquire_timed(struct pool *pool, unsigned int milliseconds)
         if (errno != EINTR)
             return -1;      /* ETIMEDOUT: nothing was taken */
     return 0;
+    /* END TODO */
 }
 
 int pool_release(struct pool *pool)
 {
+    /* TODO (handout section 5.1): sem_post. */
     return sem_post(&pool->free_instances);
+    /* END TODO */
 }
 
 int pool_destroy(struct pool *pool)
 {
+    /* TODO (handout section 5.1): sem_destroy, then munmap. */
     int result = 0;
 
     if (sem_destroy(&pool->free_instances) == -1)
@@ -77,4 +91,5 @@ int pool_destroy(struct pool *pool)
     if (munmap(pool, sizeof *pool) == -1)
         result = -1;
     return result;
+    /* END TODO */
 }

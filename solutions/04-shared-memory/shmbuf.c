@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* TODO (optional): helper functions of your own go here. */
 /* The name of one of the buffer's semaphores: NAME.SUFFIX. 0, or -1 with ENAMETOOLONG. */
 static int semaphore_name(char *result, size_t size, const char *name, const char *suffix)
 {
@@ -36,9 +37,16 @@ static sem_t *open_semaphore(const char *name, const char *suffix, unsigned int 
      * the other side opens it and the initial value is ignored. */
     return sem_open(semaphore, O_CREAT, 0600, initial);
 }
+/* END TODO */
 
 int shmbuf_open(const char *name, struct shmbuf *buffer)
 {
+    /* TODO (handout section 3.2): open or create the shared memory object
+     * NAME (shm_open with O_CREAT | O_RDWR, mode 0600), give it the size of a
+     * struct shared_buffer (ftruncate), map it MAP_SHARED and close the
+     * descriptor. Then open or create the semaphores NAME.ready (initial
+     * value 0) and NAME.consumed (initial value 1) with sem_open(O_CREAT).
+     * On failure undo what was done and return -1 with errno set. */
     int saved_errno;
     int fd = shm_open(name, O_CREAT | O_RDWR, 0600);
 
@@ -77,19 +85,23 @@ fail_unmap:
     saved_errno = errno;
     munmap(buffer->shared, sizeof(struct shared_buffer));
     errno = saved_errno;
+    /* END TODO */
     return -1;
 }
 
 int shmbuf_wait(sem_t *semaphore)
 {
+    /* TODO (handout section 3.3): sem_wait, and again when it fails with EINTR. */
     while (sem_wait(semaphore) == -1)
         if (errno != EINTR)
             return -1;
     return 0;
+    /* END TODO */
 }
 
 int shmbuf_close(struct shmbuf *buffer)
 {
+    /* TODO (handout section 3.5): munmap the buffer, sem_close both semaphores. */
     int result = 0;
 
     if (munmap(buffer->shared, sizeof(struct shared_buffer)) == -1)
@@ -99,10 +111,14 @@ int shmbuf_close(struct shmbuf *buffer)
     if (sem_close(buffer->consumed) == -1)
         result = -1;
     return result;
+    /* END TODO */
 }
 
 int shmbuf_unlink(const char *name)
 {
+    /* TODO (handout section 3.5): shm_unlink NAME, sem_unlink NAME.ready and
+     * NAME.consumed. Try all three; return -1 with the errno of the first
+     * failure. */
     char semaphore[256];
     int result = 0, saved_errno = 0;
 
@@ -123,4 +139,5 @@ int shmbuf_unlink(const char *name)
     if (result == -1)
         errno = saved_errno;
     return result;
+    /* END TODO */
 }

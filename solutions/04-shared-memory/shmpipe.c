@@ -47,6 +47,12 @@ static int write_all(int fd, const char *data, size_t length)
  * consumed that, remove the buffer. Returns 0 or -1. */
 static int write_side(const char *name)
 {
+    /* TODO (handout section 3.3): open the buffer with shmbuf_open(). Then
+     * repeat: wait on consumed, read() up to SHMBUF_SIZE bytes of standard
+     * input straight into the buffer, set its length, post ready - until read()
+     * gives 0 bytes (an empty buffer ends the stream, section 3.4). Wait on
+     * consumed once more (the reader has seen the end), close the buffer and
+     * remove it with shmbuf_unlink() (section 3.5). */
     struct shmbuf buffer;
     ssize_t length = -1;
     int result = 0;
@@ -93,11 +99,16 @@ static int write_side(const char *name)
         result = -1;
     }
     return result;
+    /* END TODO */
 }
 
 /* The buffer to standard output until the empty buffer. Returns 0 or -1. */
 static int read_side(const char *name)
 {
+    /* TODO (handout section 3.3): open the buffer with shmbuf_open(). Then
+     * repeat: wait on ready, write the buffer's length bytes to standard
+     * output with write_all(), post consumed - until the length is 0, the end
+     * of the stream (section 3.4). Close the buffer (section 3.5). */
     struct shmbuf buffer;
     int result = 0;
 
@@ -136,6 +147,7 @@ static int read_side(const char *name)
         result = -1;
     }
     return result;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

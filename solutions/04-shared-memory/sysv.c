@@ -11,34 +11,51 @@
 
 int sysv_shm_open(key_t key, size_t size)
 {
+    /* TODO (handout section 6.1): shmget with IPC_CREAT and mode 0600. */
     return shmget(key, size, IPC_CREAT | 0600);
+    /* END TODO */
 }
 
 void *sysv_shm_attach(int shmid)
 {
+    /* TODO (handout section 6.1): shmat. Read its man page: how does shmat
+     * say that it failed? */
     void *address = shmat(shmid, NULL, 0);
 
     /* shmat reports failure with (void *) -1, not with NULL. */
     if (address == (void *)-1)
         return NULL;
     return address;
+    /* END TODO */
 }
 
 int sysv_shm_detach(void *address)
 {
+    /* TODO (handout section 6.1): shmdt. */
     return shmdt(address);
+    /* END TODO */
 }
 
 int sysv_shm_remove(int shmid)
 {
+    /* TODO (handout section 6.1): shmctl IPC_RMID. */
     return shmctl(shmid, IPC_RMID, NULL);
+    /* END TODO */
 }
 
+/* TODO (optional): helper functions of your own go here. */
 /* How long binsem_open waits for another process to initialise the set. */
 enum { INIT_POLLS = 5000, INIT_POLL_NS = 1000 * 1000 };    /* 5000 x 1 ms */
+/* END TODO */
 
 int binsem_open(key_t key)
 {
+    /* TODO (handout section 6.3): semget with IPC_CREAT | IPC_EXCL. If that
+     * created the set, set it to 1 with one semop (+1, no SEM_UNDO): this
+     * also sets sem_otime. If the set exists (EEXIST), semget it and poll
+     * semctl IPC_STAT, a millisecond apart, until sem_otime is not 0; give up
+     * with ETIMEDOUT after about 5 s. Never set the value of a set you did
+     * not create. */
     int semid = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600);
 
     if (semid != -1) {
@@ -73,8 +90,10 @@ int binsem_open(key_t key)
     }
     errno = ETIMEDOUT;
     return -1;
+    /* END TODO */
 }
 
+/* TODO (optional): helper functions of your own go here. */
 /* semop on the set's one semaphore with SEM_UNDO, again after a signal. */
 static int change(int semid, short amount)
 {
@@ -85,18 +104,25 @@ static int change(int semid, short amount)
             return -1;
     return 0;
 }
+/* END TODO */
 
 int binsem_wait(int semid)
 {
+    /* TODO (handout section 6.2): semop -1 with SEM_UNDO, again after EINTR. */
     return change(semid, -1);
+    /* END TODO */
 }
 
 int binsem_post(int semid)
 {
+    /* TODO (handout section 6.2): semop +1 with SEM_UNDO. */
     return change(semid, 1);
+    /* END TODO */
 }
 
 int binsem_remove(int semid)
 {
+    /* TODO (handout section 6.2): semctl IPC_RMID. */
     return semctl(semid, 0, IPC_RMID);
+    /* END TODO */
 }

@@ -54,6 +54,10 @@ static long number(const char *text, long min, long max)
  * add 1 increments times. Never returns. */
 static void add(key_t key, long increments, int barrier)
 {
+    /* TODO (handout section 6.4): binsem_open(key), sysv_shm_open(key, ...)
+     * and sysv_shm_attach - as an unrelated process would; read from the
+     * barrier until end of file; increments times: binsem_wait, value++,
+     * binsem_post; sysv_shm_detach; _exit(). */
     char byte;
     ssize_t got;
     int semid = binsem_open(key);
@@ -94,11 +98,15 @@ static void add(key_t key, long increments, int barrier)
         _exit(EXIT_FAILURE);
     }
     _exit(EXIT_SUCCESS);
+    /* END TODO */
 }
 
 /* Start the children, open the barrier, wait for all. Returns 0 or -1. */
 static int run_children(key_t key, long processes, long increments)
 {
+    /* TODO (handout section 6.4): as in counter.c: a pipe as the start
+     * barrier, processes children that call add(), close the barrier, wait
+     * for every child; -1 if one failed. */
     int barrier[2], result = 0;
     long started = 0;
 
@@ -132,6 +140,7 @@ static int run_children(key_t key, long processes, long increments)
         }
     }
     return result;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

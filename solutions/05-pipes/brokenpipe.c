@@ -10,6 +10,9 @@
 
 ssize_t write_without_reader(void)
 {
+    /* TODO (handout section 4.1): make a pipe, close its read end, write one byte
+     * into its write end, close it, and return what write() returned, with the
+     * errno of the write. */
     int fds[2];
 
     if (pipe(fds) == -1)
@@ -20,4 +23,5 @@ ssize_t write_without_reader(void)
     close(fds[1]);
     errno = saved_errno;
     return written;
+    /* END TODO */
 }

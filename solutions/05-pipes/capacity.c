@@ -39,6 +39,9 @@ static void report(const char *what)
 /* Explain why the kernel refused size; EPERM means it is above the limit. */
 static void report_refusal(long size)
 {
+    /* TODO (handout section 3.4): pipe_resize() failed. For EPERM print, on stderr,
+     * the size asked, strerror(EPERM) and the limit from pipe_max_size(), naming
+     * /proc/sys/fs/pipe-max-size; for any other errno, report("pipe_resize"). */
     int saved_errno = errno;
     long limit;
 
@@ -56,6 +59,7 @@ static void report_refusal(long size)
                     "(/proc/sys/fs/pipe-max-size); only a process with "
                     "CAP_SYS_RESOURCE may ask for more\n",
             size, strerror(saved_errno), limit);
+    /* END TODO */
 }
 
 /* Make a pipe, resize it when size > 0, measure it, print one line.

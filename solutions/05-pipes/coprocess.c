@@ -19,6 +19,7 @@
 
 enum { CHUNK = 65536 };
 
+/* TODO (optional): helper functions of your own go here. */
 /* In the child: stdin from to_child, stdout to from_child, then exec. */
 static void exec_coprocess(char *const argv[], int to_child[2], int from_child[2])
 {
@@ -34,6 +35,7 @@ static void exec_coprocess(char *const argv[], int to_child[2], int from_child[2
     fprintf(stderr, "coprocess: %s: %s\n", argv[0], strerror(errno));
     _exit(127);                 /* as the shell does for a command it cannot run */
 }
+/* END TODO */
 
 struct buffer {
     char *data;
@@ -54,6 +56,7 @@ static int make_room(struct buffer *buffer)
     return 0;
 }
 
+/* TODO (optional): helper functions of your own go here. */
 /*
  * The conversation: write input to to_fd (non-blocking) while reading
  * from_fd into output, as poll() says each side is ready, until from_fd
@@ -116,10 +119,19 @@ static int talk(int to_fd, int from_fd, const char *input, size_t input_length,
     }
     return 0;
 }
+/* END TODO */
 
 int coprocess_run(char *const argv[], const char *input, size_t input_length,
                   char **output, size_t *output_length)
 {
+    /* TODO (handout section 7.1-7.4): make two pipes and fork; in the child dup2()
+     * them onto 0 and 1, close all four descriptors and execvp() (on failure
+     * "coprocess: NAME: reason" and _exit(127)). In the parent: close the child's
+     * ends, ignore SIGPIPE (remember the old action), make the write end
+     * O_NONBLOCK, and poll() both pipes: write input as there is room (count what
+     * each write() returns), read output into a buffer (make_room), close the write
+     * end when the input is all sent or EPIPE says the child stopped reading, stop
+     * at end-of-file. Put SIGPIPE back, waitpid(), and return shell_status(). */
     int to_child[2], from_child[2];
     struct buffer buffer = { NULL, 0, 0 };
     struct sigaction ignore, old_action;
@@ -186,4 +198,5 @@ int coprocess_run(char *const argv[], const char *input, size_t input_length,
     *output = buffer.data;
     *output_length = buffer.length;
     return shell_status(wait_status);
+    /* END TODO */
 }

@@ -59,6 +59,9 @@ static long number(const char *text, long low, long high)
  */
 static int run_experiment(struct experiment *e)
 {
+    /* TODO (handout section 5.4): make the pipe; fork every writer (writer i calls
+     * write_records() with the letter 'A' + i, then _exit()s); close the write end
+     * in the parent; count_interleaved() the read end; waitpid() every writer. */
     int fds[2];
     pid_t pids[MAX_WRITERS];
     int started = 0, status = 0;
@@ -108,6 +111,7 @@ static int run_experiment(struct experiment *e)
         }
     }
     return status;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+/* TODO (optional): helper functions of your own go here. */
 /* Write all length bytes; a write() may write only part of them. */
 static int write_all(int fd, const char *data, size_t length)
 {
@@ -26,9 +27,13 @@ static int write_all(int fd, const char *data, size_t length)
     }
     return 0;
 }
+/* END TODO */
 
 int write_records(int fd, char writer, long count, size_t size)
 {
+    /* TODO (handout section 5.2): check the arguments (EINVAL), build one record of
+     * size bytes (see records.h), and write it count times, each with one write() -
+     * continued from where it stopped if the kernel wrote only part of it. */
     char *record;
 
     if (!isupper((unsigned char)writer) || size < RECORD_MIN || size > RECORD_MAX ||
@@ -64,10 +69,15 @@ static int is_whole_record(const char *piece, size_t size)
         if (piece[i] != body)
             return 0;
     return 1;
+    /* END TODO */
 }
 
 long count_interleaved(int fd, size_t size, long *pieces)
 {
+    /* TODO (handout section 5.3): read fd until read() returns 0, filling pieces of
+     * size bytes (one read() may bring part of a piece, or the end of one and the
+     * start of the next); count the pieces, and those that are not one whole
+     * record. A short last piece is not a whole record. */
     char *piece;
     size_t filled = 0;
     long interleaved = 0;
@@ -107,4 +117,5 @@ long count_interleaved(int fd, size_t size, long *pieces)
     }
     free(piece);
     return interleaved;
+    /* END TODO */
 }

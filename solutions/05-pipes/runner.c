@@ -15,6 +15,9 @@
 
 int shell_status(int wait_status)
 {
+    /* TODO (handout section 2.5): a process that exited gives its exit code
+     * (WIFEXITED, WEXITSTATUS); one that a signal killed gives 128 + the signal
+     * number (WIFSIGNALED, WTERMSIG). Anything else: errno = EINVAL, -1. */
     if (WIFEXITED(wait_status))
         return WEXITSTATUS(wait_status);
     if (WIFSIGNALED(wait_status))
@@ -55,10 +58,18 @@ static int wait_for(pid_t pid, int *wait_status)
         if (errno != EINTR)
             return -1;
     return 0;
+    /* END TODO */
 }
 
 int pipeline_run(char **const commands[], int count)
 {
+    /* TODO (handout section 2.2-2.6): for each command, make the pipe to the next
+     * one (not for the last), fork, and in the child dup2() the read end of the
+     * previous pipe onto 0 and the write end of the new one onto 1, close every
+     * pipe descriptor, and execvp(); if that fails, print "pipeline: NAME: reason"
+     * and _exit(127). In the parent, close each end as soon as the child that needs
+     * it is started. Start every command before waiting for any, then waitpid()
+     * every child, and return shell_status() of the last. */
     pid_t *pids;
     int previous_read = STDIN_FILENO;   /* where the next command reads from */
     int started = 0, saved_errno = 0;
@@ -119,4 +130,5 @@ int pipeline_run(char **const commands[], int count)
         return -1;
     }
     return last_status;
+    /* END TODO */
 }

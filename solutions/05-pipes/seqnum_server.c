@@ -59,6 +59,9 @@ static int install_handlers(void)
  */
 static int open_server_fifo(const char *path, int *keep_fd)
 {
+    /* TODO (handout section 6.3): mkfifo(path, 0600), then set fifo_to_remove =
+     * path; open the FIFO O_RDONLY | O_NONBLOCK (no wait for a writer), then
+     * O_WRONLY into *keep_fd, then clear O_NONBLOCK on the read end. */
     if (mkfifo(path, 0600) == -1)
         return -1;
     fifo_to_remove = path;
@@ -81,6 +84,7 @@ static int open_server_fifo(const char *path, int *keep_fd)
         return -1;
     }
     return read_fd;
+    /* END TODO */
 }
 
 /*
@@ -91,6 +95,8 @@ static int open_server_fifo(const char *path, int *keep_fd)
  */
 static int answer(const char *server_fifo, pid_t pid, long number)
 {
+    /* TODO (handout section 6.3): open the client's FIFO (client_fifo_path) with
+     * O_WRONLY | O_NONBLOCK, write "NUMBER\n" with one write(), close it. */
     char path[PATH_MAX], line[ANSWER_MAX];
     int length = snprintf(line, sizeof line, "%ld\n", number);
 
@@ -107,6 +113,7 @@ static int answer(const char *server_fifo, pid_t pid, long number)
         return -1;
     }
     return 0;
+    /* END TODO */
 }
 
 int main(int argc, char **argv)

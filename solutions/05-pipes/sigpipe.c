@@ -30,6 +30,10 @@
  */
 static int run_writer(int ignore_sigpipe)
 {
+    /* TODO (handout section 4.2): fork; in the child, set SIGPIPE to SIG_IGN or to
+     * SIG_DFL (set it either way: an ignored signal is inherited), call
+     * write_without_reader(), and _exit(errno) if it failed or _exit(0). In the
+     * parent, waitpid() and return the wait status. */
     pid_t child = fork();
     int wait_status;
 
@@ -53,6 +57,7 @@ static int run_writer(int ignore_sigpipe)
         }
     }
     return wait_status;
+    /* END TODO */
 }
 
 /* Print what became of a writer. */

@@ -53,6 +53,7 @@ struct posixsem_transport {
     size_t rx_offset;               /* bytes already taken from slot rx_index */
 };
 
+/* TODO (optional): helper functions of your own go here. */
 /* sem_wait, again after a signal. */
 static int wait_for(sem_t *semaphore)
 {
@@ -72,10 +73,15 @@ static int init_ring(struct slot_ring *ring)
     }
     return 0;
 }
+/* END TODO */
 
 /* Before fork: the shared rings, their semaphores, and this process's struct. */
 static void *posixsem_create(struct transport_config *config)
 {
+    /* TODO (handout section 5.2): allocate a struct posixsem_transport; map
+     * a struct shared_rings with shm_region_create, named config->name plus
+     * ".posixsem"; sem_init the four semaphores, shared between processes
+     * (pshared 1): free_slots at SLOT_COUNT, full_slots at 0. */
     char name[NAME_MAX];
     int length = snprintf(name, sizeof name, "%s.posixsem", config->name);
     if (length < 0 || length >= (int)sizeof name) {
@@ -105,23 +111,29 @@ fail:;
         shm_region_destroy(t->shared, sizeof *t->shared);
     free(t);
     errno = saved_errno;
+    /* END TODO */
     return NULL;
 }
 
 /* After fork: the parent writes to the child's ring and reads its own. */
 static int posixsem_attach(void *state, enum side side)
 {
+    /* TODO (handout section 5.2): remember the side; set tx and rx. */
     struct posixsem_transport *t = state;
 
     t->side = side;
     t->tx = side == SIDE_PARENT ? &t->shared->to_child : &t->shared->to_parent;
     t->rx = side == SIDE_PARENT ? &t->shared->to_parent : &t->shared->to_child;
     return 0;
+    /* END TODO */
 }
 
 /* Copy buf into the ring, a slot at a time: wait for a free one, fill it, post it full. */
 static int posixsem_send(void *state, const void *buf, size_t len)
 {
+    /* TODO (handout section 5.3): for each piece of up to SLOT_SIZE bytes:
+     * sem_wait on free_slots (again after EINTR), copy the piece into slot
+     * tx_index % SLOT_COUNT, set its length, tx_index++, sem_post full_slots. */
     struct posixsem_transport *t = state;
     const unsigned char *next = buf;
 
@@ -140,11 +152,16 @@ static int posixsem_send(void *state, const void *buf, size_t len)
         len -= chunk;
     }
     return 0;
+    /* END TODO */
 }
 
 /* Copy len bytes out of the ring: a slot may hold more or less than len. */
 static int posixsem_recv(void *state, void *buf, size_t len)
 {
+    /* TODO (handout section 5.4): while bytes are wanted: if no slot is
+     * half read (rx_offset 0), sem_wait on full_slots; copy what you need
+     * from slot rx_index % SLOT_COUNT, from rx_offset on; once the slot is
+     * empty, rx_offset = 0, rx_index++, and sem_post free_slots. */
     struct posixsem_transport *t = state;
     unsigned char *next = buf;
 
@@ -168,11 +185,15 @@ static int posixsem_recv(void *state, void *buf, size_t len)
         }
     }
     return 0;
+    /* END TODO */
 }
 
 /* Each process unmaps and frees; the parent, last, destroys the semaphores. */
 static int posixsem_close(void *state)
 {
+    /* TODO (handout section 5.5): the parent (it closes after the child has
+     * exited) sem_destroys the four semaphores; every process unmaps the
+     * rings (shm_region_destroy) and frees its struct. */
     struct posixsem_transport *t = state;
     int result = 0;
 
@@ -188,6 +209,7 @@ static int posixsem_close(void *state)
     free(t);
     errno = saved_errno;
     return result;
+    /* END TODO */
 }
 
 const struct transport_ops shm_posixsem_transport = {

@@ -42,6 +42,10 @@ size_t spsc_size(size_t capacity)
 
 int spsc_init(struct spsc_ring *ring, size_t capacity)
 {
+    /* TODO (handout section 6.2): EINVAL unless capacity is a power of two
+     * (and not 0); then both counters, what each side has seen of the
+     * other's and both sleeping flags start at 0, both CPUs at -1
+     * (atomic_init for the _Atomic fields). */
     if (capacity == 0 || (capacity & (capacity - 1)) != 0) {
         errno = EINVAL;
         return -1;
@@ -56,6 +60,7 @@ int spsc_init(struct spsc_ring *ring, size_t capacity)
     atomic_init(&ring->reader_cpu, -1);
     ring->capacity = capacity;
     return 0;
+    /* END TODO */
 }
 
 /* Tell the processor that this is a spin loop (x86: the PAUSE instruction). */
@@ -97,6 +102,7 @@ static uint64_t spin_time(const _Atomic int *theirs)
     return SPIN_NS;
 }
 
+/* TODO (optional): helper functions of your own go here. */
 static size_t smallest(size_t a, size_t b)
 {
     return a < b ? a : b;
@@ -181,9 +187,18 @@ static int wait_for_data(struct spsc_ring *ring, size_t tail)
             return -1;
     }
 }
+/* END TODO */
 
 int spsc_write(struct spsc_ring *ring, const void *buf, size_t len)
 {
+    /* TODO (handout sections 6.1, 6.3, 6.4): note_cpu(&ring->writer_cpu);
+     * then while bytes remain: room = capacity - (head - tail_seen); if 0,
+     * wait for room: spin for spin_time(&ring->reader_cpu) nanoseconds,
+     * loading tail with acquire, with cpu_relax() between looks; then sleep
+     * on writer_sleeping with futex_wait (the protocol of section 6.4).
+     * Copy up to CHUNK bytes in with memcpy (two pieces where they run past
+     * the end of data), store the new head with release, and wake the
+     * reader if it sleeps. */
     const unsigned char *next = buf;
     size_t head = atomic_load_explicit(&ring->head, memory_order_relaxed); /* ours */
 
@@ -206,10 +221,16 @@ int spsc_write(struct spsc_ring *ring, const void *buf, size_t len)
             return -1;
     }
     return 0;
+    /* END TODO */
 }
 
 int spsc_read(struct spsc_ring *ring, void *buf, size_t len)
 {
+    /* TODO (handout sections 6.1, 6.3, 6.4): the mirror image of spsc_write,
+     * with note_cpu(&ring->reader_cpu): wait for data (head_seen != tail,
+     * loading head with acquire; spin for spin_time(&ring->writer_cpu)),
+     * copy out with memcpy, store the new tail with release, wake the writer
+     * if it sleeps. */
     unsigned char *next = buf;
     size_t tail = atomic_load_explicit(&ring->tail, memory_order_relaxed); /* ours */
 
@@ -232,4 +253,5 @@ int spsc_read(struct spsc_ring *ring, void *buf, size_t len)
             return -1;
     }
     return 0;
+    /* END TODO */
 }

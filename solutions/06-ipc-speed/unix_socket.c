@@ -31,6 +31,10 @@ struct unix_transport {
 /* Before fork: a listening socket bound to DIR/NAME.socket. */
 static void *unix_create(struct transport_config *config)
 {
+    /* TODO (handout section 4.1): allocate a struct unix_transport, fill the
+     * address with the path config->dir/config->name.socket (ENAMETOOLONG if
+     * it does not fit in sun_path), then socket(AF_UNIX, SOCK_STREAM), bind,
+     * listen. On any error, undo what was done and return NULL with errno. */
     struct unix_transport *u = malloc(sizeof *u);
     if (u == NULL)
         return NULL;
@@ -64,12 +68,16 @@ fail:;
         close(u->listener);
     free(u);
     errno = saved_errno;
+    /* END TODO */
     return NULL;
 }
 
 /* After fork: the child connects, the parent accepts and removes the path. */
 static int unix_attach(void *state, enum side side)
 {
+    /* TODO (handout section 4.1): the child makes a socket and connects to
+     * the address; the parent accepts the connection and unlinks the path.
+     * Both close the listening socket: only the connection is used. */
     struct unix_transport *u = state;
 
     if (side == SIDE_PARENT) {
@@ -89,11 +97,15 @@ static int unix_attach(void *state, enum side side)
     close(u->listener);
     u->listener = -1;
     return 0;
+    /* END TODO */
 }
 
 /* Send all len bytes, however many each send() takes. */
 static int unix_send(void *state, const void *buf, size_t len)
 {
+    /* TODO (handout section 4.2): loop until every byte has gone: send()
+     * may take fewer bytes than asked, or fail with EINTR. Pass
+     * MSG_NOSIGNAL, so that a closed peer gives EPIPE, not SIGPIPE. */
     struct unix_transport *u = state;
     const char *next = buf;
 
@@ -108,11 +120,15 @@ static int unix_send(void *state, const void *buf, size_t len)
         len -= (size_t)sent;
     }
     return 0;
+    /* END TODO */
 }
 
 /* Receive exactly len bytes; the end of the stream before that is EPIPE. */
 static int unix_recv(void *state, void *buf, size_t len)
 {
+    /* TODO (handout section 4.2): loop until len bytes have come: recv()
+     * may return fewer, or fail with EINTR. recv() returning 0 means that
+     * the other side closed: fail with errno EPIPE. */
     struct unix_transport *u = state;
     char *next = buf;
 
@@ -131,11 +147,15 @@ static int unix_recv(void *state, void *buf, size_t len)
         len -= (size_t)got;
     }
     return 0;
+    /* END TODO */
 }
 
 /* Close this process's sockets (and the path, if no child ever connected). */
 static int unix_close(void *state)
 {
+    /* TODO (handout section 4.3): close the connection and the listening
+     * socket if it is still open (then nobody connected: unlink the path
+     * too), and free the struct. */
     struct unix_transport *u = state;
     int result = 0;
 
@@ -151,6 +171,7 @@ static int unix_close(void *state)
     free(u);
     errno = saved_errno;
     return result;
+    /* END TODO */
 }
 
 const struct transport_ops unix_transport = {

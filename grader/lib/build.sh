@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# build.sh - put a lab's build tree together and compile it by the manifest.
+#
+# The build tree holds the files the student writes, taken from the
+# submission, and the grader's own pristine copy of every given file and
+# header. A changed given file, an extra file or anything that is not a plain
+# file changes nothing; it is reported (lab_notices) so that the student
+# learns why. Sourced after common.sh and manifest.sh.
+
+# sha256_of FILE
+sha256_of() {
+    sha256sum -- "$1" | cut -d ' ' -f 1
+}
+
+# pristine_given LAB FILE SHA256 CACHE: print the path of the grader's own copy
+# of a given file: the package's grader/given/LAB/FILE, else labs/LAB/FILE,
+# else the version in git's history, extracted into CACHE; each only when its
+# checksum is the manifest's. Fails when no copy has it.
+pristine_given() {
+    local lab=$1 file=$2 sha=$3 cache=$4 candidate commit
+    for candidate in "$GRADER_DIR/given/$lab/$file" "$ROOT_DIR/labs/$lab/$file"; do
+        if [ -f "$candidate" ] && [ ! -L "$candidate" ] && [ "$(sha256_of "$candidate")" = "$sha" ]; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    # A checkout whose copy was edited: the original is in git's history.
+    git -C "$ROOT_DIR" rev-parse --git-dir >/dev/null 2>&1 || return 1
+    candidate="$cache/$sha"
+    if [ -f "$candidate" ]; then
+        echo "$candidate"
+        return 0
+    fi
+    mkdir -p "$cache"
+    while read -r commit; do
+        git -C "$ROOT_DIR" show "$commit:labs/$lab/$file" >"$candidate.part" 2>/dev/null || continue
+        if [ "$(sha256_of "$candidate.part")" = "$sha" ]; then
+            mv "$candidate.part" "$candidate"
+            echo "$candidate"
+            return 0
+        fi
+    done < <(git -C "$ROOT_DIR" log --format=%H -- "labs/$lab/$file" 2>/dev/null)
+    rm -f "$candidate.part"
+    return 1
+}
+
+# assemble_lab LAB SUBMISSION DIR: fill DIR/src with the lab's build tree and
+# write what was ignored or refused to DIR/notices (one line each). Fails,
+# with the reason in DIR/build.log, when a given file has no pristine copy.
+assemble_lab() {
+    local lab=$1 from=$2 dir=$3 file sha original path
+    local -A known=()
+    mkdir -p "$dir/src"
+    : >"$dir/notices"
+    while read -r file; do
+        known[$file]=1
+        path="$from/$file"
+        if [ -L "$path" ] || { [ -e "$path" ] && [ ! -f "$path" ]; }; then
+            echo "refused: $file is not a plain file (a link, a folder or a device): the grader takes plain files only" >>"$dir/notices"
+        elif [ -f "$path" ]; then
+            mkdir -p "$dir/src/$(dirname "$file")"
+            cat -- "$path" >"$dir/src/$file"
+        fi
+    done < <(student_files "$lab")
+    while IFS=$'\t' read -r file sha; do
+        known[$file]=1
+        if ! original=$(pristine_given "$lab" "$file" "$sha" "$ROOT_DIR/build/given-cache/$lab"); then
+            {
+                echo "the grader has no original of the given file $file (checksum $sha in grader/$lab/lab.json)."
+                echo "In a clone of the repository, restore it with: git checkout -- labs/$lab/$file"
+            } >>"$dir/build.log"
+            return 1
+        fi
+        mkdir -p "$dir/src/$(dirname "$file")"
+        cat -- "$original" >"$dir/src/$file"
+        path="$from/$file"
+        if [ -L "$path" ] || { [ -e "$path" ] && [ ! -f "$path" ]; }; then
+            echo "ignored: $file is a given file, and the submission's is not a plain file: the grader used the original" >>"$dir/notices"
+        elif [ -f "$path" ] && [ "$(sha256_of "$path")" != "$sha" ]; then
+            echo "ignored: $file is a given file and differs from the original: the grader used the original" >>"$dir/notices"
+        fi
+    done < <(given_files "$lab")
+    # Anything else in the submission's folder is not built.
+    [ -d "$from" ] || return 0
+    local extra=0
+    while IFS= read -r -d '' path; do
+        file=${path#"$from"/}
+        [ -n "${known[$file]:-}" ] && continue
+        extra=$((extra + 1))
+        [ "$extra" -le 20 ] || continue
+        case "$file" in *[![:print:]]*) file=$(printf '%q' "$file") ;; esac
+        echo "ignored: $file is not one of the lab's files (the grader builds only the files you write)" >>"$dir/notices"
+    done < <(find "$from" -mindepth 1 ! -type d -print0 2>/dev/null | head -z -n 1000 | sort -z)
+    [ "$extra" -le 20 ] || echo "ignored: $((extra - 20)) more files that are not the lab's" >>"$dir/notices"
+    return 0
+}
+
+# build_lab LAB DIR [tools]: compile every target of the manifest in DIR/src,
+# into DIR/bin, with the compiler's messages in DIR/build.log. A program or a
+# Check suite that does not compile stops the build (status 1); a probe that
+# does not compile leaves its messages in DIR/bin/NAME.log for the tests that
+# use it. Tools (the grader's own programs, such as the benchmark's
+# cross-check) are built only when asked for.
+build_lab() {
+    local lab=$1 dir=$2 with_tools=${3:-} kind name status
+    local -a command
+    mkdir -p "$dir/bin" "$dir/tmp"
+    while IFS=$'\t' read -r kind name; do
+        [ "$kind" != tool ] || [ "$with_tools" = tools ] || continue
+        mapfile -t command < <(compile_command "$lab" "$dir" "$kind" "$name")
+        status=0
+        case "$kind" in
+            probe|tool)
+                (cd "$dir/src" && "$GRADER_DIR/lib/isolate" "$dir/out/left.build" \
+                    env TMPDIR="$dir/tmp" timeout 120 "${command[@]}") >"$dir/bin/$name.log" 2>&1 ||
+                    echo "(the probe $name did not compile; the tests that use it fail)" >>"$dir/build.log" ;;
+            *)
+                (cd "$dir/src" && "$GRADER_DIR/lib/isolate" "$dir/out/left.build" \
+                    env TMPDIR="$dir/tmp" timeout 120 "${command[@]}") >>"$dir/build.log" 2>&1 ||
+                    status=$?
+                [ "$status" -eq 0 ] || return 1 ;;
+        esac
+    done < <(lab_targets "$lab")
+}
+
+# compile_command LAB DIR KIND NAME: the compiler's command line for a target,
+# one word per line. Everything is compiled with the same warnings; a Check
+# suite finds the grader's headers (grader/lib, grader/LAB) before the lab's,
+# and <check.h> only where Check put it.
+compile_command() {
+    local lab=$1 dir=$2 kind=$3 name=$4 item
+    printf '%s\n' "${CC:-gcc}" -std=gnu11 -Wall -Wextra -Werror -Og -g
+    target_field "$lab" "$name" cflags
+    if [ "$kind" != program ]; then
+        printf '%s\n' -iquote "$GRADER_DIR/lib" -iquote "$GRADER_DIR/$lab"
+    fi
+    while read -r item; do printf '%s\n' -I "$item"; done < <(include_dirs "$lab")
+    printf '%s\n' -o "$dir/bin/$name"
+    if [ "$kind" = check ]; then
+        printf '%s\n' "$GRADER_DIR/$lab/$name.c" "$GRADER_DIR/lib/labcheck.c"
+    fi
+    while read -r item; do echo "$GRADER_DIR/$lab/$item"; done < <(target_field "$lab" "$name" grader_sources)
+    target_field "$lab" "$name" sources
+    target_field "$lab" "$name" ldlibs
+    if [ "$kind" = check ]; then
+        pkg-config --cflags --libs check | tr ' ' '\n' | sed '/^$/d'
+    fi
+}

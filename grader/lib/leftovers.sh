@@ -1,0 +1,34 @@
+# shellcheck shell=bash
+# leftovers.sh - what a lab's tests left behind: processes that still carry
+# the run's id, what lib/isolate found in the tests' namespaces, IPC objects
+# that appeared on the host when there are no namespaces, and files in the
+# run's temporary folder. Everything found is removed and listed.
+# Sourced after common.sh.
+
+# collect_leftovers DIR RUN_ID NAMESPACES IPC_BEFORE: write DIR/leaked, one line
+# per thing left behind (empty when nothing was).
+collect_leftovers() {
+    local dir=$1 run_id=$2 namespaces=$3 before=$4 pid what
+    : >"$dir/leaked"
+    for pid in $(processes_of_run "$run_id"); do
+        echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60))" >>"$dir/leaked"
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    cat "$dir"/out/left.* 2>/dev/null | sort -u >>"$dir/leaked" || true
+    # Without namespaces, compare the host's IPC objects before and after. Other
+    # programs may create objects meanwhile: POSIX names count only when they
+    # carry the run's id; System V objects have no name, so every new one counts.
+    if [ "$namespaces" -eq 0 ]; then
+        while read -r what; do
+            case "$what" in
+                '') continue ;;
+                "sysv "*|*"$run_id"*) ;;
+                *) continue ;;
+            esac
+            echo "$what" >>"$dir/leaked"
+            ipc_remove "$what"
+        done < <(comm -13 <(echo "$before") <(ipc_snapshot))
+    fi
+    find "$dir/tmp" -mindepth 1 -maxdepth 1 -printf 'temporary file %f\n' 2>/dev/null |
+        head -n 50 >>"$dir/leaked"
+}

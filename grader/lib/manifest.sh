@@ -1,0 +1,142 @@
+# shellcheck shell=bash
+# manifest.sh - what a lab is made of, read from the grader's own files: the
+# manifest grader/NN-name/lab.json (the files the student writes, the given
+# files and their checksums, the targets to build, the Bats files) and the
+# test declarations in the lab's Check suites and Bats files.
+# Sourced after common.sh; not run on its own.
+#
+# Every function prints fields, one record per line, separated by tabs.
+
+manifest_of() {
+    echo "$GRADER_DIR/$1/lab.json"
+}
+
+# The files the student writes, one per line.
+student_files() {
+    jq -r '.student_files[]' "$(manifest_of "$1")"
+}
+
+# The given files: PATH<TAB>SHA256, one per line.
+given_files() {
+    jq -r '.given_files | to_entries[] | "\(.key)\t\(.value)"' "$(manifest_of "$1")"
+}
+
+# The targets: KIND<TAB>NAME, one per line, in build order.
+# KIND is program (built from the lab's files), check (the Check suite
+# grader/LAB/NAME.c with the lab's files), probe (grader sources with the
+# lab's files; a probe that does not build fails only the tests that use it)
+# or tool (a grader program that only grade --build-only builds).
+lab_targets() {
+    jq -r '.targets[] | "\(.kind)\t\(.name)"' "$(manifest_of "$1")"
+}
+
+# target_field LAB NAME FIELD: a list field of a target (sources,
+# grader_sources, cflags, ldlibs), one item per line. The lab's own cflags and
+# ldlibs come first.
+target_field() {
+    jq -r --arg name "$2" --arg field "$3" \
+        '(if ($field == "cflags" or $field == "ldlibs") then (.[$field] // []) else [] end) +
+         (.targets[] | select(.name == $name) | .[$field] // []) | .[]' "$(manifest_of "$1")"
+}
+
+# The lab's include folders inside its build tree (. first), one per line.
+include_dirs() {
+    jq -r '["."] + (.include_dirs // []) | .[]' "$(manifest_of "$1")"
+}
+
+# The Bats files of the lab, one per line, in the order their tests are listed.
+bats_files() {
+    jq -r '.bats[]' "$(manifest_of "$1")"
+}
+
+# lab_tests LAB: every test of the lab, in order (the Check suites in the
+# manifest's order, then the Bats files), as read from their declarations:
+# NAME<TAB>POINTS<TAB>SECTION<TAB>SUITE<TAB>TIMEOUT<TAB>HINT
+# SUITE is the Check suite's name or the Bats file's name; TIMEOUT is the
+# declared seconds (0: the default); HINT, last because it may be empty, is
+# the test's own short hint. A declaration the grader cannot read is
+# written to stderr and makes the status 1 (grader/lint reports it).
+lab_tests() {
+    local lab=$1 kind name status=0
+    while IFS=$'\t' read -r kind name; do
+        [ "$kind" = check ] || continue
+        check_declarations "$GRADER_DIR/$lab/$name.c" "$name" || status=1
+    done < <(lab_targets "$lab")
+    while read -r name; do
+        bats_declarations "$GRADER_DIR/$lab/$name" "$name" || status=1
+    done < <(bats_files "$lab")
+    return "$status"
+}
+
+# LAB_TEST(name, points, "section", "hint") or
+# LAB_TEST_WITH_TIMEOUT(name, points, "section", "hint", seconds), one a line.
+check_declarations() {
+    local file=$1 suite=$2 line status=0
+    local pattern='^LAB_TEST(_WITH_TIMEOUT)?\(([A-Za-z0-9_]+), *([0-9]+), *"([0-9.]+)", *"([^"\\]*)"(, *([^)]+))?\)$'
+    while IFS= read -r line; do
+        if [[ $line =~ $pattern ]]; then
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" \
+                "${BASH_REMATCH[4]}" "$suite" "${BASH_REMATCH[7]:-0}" "${BASH_REMATCH[5]}"
+        else
+            echo "${file#"$ROOT_DIR"/}: cannot read the declaration: $line" >&2
+            status=1
+        fi
+    done < <(grep -E '^[[:space:]]*(LAB_TEST|START_TEST)' "$file")
+    return "$status"
+}
+
+# Before each @test: "# bats test_tags=points:N,section:N_M" and, optionally,
+# "# hint: TEXT" (in either order).
+bats_declarations() {
+    local file=$1 suite=$2 line points='' section='' hint='' status=0
+    while IFS= read -r line; do
+        if [[ $line =~ ^#\ bats\ test_tags=(.*)$ ]]; then
+            local tag tags
+            IFS=, read -r -a tags <<<"${BASH_REMATCH[1]}"
+            for tag in "${tags[@]}"; do
+                case "$tag" in
+                    points:*) points=${tag#points:} ;;
+                    section:*) section=${tag#section:}; section=${section//_/.} ;;
+                esac
+            done
+        elif [[ $line =~ ^#\ hint:\ (.*)$ ]]; then
+            hint=${BASH_REMATCH[1]}
+        elif [[ $line =~ ^@test\ \"([^\"]*)\" ]]; then
+            local name=${BASH_REMATCH[1]}
+            if [[ ! $points =~ ^[0-9]+$ ]] || [[ ! $section =~ ^[0-9]+(\.[0-9]+)*$ ]]; then
+                echo "${file#"$ROOT_DIR"/}: the test $name has no '# bats test_tags=points:N,section:N_M' line above it" >&2
+                status=1
+            else
+                printf '%s\t%s\t%s\t%s\t0\t%s\n' "$name" "$points" "$section" "$suite" "$hint"
+            fi
+            points='' section='' hint=''
+        elif [[ ! $line =~ ^# ]]; then
+            points='' section='' hint=''
+        fi
+    done <"$file"
+    return "$status"
+}
+
+# The names of a lab's tests, one per line.
+lab_test_names() {
+    lab_tests "$1" 2>/dev/null | cut -f 1
+}
+
+# section_title LAB SECTION: the title of a handout section, from the
+# handout's headings ("## 3 Title", "### 3.4 Title"), without Markdown code
+# marks; from grader/LAB/sections.tsv where the handouts are not shipped (the
+# Gradescope package). Empty when there is no such section.
+section_title() {
+    local lab=$1 section=$2 handout="$ROOT_DIR/handouts/$1.md"
+    if [ -f "$handout" ]; then
+        handout_sections "$handout" | awk -F '\t' -v s="$section" '$1 == s {print $2; exit}'
+    elif [ -f "$GRADER_DIR/$lab/sections.tsv" ]; then
+        awk -F '\t' -v s="$section" '$1 == s {print $2; exit}' "$GRADER_DIR/$lab/sections.tsv"
+    fi
+}
+
+# handout_sections FILE: NUMBER<TAB>TITLE for every numbered heading of a handout.
+handout_sections() {
+    sed -n 's/^##\{1,3\} \([0-9][0-9.]*[0-9]\)\.\{0,1\} \(.*\)$/\1\t\2/p; s/^##\{1,3\} \([0-9]\)\.\{0,1\} \(.*\)$/\1\t\2/p' "$1" |
+        sed 's/`//g'
+}

@@ -1,0 +1,157 @@
+# shellcheck shell=bash
+# run.sh - run a lab's Check suites and Bats files and record one result per
+# test, from their machine-readable output only (Check's TAP log, Bats' TAP
+# stream): DIR/res/NAME.status (pass, fail or skip: one line per result seen)
+# and DIR/res/NAME.out (the message). A name that is not one of the tests asked
+# for is never recorded. Sourced after common.sh and manifest.sh.
+
+# record DIR NAME pass|fail|skip MESSAGE: one result of one test.
+record() {
+    local dir=$1 name=$2 status=$3 message=$4
+    printf '%s\n' "$status" >>"$dir/res/$name.status"
+    [ -z "$message" ] || printf '%s\n' "$message" >>"$dir/res/$name.out"
+}
+
+# The environment every test of a run sees.
+test_env() {
+    local lab=$1 dir=$2 run_id=$3
+    echo "GRADER_RUN_ID=$run_id"
+    echo "LAB_NAME=$lab"
+    echo "LAB_BIN=$dir/bin"
+    echo "LAB_SRC=$dir/src"
+    echo "GRADER_LIB=$GRADER_DIR/lib"
+    echo "HANDOUT=handouts/$lab.md"
+    echo "TMPDIR=$dir/tmp"
+    echo "HOME=$dir/tmp"
+    echo "TIMEOUT_SCALE=$TIMEOUT_SCALE"
+    echo "CK_TIMEOUT_MULTIPLIER=$TIMEOUT_SCALE"
+    echo "BATS_TEST_TIMEOUT=$((60 * TIMEOUT_SCALE))"
+    echo "BATS_LIB_PATH=${BATS_LIB_PATH:-/usr/lib/bats}"
+}
+
+# run_isolated LAB DIR RUN_ID SECONDS COMMAND...: run a command in the lab's
+# folder with the test environment, under a timeout, in namespaces of its own
+# where permitted (lib/isolate): what it leaves behind goes to DIR/out/left.*.
+run_isolated() {
+    local lab=$1 dir=$2 run_id=$3 seconds=$4 vars=() report
+    shift 4
+    mapfile -t vars < <(test_env "$lab" "$dir" "$run_id")
+    report=$(mktemp "$dir/out/left.XXXXXX")
+    (close_inherited_descriptors
+     cd "$dir/tmp" && env "${vars[@]}" "$GRADER_DIR/lib/isolate" "$report" \
+         timeout --kill-after=10 "$((seconds * TIMEOUT_SCALE))" "$@")
+}
+
+# Close every descriptor above 2 that we inherited (say, Bats' fd 3 when the
+# grader runs under Bats), so that the code under test cannot write to them.
+close_inherited_descriptors() {
+    local fd
+    for fd in /proc/"$BASHPID"/fd/*; do
+        fd=${fd##*/}
+        case "$fd" in 0|1|2|255) continue ;; esac
+        { exec {fd}>&-; } 2>/dev/null || true
+    done
+}
+
+# run_check_suite LAB DIR RUN_ID SUITE NAMES_FILE: run the tests of a Check
+# suite named in NAMES_FILE (one per line), each in a forked process of its
+# own (each test case is tagged with its test's name).
+run_check_suite() {
+    local lab=$1 dir=$2 run_id=$3 suite=$4 names=$5 tags
+    tags=$(paste -s -d ' ' "$names")
+    [ -n "$tags" ] || return 0
+    run_isolated "$lab" "$dir" "$run_id" 600 env CK_INCLUDE_TAGS="$tags" \
+        CK_TAP_LOG_FILE_NAME="$dir/out/$suite.tap" \
+        GRADER_COMPLETED_FILE="$dir/out/$suite.completed" \
+        GRADER_SKIPPED_FILE="$dir/out/$suite.skipped" "$dir/bin/$suite" \
+        >>"$dir/out/$suite.stdout" 2>&1 || true
+    read_check_tap "$dir" "$dir/out/$suite" "$names"
+}
+
+# read_check_tap DIR OUT NAMES: read Check's TAP log OUT.tap ("ok 3 -
+# check_maps.c:NAME:NAME: message"). A pass counts only when the test also
+# reached its checked teardown (OUT.completed); a test that said lab_skip()
+# (OUT.skipped: NAME<TAB>REASON) is skipped.
+read_check_tap() {
+    local dir=$1 tap=$2.tap completed=$2.completed skipped=$2.skipped names=$3
+    local line name status message reason
+    [ -f "$tap" ] || return 0
+    while IFS= read -r line; do
+        [[ $line =~ ^(not\ )?ok\ [0-9]+\ -\ [^:]*:([^:]*):([^:]*):\ ?(.*)$ ]] || continue
+        name=${BASH_REMATCH[3]}
+        grep -Fxq -- "$name" "$names" || continue
+        message=${BASH_REMATCH[4]}
+        status=fail
+        if [ -z "${BASH_REMATCH[1]}" ]; then
+            status=pass
+            message=
+            if ! grep -Fxq -- "$name" "$completed" 2>/dev/null; then
+                status=fail
+                message="the test process ended before the test did: does the code under test call exit()?"
+            elif reason=$(awk -F '\t' -v n="$name" '$1 == n {print $2; exit}' "$skipped" 2>/dev/null) &&
+                 [ -n "$reason" ]; then
+                status=skip
+                message="skipped: $reason"
+            fi
+        fi
+        record "$dir" "$name" "$status" "$message"
+    done < <(head -c 1000000 -- "$tap")
+}
+
+# run_bats_file LAB DIR RUN_ID FILE NAMES_FILE: run the tests of one Bats file
+# named in NAMES_FILE.
+run_bats_file() {
+    local lab=$1 dir=$2 run_id=$3 file=$4 names=$5 filter
+    filter="^($(paste -s -d '|' "$names"))\$"
+    [ "$filter" != '^()$' ] || return 0
+    run_isolated "$lab" "$dir" "$run_id" 900 bats --formatter tap --filter "$filter" \
+        "$GRADER_DIR/$lab/$file" >"$dir/out/$file.tap" 2>"$dir/out/$file.stderr" || true
+    read_bats_tap "$dir" "$dir/out/$file.tap" "$names"
+}
+
+# Read Bats' TAP stream. Lines of a test's output follow it, behind "# ".
+read_bats_tap() {
+    local dir=$1 tap=$2 names=$3 line name current='' status message
+    while IFS= read -r line; do
+        if [[ $line =~ ^(not\ )?ok\ [0-9]+\ (.*)$ ]]; then
+            name=${BASH_REMATCH[2]}
+            status=pass
+            [ -n "${BASH_REMATCH[1]}" ] && status=fail
+            message=
+            if [[ $name =~ ^(.*)\ \#\ timeout\ after\ ([0-9]+)s$ ]]; then
+                name=${BASH_REMATCH[1]}
+                message="timed out after ${BASH_REMATCH[2]} s: the program hangs or waits for something that never comes"
+            elif [[ $name =~ ^(.*)\ \#\ [Ss][Kk][Ii][Pp]\ ?(.*)$ ]]; then
+                name=${BASH_REMATCH[1]}
+                status=skip
+                message="skipped: ${BASH_REMATCH[2]}"
+            fi
+            current=
+            if grep -Fxq -- "$name" "$names"; then
+                current=$name
+                record "$dir" "$name" "$status" "$message"
+            fi
+        elif [ -n "$current" ] && [[ $line == '#'* ]]; then
+            line=${line#\#}
+            line=${line# }
+            # Bats' own location lines say where in the test file, not what went wrong.
+            [[ $line =~ ^\((in\ test\ file|from\ function)\ |^\ +(in\ test\ file|from\ function)\ |^\ \ \`.*\'\ failed ]] && continue
+            printf '%s\n' "$line" >>"$dir/res/$current.out"
+        else
+            current=
+        fi
+    done < <(head -c 10000000 -- "$tap")
+}
+
+# verdict DIR NAME: pass, fail or skip when the test has exactly one result;
+# missing or duplicate otherwise.
+verdict() {
+    local file="$1/res/$2.status"
+    if [ ! -f "$file" ]; then
+        echo missing
+    elif [ "$(wc -l <"$file")" -ne 1 ]; then
+        echo duplicate
+    else
+        cat "$file"
+    fi
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# lint.bats - tests of grader/lint: it passes on the project as it is, and
+# catches each kind of disagreement between a declaration and the places that
+# must agree with it. Each test breaks one thing in a copy of the project.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+setup() {
+    ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+    COPY="$BATS_TEST_TMPDIR/project"
+    mkdir -p "$COPY"
+    cp -R "$ROOT/grader" "$ROOT/labs" "$ROOT/solutions" "$ROOT/handouts" "$COPY/"
+    LAB=01-memory-layout
+}
+
+# lint_copy: run the copy's lint on lab 01.
+lint_copy() {
+    run "$COPY/grader/lint" "$LAB"
+}
+
+@test "lint_passes_on_the_project_within_10_seconds" {
+    local start=$SECONDS
+    run "$ROOT/grader/lint"
+    assert_success
+    assert_output --partial "lint: 0 problems"
+    [ $((SECONDS - start)) -le $((10 * ${TIMEOUT_SCALE:-1})) ] ||
+        fail "grader/lint took $((SECONDS - start)) s; it must take under 10 s"
+}
+
+@test "lint_catches_a_renamed_test_that_a_mutant_still_names" {
+    sed -i 's/^LAB_TEST(find_closes_the_maps_file,/LAB_TEST(find_closes_its_maps_file,/' \
+        "$COPY/grader/$LAB/check_maps.c"
+    lint_copy
+    assert_failure
+    assert_output --partial "names find_closes_the_maps_file, which is not a test of $LAB"
+}
+
+@test "lint_catches_a_section_that_is_not_a_heading_of_the_handout" {
+    sed -i 's/^LAB_TEST(find_closes_the_maps_file, 2, "3.4"/LAB_TEST(find_closes_the_maps_file, 2, "3.9"/' \
+        "$COPY/grader/$LAB/check_maps.c"
+    lint_copy
+    assert_failure
+    assert_output --partial "test find_closes_the_maps_file names §3.9, which is not a heading"
+}
+
+@test "lint_catches_a_mutant_that_names_an_unknown_test" {
+    sed -i '1a Fails: no_such_test' "$COPY/grader/$LAB/mutants/bss-called-data.patch"
+    lint_copy
+    assert_failure
+    assert_output --partial "mutant bss-called-data names no_such_test, which is not a test of $LAB"
+}
+
+@test "lint_catches_points_that_do_not_add_up_to_100" {
+    sed -i 's/^LAB_TEST(find_closes_the_maps_file, 2,/LAB_TEST(find_closes_the_maps_file, 3,/' \
+        "$COPY/grader/$LAB/check_maps.c"
+    lint_copy
+    assert_failure
+    assert_output --partial "the tests' points add up to 101, not 100"
+}
+
+@test "lint_catches_a_bats_test_without_its_points_and_section" {
+    sed -i '/^# bats test_tags=points:4,section:5_3$/d' "$COPY/grader/$LAB/layout.bats"
+    lint_copy
+    assert_failure
+    assert_output --partial "the test layout_prints_a_row_for_every_object has no '# bats test_tags=points:N,section:N_M' line"
+}
+
+@test "lint_catches_a_stub_and_solution_that_differ_outside_their_TODO_regions" {
+    sed -i '1a /* a comment only the solution has */' "$COPY/solutions/$LAB/maps.c"
+    lint_copy
+    assert_failure
+    assert_output --partial "labs/$LAB/maps.c and solutions/$LAB/maps.c differ outside their TODO regions"
+}
+
+@test "lint_catches_a_given_file_copied_into_the_solutions_or_changed" {
+    cp "$COPY/labs/$LAB/maps.h" "$COPY/solutions/$LAB/"
+    echo '/* changed */' >>"$COPY/labs/$LAB/segment.h"
+    lint_copy
+    assert_failure
+    assert_output --partial "solutions/$LAB must hold exactly the files the student writes"
+    assert_output --partial "labs/$LAB/segment.h differs from its checksum"
+}
+
+@test "lint_catches_a_suite_missing_from_the_manifest_and_a_compiler_called_from_a_test" {
+    cp "$COPY/grader/$LAB/layout.bats" "$COPY/grader/$LAB/extra.bats"
+    echo 'gcc -o x x.c' >>"$COPY/grader/$LAB/extra.bats"
+    lint_copy
+    assert_failure
+    assert_output --partial "grader/$LAB/extra.bats is not in the manifest's bats list"
+    assert_output --partial "a compiler is called outside the manifests"
+}
+
+@test "lint_catches_a_heading_out_of_style" {
+    echo '## 9. Extra' >>"$COPY/handouts/$LAB.md"
+    lint_copy
+    assert_failure
+    assert_output --partial 'heading not in the style'
+}
