@@ -54,13 +54,16 @@ def lab_stats:
         bins: [range(0; 10) as $b
                | $scores | map(select(([(. / 10 | floor), 9] | min) == $b)) | length]}];
 
+# The first non-empty value of a field in a list of entries, or "".
+def known(field): map(field | select(. != "")) | first // "";
+
 # Every test: how many of the students who ran it passed, worst first.
 def test_rates:
   entries
   | map(select(.kind == "test"))
   | group_by([.lab, .test])
-  | map({lab: .[0].lab, test: .[0].test, section: .[0].section, title: .[0].title,
-         hint: .[0].hint, number: .[0].number,
+  | map({lab: .[0].lab, test: .[0].test, section: known(.section), title: known(.title),
+         hint: known(.hint), number: .[0].number,
          passed: map(select(.passed)) | length, ran: length,
          not_built: map(select(.outcome == "not-built")) | length})
   | map(. + {rate: (100 * .passed / .ran)})
