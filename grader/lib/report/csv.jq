@@ -3,10 +3,12 @@
 # Blank lines are skipped. Usage: jq -R -s -L DIR 'include "csv"; csv_rows' FILE
 
 def csv_rows:
+  if test("\\A\\s*\\z") then [] else
   [scan("(\"(?:[^\"]|\"\")*\"|[^,\r\n\"]*)(,|\r?\n|$)")]
   | reduce .[] as $token ({rows: [], row: []};
       ($token[0] | if startswith("\"") then .[1:-1] | gsub("\"\""; "\"") else . end) as $field
       | .row += [$field]
       | if $token[1] == "," then . else .rows += [.row] | .row = [] end)
   | .rows
-  | map(select(. != [""]));
+  | map(select(. != [""]))
+  end;

@@ -11,7 +11,7 @@
 def lines_of($id; $by_id): $by_id[$id] // [];
 
 # A cell that a spreadsheet would run as a formula gets a leading quote.
-def cell: tostring | if test("^[-=+@\t\r]") then "'" + . else . end;
+def cell: tostring | if test("\\A[-=+@\t\r]") then "'" + . else . end;
 
 ($passages | split("\n") | map(select(. != "") | split("\t")
    | {id: .[0], file: .[1], line: (.[2] | tonumber), text: (.[3:] | join("\t"))})
