@@ -253,11 +253,15 @@ setup_file() {
     assert_output 0
     run grep -c '&lt;img src=x onerror=alert(1)&gt;' "$OUT/report.html"
     refute_output 0
-    run grep -c '<b>bold' "$OUT/report.html"
+    run grep -c '<script>alert' "$OUT/report.html"
     assert_output 0
+    run grep -c 'Hara &amp; &quot;Sons&quot; &lt;script&gt;alert(2), Ltd' "$OUT/report.html"
+    refute_output 0
     # In the browser: no element came from a name, and the link is percent-encoded.
     run grep -Eo '<img|onerror="' "$BATS_FILE_TMPDIR/dom.html"
     assert_output ''
+    run grep -c '<script' "$BATS_FILE_TMPDIR/dom.html"
+    assert_output 1
     run grep -o 'href="%3D1%2B2%2C%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/feedback.txt"' "$OUT/report.html"
     assert_success
     run grep -c 'two↵lines' "$OUT/report.html"
