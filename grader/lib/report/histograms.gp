@@ -1,6 +1,7 @@
 # histograms.gp - the look of the class report's score histograms (SVG for the
-# page). grader/class-report sets width, height and ymax (the tallest bar + 1)
-# and appends one plot per lab, each reading its block of the data file:
+# page). grader/class-report sets width, height, ymax (the tallest bar + 1) and
+# ystep (students between tics), and appends one plot per lab, each reading its
+# block of the data file:
 # "BIN-MIDDLE STUDENTS" for the bins 0-9, 10-19, ... 90-100.
 set terminal svg size width,height font "sans-serif,12" background rgb "white"
 set encoding utf8
@@ -8,7 +9,7 @@ set style fill solid 0.85 border rgb "white"
 set boxwidth 9.4
 set xrange [0:100]
 set xtics 0,20,100 nomirror scale 0.5 textcolor rgb "#444444"
-set ytics nomirror scale 0.5 textcolor rgb "#444444"
+set ytics 0,ystep nomirror scale 0.5 textcolor rgb "#444444"
 set mytics 1
 set yrange [0:ymax]
 set border 3 lc rgb "#999999"

@@ -55,7 +55,8 @@ def summary:
     + card($review; "for review"; if $review > 0 then "alert" else "" end)
     + (if ($similarity | length) > 0 then
          ($similarity[0].pairs | map(select(.flagged)) | length) as $alike
-         | card($alike; "pairs of similar code"; if $alike > 0 then "alert" else "" end)
+         | card($alike; if $alike == 1 then "pair of similar code" else "pairs of similar code" end;
+                if $alike > 0 then "alert" else "" end)
        else "" end)
     + "</section>";
 
