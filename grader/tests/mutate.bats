@@ -165,9 +165,13 @@ result_of() {
         --only tiny.c:22:arithmetic:c6fd6506 --only tiny.c:36:constant:c948fc99 99
     assert_equal "$status" 1
     assert_output --partial "2 mutants: 1 killed, 1 survived, 0 stillborn, 0 excluded; score 50.0%"
-    jq -r '.mutants[] | select(.id == "tiny.c:36:constant:c948fc99") | .note' \
-        "$COPY/build/mutate/99-tiny.json" | grep -q '^killed only under --jobs 2' ||
+    local report="$COPY/build/mutate/99-tiny.json"
+    jq -r '.mutants[] | select(.id == "tiny.c:36:constant:c948fc99") | .note' "$report" |
+        grep -q '^killed only under --jobs 2' ||
         fail "the survivor's note does not say that it was killed only under --jobs"
+    # The kill that repeats is confirmed on the first test it failed, the only one it fails alone.
+    assert_equal "$(jq -c '.mutants[] | select(.id == "tiny.c:22:arithmetic:c6fd6506") | .failed_tests' \
+        "$report")" '["twice_doubles"]'
 }
 
 @test "record_writes_the_score_and_the_date_to_score_txt" {
