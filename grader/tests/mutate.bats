@@ -1,0 +1,204 @@
+#!/usr/bin/env bats
+# mutate.bats - tests of grader/mutate, the automatic mutation tool: which mutants
+# each operator makes (exact diffs), where it may change code, stable ids and
+# samples, the survivors file, the score, --jobs, --record, and one small real run.
+# The fixtures (grader/tests/fixtures/mutate/root) are a miniature repository:
+# lab 97 has operators only in comments and strings, lab 98 one of each operator,
+# lab 99 is graded by a fake engine (root/grader/grade) in a second or two.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+MUTATE="$ROOT/grader/mutate"
+FIXTURES="$ROOT/grader/tests/fixtures/mutate"
+
+# One run of fixture lab 99 (with --record) that several tests look at.
+setup_file() {
+    SHARED="$BATS_FILE_TMPDIR/shared"
+    cp -R "$FIXTURES/root" "$SHARED"
+    "$MUTATE" --root "$SHARED" --record 99 >"$BATS_FILE_TMPDIR/output" 2>&1 &&
+        echo 0 >"$BATS_FILE_TMPDIR/status" || echo $? >"$BATS_FILE_TMPDIR/status"
+    export SHARED
+}
+
+setup() {
+    cd "$ROOT" || return 1
+    # A copy of the miniature repository of one's own: runs write build/ and score.txt there.
+    COPY="$BATS_TEST_TMPDIR/root"
+    cp -R "$FIXTURES/root" "$COPY"
+}
+
+# The ids of the mutants that a --list output names, one per line.
+ids() {
+    grep -E '^[a-z]+\.c:[0-9]+:[a-z]+:[0-9a-f]{8} ' <<<"$1" | cut -d ' ' -f 1
+}
+
+# shared_run: the status and output of the shared run, as run would set them.
+shared_run() {
+    status=$(cat "$BATS_FILE_TMPDIR/status")
+    output=$(cat "$BATS_FILE_TMPDIR/output")
+    REPORT="$SHARED/build/mutate/99-tiny.json"
+}
+
+# result_of ID: the result of one mutant in the shared run's report.
+result_of() {
+    jq -r --arg id "$1" '.mutants[] | select(.id == $id) | .result' "$REPORT"
+}
+
+@test "help_prints_the_usage_and_changes_nothing" {
+    local before
+    before=$(find "$COPY" | sort)
+    run "$MUTATE" --root "$COPY" --help
+    assert_success
+    assert_output --partial "Usage: grader/mutate [--sample N]"
+    assert_output --partial "survivors.tsv"
+    assert_equal "$(find "$COPY" | sort)" "$before"
+}
+
+@test "bad_usage_exits_with_status_2_and_says_why" {
+    run "$MUTATE" --root "$COPY" 42
+    assert_equal "$status" 2
+    assert_output --partial "no lab called '42'; the labs are: 97-comments 98-operators 99-tiny"
+    run "$MUTATE" --root "$COPY" --jobs 0 99
+    assert_equal "$status" 2
+    run "$MUTATE" --root "$COPY" --only tiny.c:1:swap:00000000 99
+    assert_equal "$status" 2
+    assert_output --partial "no mutant of 99-tiny has the id tiny.c:1:swap:00000000"
+}
+
+@test "each_operator_makes_the_expected_mutants_with_exact_diffs" {
+    run "$MUTATE" --root "$COPY" --list 98
+    assert_success
+    diff -u "$FIXTURES/operators.expected" <(printf '%s\n' "$output") ||
+        fail "the mutants of lab 98 differ from operators.expected (above: - expected, + made)"
+}
+
+@test "comments_and_strings_are_never_mutated" {
+    # quiet.c's TODO region has operators, constants and calls only in comments and strings.
+    run "$MUTATE" --root "$COPY" --list 97
+    assert_success
+    assert_output "0 mutants of 97-comments"
+}
+
+@test "only_the_lines_of_todo_regions_are_mutated" {
+    run "$MUTATE" --root "$COPY" --list 98
+    assert_success
+    local regions outside
+    # The lines from each "/* TODO" to its "/* END TODO */" in ops.c.
+    regions=$(awk '/\/\* TODO/ {inside = 1} inside {print NR} /\/\* END TODO \*\// {inside = 0}' \
+              "$COPY/solutions/98-operators/ops.c" | sort)
+    outside=$(ids "$output" | grep '^ops\.c:' | cut -d : -f 2 | sort -u | comm -23 - <(echo "$regions"))
+    [ -z "$outside" ] || fail "ops.c has mutants outside its TODO regions, on lines $outside"
+    # outside() (line 18) has <, + and a constant, but no TODO region.
+    refute_output --regexp '^ops\.c:18:'
+}
+
+@test "without_todo_markers_only_the_lines_that_differ_from_the_stub_are_mutated" {
+    run "$MUTATE" --root "$COPY" --list 98
+    assert_success
+    # plain.c differs from its stub on line 8 only; given.c is the same as its stub.
+    assert_equal "$(ids "$output" | grep '^plain\.c:' | cut -d : -f 2 | sort -u)" 8
+    refute_output --partial "given.c"
+}
+
+@test "ids_and_the_sample_are_the_same_on_every_run_and_in_every_checkout" {
+    run "$MUTATE" --root "$COPY" --list --sample 5 98
+    assert_success
+    local first=$output
+    assert_equal "$(ids "$first" | wc -l)" 5
+    mv "$COPY" "$BATS_TEST_TMPDIR/elsewhere"
+    run "$MUTATE" --root "$BATS_TEST_TMPDIR/elsewhere" --list --sample 5 98
+    assert_equal "$output" "$first"
+    run "$MUTATE" --root "$BATS_TEST_TMPDIR/elsewhere" --list --sample 5 --seed 2 98
+    [ "$(ids "$output")" != "$(ids "$first")" ] || fail "--seed 2 chose the same mutants as seed 1"
+}
+
+@test "survivors_listed_in_survivors_tsv_are_excluded_from_the_score" {
+    shared_run
+    assert_equal "$status" 1
+    assert_output --partial "99-tiny: 8 mutants: 4 killed, 1 survived, 1 stillborn, 2 excluded; score 80.0% (killed / (killed + survived))"
+    assert_equal "$(result_of tiny.c:13:relational:6b9ad77b)" excluded
+    assert_equal "$(result_of tiny.c:36:constant:e1edf8c9)" excluded
+    assert_equal "$(jq -c .summary "$REPORT")" \
+        '{"killed":4,"survived":1,"stillborn":1,"excluded":2,"mutants":8,"score":80}'
+}
+
+@test "a_survivor_is_shown_with_its_file_line_operator_and_diff" {
+    shared_run
+    assert_output --partial "SURVIVED tiny.c:36 constant (10 to 9)
+  id tiny.c:36:constant:c948fc99
+--- a/tiny.c
++++ b/tiny.c"
+    assert_output --partial "-    return 10;
++    return 9;"
+}
+
+@test "without_the_survivors_file_every_survivor_counts_against_the_score" {
+    rm "$COPY/grader/99-tiny/mutants/survivors.tsv"
+    run "$MUTATE" --root "$COPY" --only tiny.c:13:relational:6b9ad77b \
+        --only tiny.c:36:constant:e1edf8c9 --only tiny.c:13:negate:9aad9bd2 99
+    assert_equal "$status" 1
+    assert_output --partial "99-tiny: 3 mutants: 1 killed, 2 survived, 0 stillborn, 0 excluded; score 33.3%"
+}
+
+@test "a_mutant_that_does_not_compile_is_stillborn_not_killed" {
+    # Deleting free(buffer) leaves the parameter unused: -Werror stops the build.
+    shared_run
+    assert_equal "$(result_of tiny.c:29:call:148c3ffd)" stillborn
+}
+
+@test "the_report_gives_every_mutant_its_id_file_line_operator_diff_and_result" {
+    shared_run
+    assert_equal "$(jq '.mutants | length' "$REPORT")" 8
+    assert_equal "$(jq -c '.mutants[] | select(.id == "tiny.c:22:arithmetic:c6fd6506")
+                          | [.file, .line, .operator, .result, .failed_tests]' "$REPORT")" \
+        '["tiny.c",22,"arithmetic","killed",["twice_doubles"]]'
+    jq -r '.mutants[] | select(.id == "tiny.c:22:arithmetic:c6fd6506") | .diff' "$REPORT" |
+        grep -qx -- '+    return x / 2;' || fail "$(jq . "$REPORT")"
+}
+
+@test "a_kill_under_jobs_counts_only_when_a_serial_run_repeats_it" {
+    # The fake engine fails every mutant the first time it grades it: a kill by luck.
+    mkdir "$BATS_TEST_TMPDIR/flaky"
+    FAKE_FLAKY_DIR="$BATS_TEST_TMPDIR/flaky" run "$MUTATE" --root "$COPY" --jobs 2 \
+        --only tiny.c:22:arithmetic:c6fd6506 --only tiny.c:36:constant:c948fc99 99
+    assert_equal "$status" 1
+    assert_output --partial "2 mutants: 1 killed, 1 survived, 0 stillborn, 0 excluded; score 50.0%"
+    local report="$COPY/build/mutate/99-tiny.json"
+    jq -r '.mutants[] | select(.id == "tiny.c:36:constant:c948fc99") | .note' "$report" |
+        grep -q '^killed only under --jobs 2' ||
+        fail "the survivor's note does not say that it was killed only under --jobs"
+    # The kill that repeats is confirmed on the first test it failed, the only one it fails alone.
+    assert_equal "$(jq -c '.mutants[] | select(.id == "tiny.c:22:arithmetic:c6fd6506") | .failed_tests' \
+        "$report")" '["twice_doubles"]'
+}
+
+@test "record_writes_the_score_and_the_date_to_score_txt" {
+    shared_run
+    local score="$SHARED/grader/99-tiny/mutants/score.txt"
+    [ -f "$score" ] || fail "no $score"
+    assert_equal "$(grep -v '^#' "$score")" "$(printf '%s\t%s\n' date "$(date +%F)" \
+        mutants '8 of 8' score 80.0% killed 4 survived 1 stillborn 1 excluded 2)"
+}
+
+@test "a_malformed_line_in_survivors_tsv_is_an_error_that_names_it" {
+    printf 'tiny.c:36:constant:c948fc99\tboring\tno reason\n' >>"$COPY/grader/99-tiny/mutants/survivors.tsv"
+    run "$MUTATE" --root "$COPY" 99
+    assert_equal "$status" 2
+    assert_output --partial "survivors.tsv:4: expected ID<tab>equivalent|not-tested<tab>reason"
+}
+
+@test "the_mutants_folders_are_removed_afterwards" {
+    assert_equal "$(find "$SHARED/build" -mindepth 1 -maxdepth 1 | sort)" "$SHARED/build/mutate"
+}
+
+@test "a_sample_of_three_mutants_of_lab_01_is_graded_for_real" {
+    local report=$BATS_TEST_TMPDIR/report.json before
+    before=$(find build -maxdepth 1 -name 'mutate.*' 2>/dev/null | sort)
+    run "$MUTATE" --sample 3 --report "$report" 01
+    [ "$status" -le 1 ] || fail "$output"
+    assert_output --regexp "01-memory-layout: 3 mutants: [0-9] killed, [0-9] survived, [0-9] stillborn, [0-9] excluded"
+    assert_equal "$(jq -r '.mutants[].result' "$report" | grep -cxE 'killed|survived|stillborn|excluded')" 3
+    assert_equal "$(find build -maxdepth 1 -name 'mutate.*' | sort)" "$before"
+}
