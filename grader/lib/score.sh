@@ -24,7 +24,8 @@ note_entry() {
 }
 
 # outcome_of VERDICT MESSAGE_FILE: pass, fail, skip, timeout, crash, missing,
-# duplicate (the messages are Check's and Bats' own, or the grader's).
+# duplicate, not-built or not-run (the messages are Check's and Bats' own, or
+# the grader's).
 outcome_of() {
     case "$1" in
         fail)
@@ -56,7 +57,9 @@ score_lab() {
             verdict=not-built
             echo "the lab does not compile (see its first entry): no test can run" >"$out"
         fi
+        [ "$verdict" != missing ] || [ ! -e "$dir/res/$name.not-run" ] || verdict=not-run
         case "$verdict" in
+            not-run) echo "not run: --first-failure stopped the lab at an earlier failing test" >>"$out" ;;
             missing) echo "the test did not run: its suite crashed, timed out or never reached it" >>"$out" ;;
             duplicate) echo "the test reported more than one result: does the code under test write to the grader's descriptors?" >>"$out" ;;
         esac
