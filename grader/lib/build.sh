@@ -96,31 +96,36 @@ assemble_lab() {
 }
 
 # build_lab LAB DIR [tools]: compile every target of the manifest in DIR/src,
-# into DIR/bin, with the compiler's messages in DIR/build.log. A program or a
-# Check suite that does not compile stops the build (status 1); a probe that
-# does not compile leaves its messages in DIR/bin/NAME.log for the tests that
-# use it. Tools (the grader's own programs, such as the benchmark's
+# side by side, into DIR/bin, with the compiler's messages in DIR/build.log. A
+# program or a Check suite that does not compile fails the build (status 1); a
+# probe that does not compile leaves its messages in DIR/bin/NAME.log for the
+# tests that use it. Tools (the grader's own programs, such as the benchmark's
 # cross-check) are built only when asked for.
 build_lab() {
-    local lab=$1 dir=$2 with_tools=${3:-} kind name status
-    local -a command
-    mkdir -p "$dir/bin" "$dir/tmp"
+    local lab=$1 dir=$2 with_tools=${3:-} kind name status=0
+    local -a command targets=()
+    mkdir -p "$dir/bin" "$dir/tmp" "$dir/out"
     while IFS=$'\t' read -r kind name; do
         [ "$kind" != tool ] || [ "$with_tools" = tools ] || continue
+        targets+=("$kind	$name")
         mapfile -t command < <(compile_command "$lab" "$dir" "$kind" "$name")
-        status=0
-        case "$kind" in
-            probe|tool)
-                (cd "$dir/src" && "$GRADER_DIR/lib/isolate" "$dir/out/left.build" \
-                    env TMPDIR="$dir/tmp" timeout 120 "${command[@]}") >"$dir/bin/$name.log" 2>&1 ||
-                    echo "(the probe $name did not compile; the tests that use it fail)" >>"$dir/build.log" ;;
-            *)
-                (cd "$dir/src" && "$GRADER_DIR/lib/isolate" "$dir/out/left.build" \
-                    env TMPDIR="$dir/tmp" timeout 120 "${command[@]}") >>"$dir/build.log" 2>&1 ||
-                    status=$?
-                [ "$status" -eq 0 ] || return 1 ;;
-        esac
+        (cd "$dir/src" && "$GRADER_DIR/lib/isolate" "$dir/out/left.build.$name" \
+            env TMPDIR="$dir/tmp" timeout 120 "${command[@]}" >"$dir/bin/$name.log" 2>&1
+         echo $? >"$dir/out/build.$name.status") &
     done < <(lab_targets "$lab")
+    wait
+    for name in ${targets[@]+"${targets[@]}"}; do
+        kind=${name%%	*}
+        name=${name#*	}
+        [ "$(cat "$dir/out/build.$name.status" 2>/dev/null)" != 0 ] || continue
+        case "$kind" in
+            probe|tool) echo "(the $kind $name did not compile; the tests that use it fail)" >>"$dir/build.log" ;;
+            *) # One target's messages: the others that share its files say the same.
+               [ "$status" -eq 1 ] || cat "$dir/bin/$name.log" >>"$dir/build.log"
+               status=1 ;;
+        esac
+    done
+    return "$status"
 }
 
 # compile_command LAB DIR KIND NAME: the compiler's command line for a target,

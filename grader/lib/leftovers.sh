@@ -17,17 +17,12 @@ collect_leftovers() {
     cat "$dir"/out/left.* 2>/dev/null | sort -u >>"$dir/leaked" || true
     # Without namespaces, compare the host's IPC objects before and after. Other
     # programs may create objects meanwhile: POSIX names count only when they
-    # carry the run's id; System V objects have no name, so every new one counts.
+    # carry the run's id, System V objects only when one of our uids made them.
     if [ "$namespaces" -eq 0 ]; then
         while read -r what; do
-            case "$what" in
-                '') continue ;;
-                "sysv "*|*"$run_id"*) ;;
-                *) continue ;;
-            esac
             echo "$what" >>"$dir/leaked"
             ipc_remove "$what"
-        done < <(comm -13 <(echo "$before") <(ipc_snapshot))
+        done < <(comm -13 <(echo "$before") <(ipc_snapshot) | ours_only "$run_id")
     fi
     find "$dir/tmp" -mindepth 1 -maxdepth 1 -printf 'temporary file %f\n' 2>/dev/null |
         head -n 50 >>"$dir/leaked"

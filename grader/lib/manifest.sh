@@ -44,6 +44,12 @@ include_dirs() {
     jq -r '["."] + (.include_dirs // []) | .[]' "$(manifest_of "$1")"
 }
 
+# suite_runs_alone LAB SUITE: does the manifest say that SUITE (a Check
+# suite's or a Bats file's name) must not run beside another (timing tests)?
+suite_runs_alone() {
+    jq -e --arg suite "$2" 'any(.run_alone // [] | .[]; . == $suite)' "$(manifest_of "$1")" >/dev/null
+}
+
 # The Bats files of the lab, one per line, in the order their tests are listed.
 bats_files() {
     jq -r '.bats[]' "$(manifest_of "$1")"
@@ -122,16 +128,16 @@ lab_test_names() {
     lab_tests "$1" 2>/dev/null | cut -f 1
 }
 
-# section_title LAB SECTION: the title of a handout section, from the
-# handout's headings ("## 3 Title", "### 3.4 Title"), without Markdown code
-# marks; from grader/LAB/sections.tsv where the handouts are not shipped (the
-# Gradescope package). Empty when there is no such section.
-section_title() {
-    local lab=$1 section=$2 handout="$ROOT_DIR/handouts/$1.md"
+# section_titles LAB: NUMBER<TAB>TITLE of every numbered section of the lab's
+# handout, from its headings ("## 3 Title", "### 3.4 Title"), without Markdown
+# code marks; from grader/LAB/sections.tsv where the handouts are not shipped
+# (the Gradescope package).
+section_titles() {
+    local handout="$ROOT_DIR/handouts/$1.md"
     if [ -f "$handout" ]; then
-        handout_sections "$handout" | awk -F '\t' -v s="$section" '$1 == s {print $2; exit}'
-    elif [ -f "$GRADER_DIR/$lab/sections.tsv" ]; then
-        awk -F '\t' -v s="$section" '$1 == s {print $2; exit}' "$GRADER_DIR/$lab/sections.tsv"
+        handout_sections "$handout"
+    elif [ -f "$GRADER_DIR/$1/sections.tsv" ]; then
+        cat "$GRADER_DIR/$1/sections.tsv"
     fi
 }
 

@@ -98,15 +98,19 @@ read_check_tap() {
     done < <(head -c 1000000 -- "$tap")
 }
 
-# run_bats_file LAB DIR RUN_ID FILE NAMES_FILE: run the tests of one Bats file
-# named in NAMES_FILE.
-run_bats_file() {
-    local lab=$1 dir=$2 run_id=$3 file=$4 names=$5 filter
+# run_bats_files LAB DIR RUN_ID NAMES_FILE FILE...: run the tests named in
+# NAMES_FILE of these Bats files, in one Bats run.
+run_bats_files() {
+    local lab=$1 dir=$2 run_id=$3 names=$4 filter file tap
+    shift 4
     filter="^($(paste -s -d '|' "$names"))\$"
     [ "$filter" != '^()$' ] || return 0
-    run_isolated "$lab" "$dir" "$run_id" 900 bats --formatter tap --filter "$filter" \
-        "$GRADER_DIR/$lab/$file" >"$dir/out/$file.tap" 2>"$dir/out/$file.stderr" || true
-    read_bats_tap "$dir" "$dir/out/$file.tap" "$names"
+    tap=$(mktemp "$dir/out/bats.XXXXXX")
+    local paths=()
+    for file in "$@"; do paths+=("$GRADER_DIR/$lab/$file"); done
+    run_isolated "$lab" "$dir" "$run_id" 900 bats --formatter tap --filter "$filter" "${paths[@]}" \
+        >"$tap.tap" 2>"$tap.stderr" || true
+    read_bats_tap "$dir" "$tap.tap" "$names"
 }
 
 # Read Bats' TAP stream. Lines of a test's output follow it, behind "# ".
@@ -146,12 +150,15 @@ read_bats_tap() {
 # verdict DIR NAME: pass, fail or skip when the test has exactly one result;
 # missing or duplicate otherwise.
 verdict() {
-    local file="$1/res/$2.status"
+    local file="$1/res/$2.status" lines=()
     if [ ! -f "$file" ]; then
         echo missing
-    elif [ "$(wc -l <"$file")" -ne 1 ]; then
+        return
+    fi
+    mapfile -t lines <"$file"
+    if [ ${#lines[@]} -ne 1 ]; then
         echo duplicate
     else
-        cat "$file"
+        echo "${lines[0]}"
     fi
 }

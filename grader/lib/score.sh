@@ -27,30 +27,36 @@ note_entry() {
 # duplicate, not-built or not-run (the messages are Check's and Bats' own, or
 # the grader's).
 outcome_of() {
-    case "$1" in
-        fail)
-            if grep -qE '^(Test timeout expired|timed out after)' "$2"; then
-                echo timeout
-            elif grep -qE '^(\(after this point\) )?Received signal' "$2"; then
-                echo crash
-            else
-                echo fail
-            fi ;;
-        *) echo "$1" ;;
-    esac
+    local lines=() line
+    if [ "$1" = fail ]; then
+        mapfile -t -n 5 lines <"$2"
+        for line in "${lines[@]}"; do
+            case "$line" in
+                "Test timeout expired"*|"timed out after"*) echo timeout; return ;;
+                "Received signal"*|"(after this point) Received signal"*) echo crash; return ;;
+            esac
+        done
+    fi
+    echo "$1"
 }
 
 # score_lab LAB DIR BUILT TESTS_FILE JSONL: score the tests listed in
 # TESTS_FILE (lines of lab_tests) from DIR/res; print a line per test and
-# append an entry per test to JSONL.
+# append an entry per test to JSONL (one jq for them all).
 score_lab() {
     local lab=$1 dir=$2 built=$3 tests=$4 jsonl=$5 number=$((10#${1%%-*}))
-    local name points section suite hint index=0
-    local verdict outcome out got status json_max title extra
+    local name points section suite hint index=0 number_title
+    local verdict outcome out got status max title fields="$dir/fields.tsv"
+    local -A titles=()
+    local -a messages=()
+    while IFS=$'\t' read -r section number_title; do
+        titles[$section]=$number_title
+    done < <(section_titles "$lab")
+    : >"$fields"
     while IFS=$'\t' read -r name points section suite _ hint; do
         index=$((index + 1))
         out="$dir/res/$name.out"
-        touch "$out"
+        : >>"$out"
         if [ "$built" -eq 1 ]; then
             verdict=$(verdict "$dir" "$name")
         else
@@ -64,12 +70,12 @@ score_lab() {
             duplicate) echo "the test reported more than one result: does the code under test write to the grader's descriptors?" >>"$out" ;;
         esac
         outcome=$(outcome_of "$verdict" "$out")
-        title=$(section_title "$lab" "$section")
-        got=0 status=failed json_max=$points
+        title=${titles[$section]:-}
+        got=0 status=failed max=$points
         case "$verdict" in
             pass) got=$points status=passed
                   printf '  %sPASS%s %3d/%-3d %s\n' "$GREEN" "$PLAIN" "$got" "$points" "$name" ;;
-            skip) json_max=0 status=passed
+            skip) max=0 status=passed
                   printf '  %sSKIP%s   -/%-3d %s\n' "$YELLOW" "$PLAIN" "$points" "$name"
                   show_message "$out" ;;
             *)    printf '  %sFAIL%s %3d/%-3d %s\n' "$RED" "$PLAIN" "$got" "$points" "$name"
@@ -77,19 +83,29 @@ score_lab() {
                   # Without a build, the compiler's errors are shown once, above.
                   [ "$built" -eq 0 ] || show_message "$out" ;;
         esac
-        extra=$(jq -cn --arg lab "$lab" --arg test "$name" --arg section "$section" \
-            --arg title "$title" --arg hint "$hint" --arg outcome "$outcome" --arg suite "$suite" \
-            '{lab: $lab, test: $test, kind: "test", section: $section, title: $title,
-              hint: $hint, outcome: $outcome, suite: $suite}
-             + if $outcome == "skip" then {skipped: true} else {} end')
-        json_entry "$lab: $name" "$number.$index" "$got" "$json_max" "$status" "$out" "$extra" >>"$jsonl"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$number.$index" "$got" "$max" \
+            "$status" "$section" "$title" "$outcome" "$suite" "$hint" >>"$fields"
+        messages+=(--rawfile "m$index" "$out")
     done <"$tests"
+    [ "$index" -gt 0 ] || return 0
+    jq -cn --arg lab "$lab" --rawfile fields "$fields" "${messages[@]}" '
+        $fields | split("\n")[] | select(length > 0) | split("\t") |
+        {name: "\($lab): \(.[0])", number: .[1], score: (.[2] | tonumber),
+         max_score: (.[3] | tonumber), status: .[4],
+         output: $ARGS.named["m" + (.[1] | split(".")[1])],
+         extra_data: ({lab: $lab, test: .[0], kind: "test", section: .[5], title: .[6],
+                       hint: (.[9] // ""), outcome: .[7], suite: .[8]}
+                      + if .[7] == "skip" then {skipped: true} else {} end)}' >>"$jsonl"
 }
 
 # Print a message indented under its test; long output is cut.
 show_message() {
-    local file=$1 lines
-    lines=$(wc -l <"$file")
-    head -n 20 "$file" | cut -c 1-300 | sed 's/^/               /'
-    [ "$lines" -le 20 ] || echo "               ... ($((lines - 20)) more lines in results.json)"
+    local lines=() line count=0
+    mapfile -t lines <"$1"
+    for line in "${lines[@]}"; do
+        count=$((count + 1))
+        [ "$count" -le 20 ] || break
+        printf '               %s\n' "${line:0:300}"
+    done
+    [ "${#lines[@]}" -le 20 ] || echo "               ... ($((${#lines[@]} - 20)) more lines in results.json)"
 }
