@@ -100,17 +100,21 @@ assemble_lab() {
 # program or a Check suite that does not compile fails the build (status 1); a
 # probe that does not compile leaves its messages in DIR/bin/NAME.log for the
 # tests that use it. Tools (the grader's own programs, such as the benchmark's
-# cross-check) are built only when asked for.
+# cross-check) are built only when asked for. Objects come from the cache
+# (lib/compile-target) unless the code is untrusted (--sandbox).
 build_lab() {
-    local lab=$1 dir=$2 with_tools=${3:-} kind name status=0
+    local lab=$1 dir=$2 with_tools=${3:-} kind name status=0 cache headers
     local -a command targets=()
     mkdir -p "$dir/bin" "$dir/tmp" "$dir/out"
+    cache=$(object_cache)
+    headers=$(headers_digest "$lab" "$dir")
     while IFS=$'\t' read -r kind name; do
         [ "$kind" != tool ] || [ "$with_tools" = tools ] || continue
         targets+=("$kind	$name")
         mapfile -t command < <(compile_command "$lab" "$dir" "$kind" "$name")
         (cd "$dir/src" && "$GRADER_DIR/lib/isolate" "$dir/out/left.build.$name" \
-            env TMPDIR="$dir/tmp" timeout 120 "${command[@]}" >"$dir/bin/$name.log" 2>&1
+            env TMPDIR="$dir/tmp" timeout 120 "$GRADER_DIR/lib/compile-target" \
+                "$dir/bin/$name" "$cache" "$headers" "${command[@]}" >"$dir/bin/$name.log" 2>&1
          echo $? >"$dir/out/build.$name.status") &
     done < <(lab_targets "$lab")
     wait
@@ -128,10 +132,36 @@ build_lab() {
     return "$status"
 }
 
-# compile_command LAB DIR KIND NAME: the compiler's command line for a target,
-# one word per line. Everything is compiled with the same warnings; a Check
-# suite finds the grader's headers (grader/lib, grader/LAB) before the lab's,
-# and <check.h> only where Check put it.
+# object_cache: the folder of cached objects (GRADER_CACHE_DIR, default
+# build/cache/objects), or - where there is none: for untrusted code (a
+# sandboxed submission must not read or write what other runs compile), or
+# where it cannot be written. Objects unused for a day are removed.
+object_cache() {
+    local cache=${GRADER_CACHE_DIR:-$ROOT_DIR/build/cache/objects}
+    if [ -n "${GRADER_SANDBOX_UID:-}" ] || ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
+        echo -
+        return
+    fi
+    find "$cache" -name '*.o' -mmin +1440 -delete 2>/dev/null || true
+    echo "$cache"
+}
+
+# headers_digest LAB DIR: one digest of the compiler, Check, and every header
+# that a source of the lab may include (the build tree's and the grader's).
+headers_digest() {
+    {
+        "${CC:-gcc}" --version | head -n 1
+        pkg-config --modversion check
+        find "$2/src" "$GRADER_DIR/lib" "$GRADER_DIR/$1" -name '*.h' -type f -print0 | sort -z |
+            xargs -0 -r sha256sum
+    } 2>/dev/null | sha256sum | cut -d ' ' -f 1
+}
+
+# compile_command LAB DIR KIND NAME: the words that lib/compile-target takes
+# for a target, one per line: the compiler and its flags, --, the sources, --,
+# the link flags. Everything is compiled with the same warnings; a Check suite
+# finds the grader's headers (grader/lib, grader/LAB) before the lab's, and
+# <check.h> only where Check put it.
 compile_command() {
     local lab=$1 dir=$2 kind=$3 name=$4 item
     printf '%s\n' "${CC:-gcc}" -std=gnu11 -Wall -Wextra -Werror -Og -g
@@ -140,14 +170,14 @@ compile_command() {
         printf '%s\n' -iquote "$GRADER_DIR/lib" -iquote "$GRADER_DIR/$lab"
     fi
     while read -r item; do printf '%s\n' -I "$item"; done < <(include_dirs "$lab")
-    printf '%s\n' -o "$dir/bin/$name"
+    [ "$kind" != check ] || pkg-config --cflags check | tr ' ' '\n' | sed '/^$/d'
+    echo --
     if [ "$kind" = check ]; then
         printf '%s\n' "$GRADER_DIR/$lab/$name.c" "$GRADER_DIR/lib/labcheck.c"
     fi
     while read -r item; do echo "$GRADER_DIR/$lab/$item"; done < <(target_field "$lab" "$name" grader_sources)
     target_field "$lab" "$name" sources
+    echo --
     target_field "$lab" "$name" ldlibs
-    if [ "$kind" = check ]; then
-        pkg-config --cflags --libs check | tr ' ' '\n' | sed '/^$/d'
-    fi
+    [ "$kind" != check ] || pkg-config --libs check | tr ' ' '\n' | sed '/^$/d'
 }

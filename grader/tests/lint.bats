@@ -97,3 +97,21 @@ lint_copy() {
     assert_failure
     assert_output --partial 'heading not in the style'
 }
+
+@test "lint_catches_a_marked_behaviour_without_a_row_in_the_spec_table" {
+    sed -i '1a /* [spec:find-enoent] maps_find fails with ENOENT for an unmapped address. */' \
+        "$COPY/labs/$LAB/maps.h"
+    lint_copy
+    assert_failure
+    assert_output --partial "behaviours are marked [spec:ID] but there is no grader/$LAB/spec.tsv"
+    printf 'find-enoent\tfind_fails_with_ENOENT_for_an_unmapped_address\t\n' >"$COPY/grader/$LAB/spec.tsv"
+    printf 'find-closes\tno_such_test\t\n' >>"$COPY/grader/$LAB/spec.tsv"
+    printf 'untested\t-\t\n' >>"$COPY/grader/$LAB/spec.tsv"
+    echo '<!-- spec:find-closes --> <!-- spec:untested --> <!-- spec:forgotten -->' >>"$COPY/handouts/$LAB.md"
+    lint_copy
+    assert_failure
+    assert_output --partial "spec.tsv: find-closes names no_such_test, which is not a test of $LAB"
+    assert_output --partial "spec.tsv: untested is not tested and says not why"
+    assert_output --partial "[spec:forgotten] is marked but spec.tsv has no row for it"
+    refute_output --partial "find-enoent"
+}
