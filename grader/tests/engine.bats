@@ -141,10 +141,10 @@ status_of() {
     cp -R labs/06-ipc-speed "$copy/"
     cp solutions/06-ipc-speed/*.c "$copy/06-ipc-speed/"
     sed -i 's/^double samples_percentile(struct samples \*samples, double percent)$/&\n{ (void)samples; (void)percent; return 0; }\nstatic double unused_percentile(struct samples *samples, double percent)/' \
-        "$copy/06-ipc-speed/stats.c"
+        "$copy/06-ipc-speed/harness/stats.c"
     run "$GRADE" --src "$copy" --results "$RESULTS" --tests shared_memory_ring_beats_a_pipe 06
     assert_equal "$status" 0
-    assert_output --partial "ignored: stats.c is a given file and differs from the original"
+    assert_output --partial "ignored: harness/stats.c is a given file and differs from the original"
 }
 
 @test "files_that_are_not_the_labs_are_ignored_and_named_and_links_are_refused" {
