@@ -1,11 +1,14 @@
 # shellcheck shell=bash
 # build.sh - put a lab's build tree together and compile it by the manifest.
 #
-# The build tree holds the files the student writes, taken from the
-# submission, and the grader's own pristine copy of every given file and
-# header. A changed given file, an extra file or anything that is not a plain
-# file changes nothing; it is reported (lab_notices) so that the student
-# learns why. Sourced after common.sh and manifest.sh.
+# The build tree (DIR/src, which the code under test can read but not change)
+# holds the files the student writes, taken from the submission, and the
+# grader's own pristine copy of every given file and header. A changed given
+# file, an extra file or anything that is not a plain file changes nothing; it
+# is reported (DIR/log/notices) so that the student learns why. The compiler
+# writes into DIR/work (the sandbox user's); its messages are read back from
+# there as the sandbox user would read them (read_untrusted).
+# Sourced after common.sh and manifest.sh.
 
 # sha256_of FILE
 sha256_of() {
@@ -45,18 +48,25 @@ pristine_given() {
 }
 
 # assemble_lab LAB SUBMISSION DIR: fill DIR/src with the lab's build tree and
-# write what was ignored or refused to DIR/notices (one line each). Fails,
-# with the reason in DIR/build.log, when a given file has no pristine copy.
+# write what was ignored or refused to DIR/log/notices (one line each). Fails,
+# with the reason in DIR/log/build.log, when a given file has no pristine copy.
+# A student file must be a plain file of at most 1 MiB in a folder that is no link.
 assemble_lab() {
     local lab=$1 from=$2 dir=$3 file sha original path
     local -A known=()
-    mkdir -p "$dir/src"
-    : >"$dir/notices"
+    mkdir -p "$dir/src" "$dir/log"
+    : >"$dir/log/notices"
+    if [ -L "$from" ]; then
+        echo "refused: the folder $lab is a link: the grader takes plain files in plain folders only" >>"$dir/log/notices"
+        from=/nonexistent
+    fi
     while read -r file; do
         known[$file]=1
         path="$from/$file"
-        if [ -L "$path" ] || { [ -e "$path" ] && [ ! -f "$path" ]; }; then
-            echo "refused: $file is not a plain file (a link, a folder or a device): the grader takes plain files only" >>"$dir/notices"
+        if [ -L "$path" ] || { [ -e "$path" ] && [ ! -f "$path" ]; } || [ -L "$(dirname "$path")" ]; then
+            echo "refused: $file is not a plain file (a link, a folder or a device): the grader takes plain files only" >>"$dir/log/notices"
+        elif [ -f "$path" ] && [ "$(stat -c %s -- "$path")" -gt 1048576 ]; then
+            echo "refused: $file is larger than 1 MiB" >>"$dir/log/notices"
         elif [ -f "$path" ]; then
             mkdir -p "$dir/src/$(dirname "$file")"
             cat -- "$path" >"$dir/src/$file"
@@ -68,16 +78,16 @@ assemble_lab() {
             {
                 echo "the grader has no original of the given file $file (checksum $sha in grader/$lab/lab.json)."
                 echo "In a clone of the repository, restore it with: git checkout -- labs/$lab/$file"
-            } >>"$dir/build.log"
+            } >>"$dir/log/build.log"
             return 1
         fi
         mkdir -p "$dir/src/$(dirname "$file")"
         cat -- "$original" >"$dir/src/$file"
         path="$from/$file"
         if [ -L "$path" ] || { [ -e "$path" ] && [ ! -f "$path" ]; }; then
-            echo "ignored: $file is a given file, and the submission's is not a plain file: the grader used the original" >>"$dir/notices"
+            echo "ignored: $file is a given file, and the submission's is not a plain file: the grader used the original" >>"$dir/log/notices"
         elif [ -f "$path" ] && [ "$(sha256_of "$path")" != "$sha" ]; then
-            echo "ignored: $file is a given file and differs from the original: the grader used the original" >>"$dir/notices"
+            echo "ignored: $file is a given file and differs from the original: the grader used the original" >>"$dir/log/notices"
         fi
     done < <(given_files "$lab")
     # Anything else in the submission's folder is not built.
@@ -89,43 +99,52 @@ assemble_lab() {
         extra=$((extra + 1))
         [ "$extra" -le 20 ] || continue
         case "$file" in *[![:print:]]*) file=$(printf '%q' "$file") ;; esac
-        echo "ignored: $file is not one of the lab's files (the grader builds only the files you write)" >>"$dir/notices"
+        echo "ignored: $file is not one of the lab's files (the grader builds only the files you write)" >>"$dir/log/notices"
     done < <(find "$from" -mindepth 1 ! -type d -print0 2>/dev/null | head -z -n 1000 | sort -z)
-    [ "$extra" -le 20 ] || echo "ignored: $((extra - 20)) more files that are not the lab's" >>"$dir/notices"
+    [ "$extra" -le 20 ] || echo "ignored: $((extra - 20)) more files that are not the lab's" >>"$dir/log/notices"
     return 0
 }
 
 # build_lab LAB DIR [tools]: compile every target of the manifest in DIR/src,
-# side by side, into DIR/bin, with the compiler's messages in DIR/build.log. A
-# program or a Check suite that does not compile fails the build (status 1); a
-# probe that does not compile leaves its messages in DIR/bin/NAME.log for the
-# tests that use it. Tools (the grader's own programs, such as the benchmark's
-# cross-check) are built only when asked for. Objects come from the cache
-# (lib/compile-target) unless the code is untrusted (--sandbox).
+# side by side, into DIR/work/bin, with the compiler's messages in
+# DIR/log/build.log. A program or a Check suite that does not compile fails the
+# build (status 1); a probe that does not compile leaves its messages in
+# DIR/work/bin/NAME.log for the tests that use it. Tools (the grader's own
+# programs, such as the benchmark's cross-check) are built only when asked
+# for. Objects come from the cache (lib/compile-target) unless the code is
+# untrusted (--sandbox). Each student file may define only the global symbols
+# the manifest lists for it, and no code that runs before main or after exit.
 build_lab() {
     local lab=$1 dir=$2 with_tools=${3:-} kind name status=0 cache headers
     local -a command targets=()
-    mkdir -p "$dir/bin" "$dir/tmp" "$dir/out"
+    mkdir -p "$dir/work/bin" "$dir/work/tmp" "$dir/log"
     cache=$(object_cache)
+    student_symbols "$lab" >"$dir/src/.symbols"
     headers=$(headers_digest "$lab" "$dir")
     while IFS=$'\t' read -r kind name; do
         [ "$kind" != tool ] || [ "$with_tools" = tools ] || continue
         targets+=("$kind	$name")
         mapfile -t command < <(compile_command "$lab" "$dir" "$kind" "$name")
-        (cd "$dir/src" && "$GRADER_DIR/lib/isolate" "$dir/out/left.build.$name" \
-            env TMPDIR="$dir/tmp" timeout 120 "$GRADER_DIR/lib/compile-target" \
-                "$dir/bin/$name" "$cache" "$headers" "${command[@]}" >"$dir/bin/$name.log" 2>&1
-         echo $? >"$dir/out/build.$name.status") &
+        # (The time limit is root's, outside the sandbox.)
+        (cd "$dir/src" && timeout --kill-after=10 $((120 * TIMEOUT_SCALE)) \
+            "$GRADER_DIR/lib/isolate" "$dir/log/left.build.$name" \
+            env TMPDIR="$dir/work/tmp" GRADER_SYMBOLS="$dir/src/.symbols" \
+                "$GRADER_DIR/lib/compile-target" "$dir/work/bin/$name" "$cache" "$headers" \
+                "${command[@]}" >"$dir/log/build.$name.log" 2>&1
+         echo $? >"$dir/log/build.$name.status") &
     done < <(lab_targets "$lab")
     wait
+    # A probe's messages are there for the tests that use it ($LAB_BUILD_LOGS).
+    mkdir -p "$dir/src/.build-logs"
     for name in ${targets[@]+"${targets[@]}"}; do
         kind=${name%%	*}
         name=${name#*	}
-        [ "$(cat "$dir/out/build.$name.status" 2>/dev/null)" != 0 ] || continue
+        head -c 100000 "$dir/log/build.$name.log" >"$dir/src/.build-logs/$name.log"
+        [ "$(cat "$dir/log/build.$name.status" 2>/dev/null)" != 0 ] || continue
         case "$kind" in
-            probe|tool) echo "(the $kind $name did not compile; the tests that use it fail)" >>"$dir/build.log" ;;
+            probe|tool) echo "(the $kind $name did not compile; the tests that use it fail)" >>"$dir/log/build.log" ;;
             *) # One target's messages: the others that share its files say the same.
-               [ "$status" -eq 1 ] || cat "$dir/bin/$name.log" >>"$dir/build.log"
+               [ "$status" -eq 1 ] || head -c 100000 "$dir/log/build.$name.log" >>"$dir/log/build.log"
                status=1 ;;
         esac
     done
@@ -146,12 +165,14 @@ object_cache() {
     echo "$cache"
 }
 
-# headers_digest LAB DIR: one digest of the compiler, Check, and every header
-# that a source of the lab may include (the build tree's and the grader's).
+# headers_digest LAB DIR: one digest of the compiler, Check, the symbols the
+# student's files may define, and every header that a source of the lab may
+# include (the build tree's and the grader's).
 headers_digest() {
     {
         "${CC:-gcc}" --version | head -n 1
         pkg-config --modversion check
+        cat "$2/src/.symbols"
         find "$2/src" "$GRADER_DIR/lib" "$GRADER_DIR/$1" -name '*.h' -type f -print0 | sort -z |
             xargs -0 -r sha256sum
     } 2>/dev/null | sha256sum | cut -d ' ' -f 1

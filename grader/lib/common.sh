@@ -138,6 +138,45 @@ ipc_remove() {
     esac
 }
 
+# read_untrusted FILE [BYTES]: print at most BYTES (default 1 MiB) of a file
+# that code under test may have written or replaced: never through a link in
+# its last part, and as the sandbox user when there is one (so that a link
+# higher up leads nowhere that user could not read anyway). Nothing when the
+# file cannot be read.
+read_untrusted() {
+    local file=$1 bytes=${2:-1048576} as_user=()
+    if [ -n "${GRADER_SANDBOX_UID:-}" ] && [ "$(id -u)" -eq 0 ]; then
+        as_user=(setpriv --reuid="$GRADER_SANDBOX_UID" --regid="$GRADER_SANDBOX_UID" --clear-groups --)
+    fi
+    ${as_user[@]+"${as_user[@]}"} dd if="$file" iflag=nofollow,count_bytes count="$bytes" bs=64K \
+        status=none 2>/dev/null || true
+}
+
+# kill_sandbox_processes [REPORT]: no process of the sandbox user is left (as
+# root: the code under test may have left the namespace's process group, or
+# stopped itself or its timer); those found are added to REPORT first.
+# Without a sandbox user, nothing to do here.
+kill_sandbox_processes() {
+    local uid=${GRADER_SANDBOX_UID:-} tries=0
+    [ -n "$uid" ] && [ "$(id -u)" -eq 0 ] || return 0
+    if [ -n "${1:-}" ]; then
+        pgrep -a -U "$uid" 2>/dev/null | cut -c 1-80 | sed 's/^[0-9]* /process /' >>"$1" || true
+    fi
+    while pkill -KILL -U "$uid" 2>/dev/null && [ "$tries" -lt 50 ]; do
+        tries=$((tries + 1))
+        sleep 0.05
+    done
+    return 0
+}
+
+# world_writable_folders: the folders anyone may write to, colon-separated
+# (/tmp, /var/tmp, /run/lock, ...): isolate gives the tests a private copy of
+# each. Found where such folders live, not listed.
+world_writable_folders() {
+    find /tmp /var /run /dev /home /srv /opt /mnt /media -maxdepth 3 -type d -perm -0002 \
+        ! -path /dev/shm ! -path /dev/mqueue -print 2>/dev/null | paste -s -d :
+}
+
 # The pids of processes whose environment carries GRADER_RUN_ID=$1.
 processes_of_run() {
     local run_id=$1 file pid

@@ -6,8 +6,10 @@
  * Runs every test in a forked process of its own, so that a crash or a hang
  * fails only that test. Each test case is tagged with its test's name, so
  * that CK_INCLUDE_TAGS="NAME NAME..." runs just those tests. Results go where
- * CK_TAP_LOG_FILE_NAME says; the grader reads them from there, never from
- * what the code under test prints.
+ * CK_TAP_LOG_FILE_NAME says ("-": standard output, where the grader reads
+ * them); what the code under test prints goes to stderr instead, and the
+ * suite cannot be traced or read through /proc by another process of its
+ * user (it is not dumpable).
  *
  * A forked test that calls exit(0) looks like a pass to Check. So that the grader
  * can tell, every test that really reaches its end writes its name to the file
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 /* Append "NAME" (or "NAME<TAB>DETAIL") for the running test to the file that
@@ -60,6 +63,19 @@ void lab_skip(const char *reason)
 static void mark_completed(void)
 {
     note_test("GRADER_COMPLETED_FILE", NULL);
+}
+
+/* The checked setup, in the test's own process: what the code under test
+ * prints goes to stderr, so that it never mixes with Check's TAP on stdout;
+ * and the test's processes are dumpable again (a test may read the map of a
+ * child it forked), unlike the runner that holds the TAP. */
+static void keep_stdout_for_results(void)
+{
+    fflush(stdout);
+    if (dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
+        fprintf(stderr, "labcheck: dup2: %s\n", strerror(errno));
+    if (prctl(PR_SET_DUMPABLE, 1) == -1)
+        fprintf(stderr, "labcheck: prctl: %s\n", strerror(errno));
 }
 
 /* The tests that LAB_TEST put in the section "lab_tests" (the linker defines these two). */
@@ -100,7 +116,7 @@ static Suite *lab_suite(void)
             seconds = LAB_DEFAULT_TIMEOUT;
         tcase_set_timeout(tcase, seconds);
         tcase_set_tags(tcase, tests[i]->test->name);   /* CK_INCLUDE_TAGS picks tests */
-        tcase_add_checked_fixture(tcase, NULL, mark_completed);
+        tcase_add_checked_fixture(tcase, keep_stdout_for_results, mark_completed);
         tcase_add_test(tcase, tests[i]->test);
         suite_add_tcase(suite, tcase);
     }
@@ -112,6 +128,10 @@ int main(int argc, char **argv)
     SRunner *runner;
     int failed;
 
+    /* Other processes of the same user (a program the tests started, say)
+     * cannot open /proc/PID/fd of this one, nor trace it. */
+    if (prctl(PR_SET_DUMPABLE, 0) == -1)
+        fprintf(stderr, "labcheck: prctl: %s\n", strerror(errno));
     collect_tests();
     if (argc == 2 && strcmp(argv[1], "--list") == 0) {
         for (size_t i = 0; i < test_count; i++)

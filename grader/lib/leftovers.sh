@@ -5,25 +5,27 @@
 # run's temporary folder. Everything found is removed and listed.
 # Sourced after common.sh.
 
-# collect_leftovers DIR RUN_ID NAMESPACES IPC_BEFORE: write DIR/leaked, one line
-# per thing left behind (empty when nothing was).
+# collect_leftovers DIR RUN_ID NAMESPACES IPC_BEFORE: write DIR/log/leaked, one
+# line per thing left behind (empty when nothing was).
 collect_leftovers() {
     local dir=$1 run_id=$2 namespaces=$3 before=$4 pid what
-    : >"$dir/leaked"
+    local leaked="$dir/log/leaked"
+    : >"$leaked"
+    kill_sandbox_processes "$leaked"
     for pid in $(processes_of_run "$run_id"); do
-        echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60))" >>"$dir/leaked"
+        echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60))" >>"$leaked"
         kill -KILL "$pid" 2>/dev/null || true
     done
-    cat "$dir"/out/left.* 2>/dev/null | sort -u >>"$dir/leaked" || true
+    cat "$dir"/log/left.* 2>/dev/null | sort -u >>"$leaked" || true
     # Without namespaces, compare the host's IPC objects before and after. Other
     # programs may create objects meanwhile: POSIX names count only when they
     # carry the run's id, System V objects only when one of our uids made them.
     if [ "$namespaces" -eq 0 ]; then
         while read -r what; do
-            echo "$what" >>"$dir/leaked"
+            echo "$what" >>"$leaked"
             ipc_remove "$what"
         done < <(comm -13 <(echo "$before") <(ipc_snapshot) | ours_only "$run_id")
     fi
-    find "$dir/tmp" -mindepth 1 -maxdepth 1 -printf 'temporary file %f\n' 2>/dev/null |
-        head -n 50 >>"$dir/leaked"
+    find "$dir/work/tmp" -mindepth 1 -maxdepth 1 -printf 'temporary file %f\n' 2>/dev/null |
+        head -n 50 >>"$leaked"
 }

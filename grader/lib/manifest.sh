@@ -16,6 +16,13 @@ student_files() {
     jq -r '.student_files[]' "$(manifest_of "$1")"
 }
 
+# student_symbols LAB: FILE SYMBOL... per student file: the global symbols
+# that file may define (the functions and variables the lab's headers
+# declare for it). Anything else in a student's object is refused.
+student_symbols() {
+    jq -r '.student_symbols // {} | to_entries[] | "\(.key) \(.value | join(" "))"' "$(manifest_of "$1")"
+}
+
 # The given files: PATH<TAB>SHA256, one per line.
 given_files() {
     jq -r '.given_files | to_entries[] | "\(.key)\t\(.value)"' "$(manifest_of "$1")"

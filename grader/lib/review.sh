@@ -1,19 +1,36 @@
 # shellcheck shell=bash
 # review.sh - find code that an instructor should look at before trusting a
-# score. Sourced after common.sh.
+# score: code that reaches for the grader, the host or the way tests run. No
+# lab needs any of it, but for what a lab's manifest allows ("review_allow":
+# lab 01 reads /proc/self/exe, say). Nothing here changes a score: the grader
+# prevents what it can (see grader/README.md, the threat model); this names
+# the rest. Sourced after common.sh and manifest.sh.
 
-# grader_names_in: the lines of a submission that name the grader's own
-# machinery: its environment (GRADER_*), Check's or Bats' variables, runner
-# and assertions (CK_*, ck_*, BATS_*, srunner_*, suite_*, tcase_*, LAB_TEST),
-# its results (results.json, *.tap), or another process's descriptors
-# (/proc/PID/fd: the way into the Bats stream of the tests that run it). No lab
-# needs them; code that does could try to forge results from inside the test
-# process, which no in-process test framework can prevent.
-# The files' names come on stdin, one per line, relative to the current folder.
-grader_names_in() {
-    local files=()
-    mapfile -t files
+# The things looked for: NAME<TAB>WHY<TAB>REGEX (grep -E).
+review_patterns() {
+    cat <<'EOF'
+grader-names	names the grader's machinery (its variables, Check's or Bats' runner, the results)	(^|[^A-Za-z0-9_])(GRADER_[A-Z_]+|CK_[A-Z_]+|_?ck_[a-z_]+|BATS_[A-Z_]+|srunner_[a-z_]+|tcase_[a-z_]+|suite_[a-z_]+|lab_add_test|lab_suite|lab_skip|LAB_TEST|lab_tests)|results\.json|\.tap\b|[Bb]ats\b
+other-process-fd	reaches into another process's descriptors	/proc/[^[:space:]"]*/fd
+constructor	runs code before main or after exit	(__attribute__[[:space:]]*\(\([[:space:]]*(constructor|destructor)|\[\[[[:space:]]*gnu::(constructor|destructor))
+redefinition	defines or undefines a name the tests or the C library use	^[[:space:]]*#[[:space:]]*(define|undef)[[:space:]]+(START_TEST|END_TEST|LAB_TEST[A-Z_]*|_?ck_[a-z_]+|fail_unless|fail_if|assert|exit|_exit|abort|main|str[a-z]*cmp|mem(cmp|cpy)|printf|fprintf|write|read)\b
+symlink	makes symbolic links	(^|[^A-Za-z0-9_])symlink(at)?[[:space:]]*\(
+kill-all	signals every process it can	(^|[^A-Za-z0-9_])kill[[:space:]]*\([[:space:]]*-1[[:space:]]*,
+proc-self-exe	opens its own program file	/proc/self/exe
+parent-path	names a path that climbs out of its folder	"[^"]*\.\./
+trace	traces or writes into another process	(^|[^A-Za-z0-9_])(ptrace|process_vm_writev|PR_SET_PTRACER)[[:space:]]*\(
+EOF
+}
+
+# review_lab LAB SRC: one line per thing found in the student's files of LAB
+# in SRC: "FILE:LINE: why: the line", at most 20.
+review_lab() {
+    local lab=$1 src=$2 name why regex file files=() allowed
+    mapfile -t files < <(cd "$src" && student_files "$lab" | while read -r file; do [ -f "$file" ] && echo "$file"; done)
     [ ${#files[@]} -gt 0 ] || return 0
-    grep -nHIE '(^|[^A-Za-z0-9_])(GRADER_[A-Z_]+|CK_[A-Z_]+|_?ck_[a-z_]+|BATS_[A-Z_]+|srunner_[a-z_]+|tcase_[a-z_]+|suite_[a-z_]+|lab_add_test|lab_suite|lab_skip|LAB_TEST|lab_tests)|results\.json|\.tap\b|/proc/[^[:space:]"]*/fd|[Bb]ats' \
-        -- "${files[@]}" 2>/dev/null | cut -c 1-200 | head -n 20 || true
+    allowed=" $(jq -r '.review_allow // [] | join(" ")' "$(manifest_of "$lab")") "
+    while IFS=$'\t' read -r name why regex; do
+        [[ $allowed == *" $name "* ]] && continue
+        (cd "$src" && grep -nHIE -- "$regex" "${files[@]}" 2>/dev/null) | cut -c 1-160 |
+            sed "s/^\([^:]*:[0-9]*:\)/\1 $why: /" || true
+    done < <(review_patterns) | head -n 20
 }

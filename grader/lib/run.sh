@@ -1,9 +1,16 @@
 # shellcheck shell=bash
 # run.sh - run a lab's Check suites and Bats files and record one result per
-# test, from their machine-readable output only (Check's TAP log, Bats' TAP
-# stream): DIR/res/NAME.status (pass, fail or skip: one line per result seen)
-# and DIR/res/NAME.out (the message). A name that is not one of the tests asked
-# for is never recorded. Sourced after common.sh and manifest.sh.
+# test, from their machine-readable output only (Check's TAP, Bats' TAP):
+# DIR/res/NAME.status (pass, fail or skip: one line per result seen) and
+# DIR/res/NAME.out (the message). A name that is not one of the tests asked
+# for is never recorded.
+#
+# The TAP streams are the suites' standard output, which root writes into
+# DIR/log (only root can write there); what the code under test prints goes
+# elsewhere. The few files the suites write themselves (DIR/work/out) are read
+# back as the sandbox user would read them (read_untrusted). Every time limit
+# is root's, outside the sandbox: a test's code cannot stop it.
+# Sourced after common.sh and manifest.sh.
 
 # record DIR NAME pass|fail|skip MESSAGE: one result of one test.
 record() {
@@ -17,12 +24,13 @@ test_env() {
     local lab=$1 dir=$2 run_id=$3
     echo "GRADER_RUN_ID=$run_id"
     echo "LAB_NAME=$lab"
-    echo "LAB_BIN=$dir/bin"
+    echo "LAB_BIN=$dir/work/bin"
     echo "LAB_SRC=$dir/src"
+    echo "LAB_BUILD_LOGS=$dir/src/.build-logs"
     echo "GRADER_LIB=$GRADER_DIR/lib"
     echo "HANDOUT=handouts/$lab.md"
-    echo "TMPDIR=$dir/tmp"
-    echo "HOME=$dir/tmp"
+    echo "TMPDIR=$dir/work/tmp"
+    echo "HOME=$dir/work/tmp"
     echo "TIMEOUT_SCALE=$TIMEOUT_SCALE"
     echo "CK_TIMEOUT_MULTIPLIER=$TIMEOUT_SCALE"
     echo "BATS_TEST_TIMEOUT=$((60 * TIMEOUT_SCALE))"
@@ -30,16 +38,19 @@ test_env() {
 }
 
 # run_isolated LAB DIR RUN_ID SECONDS COMMAND...: run a command in the lab's
-# folder with the test environment, under a timeout, in namespaces of its own
-# where permitted (lib/isolate): what it leaves behind goes to DIR/out/left.*.
+# temporary folder with the test environment, in namespaces of its own where
+# permitted (lib/isolate), under root's time limit: what it leaves behind goes
+# to DIR/log/left.*. (The caller sweeps the sandbox user's processes once
+# the suites that run side by side have all ended.)
 run_isolated() {
-    local lab=$1 dir=$2 run_id=$3 seconds=$4 vars=() report
+    local lab=$1 dir=$2 run_id=$3 seconds=$4 vars=() report status=0
     shift 4
     mapfile -t vars < <(test_env "$lab" "$dir" "$run_id")
-    report=$(mktemp "$dir/out/left.XXXXXX")
+    report=$(mktemp "$dir/log/left.XXXXXX")
     (close_inherited_descriptors
-     cd "$dir/tmp" && env "${vars[@]}" "$GRADER_DIR/lib/isolate" "$report" \
-         timeout --kill-after=10 "$((seconds * TIMEOUT_SCALE))" "$@")
+     cd "$dir/work/tmp" && timeout --kill-after=10 "$((seconds * TIMEOUT_SCALE))" \
+         env "${vars[@]}" "$GRADER_DIR/lib/isolate" "$report" "$@") || status=$?
+    return "$status"
 }
 
 # Close every descriptor above 2 that we inherited (say, Bats' fd 3 when the
@@ -55,17 +66,19 @@ close_inherited_descriptors() {
 
 # run_check_suite LAB DIR RUN_ID SUITE NAMES_FILE: run the tests of a Check
 # suite named in NAMES_FILE (one per line), each in a forked process of its
-# own (each test case is tagged with its test's name).
+# own (each test case is tagged with its test's name). Check writes its TAP
+# to standard output (labcheck.c sends what the tests print to stderr).
 run_check_suite() {
     local lab=$1 dir=$2 run_id=$3 suite=$4 names=$5 tags
     tags=$(paste -s -d ' ' "$names")
     [ -n "$tags" ] || return 0
-    run_isolated "$lab" "$dir" "$run_id" 600 env CK_INCLUDE_TAGS="$tags" \
-        CK_TAP_LOG_FILE_NAME="$dir/out/$suite.tap" \
-        GRADER_COMPLETED_FILE="$dir/out/$suite.completed" \
-        GRADER_SKIPPED_FILE="$dir/out/$suite.skipped" "$dir/bin/$suite" \
-        >>"$dir/out/$suite.stdout" 2>&1 || true
-    read_check_tap "$dir" "$dir/out/$suite" "$names"
+    run_isolated "$lab" "$dir" "$run_id" 600 env CK_INCLUDE_TAGS="$tags" CK_TAP_LOG_FILE_NAME=- \
+        GRADER_COMPLETED_FILE="$dir/work/out/$suite.completed" \
+        GRADER_SKIPPED_FILE="$dir/work/out/$suite.skipped" "$dir/work/bin/$suite" \
+        >"$dir/log/$suite.tap" 2>"$dir/log/$suite.stderr" || true
+    read_untrusted "$dir/work/out/$suite.completed" >"$dir/log/$suite.completed"
+    read_untrusted "$dir/work/out/$suite.skipped" >"$dir/log/$suite.skipped"
+    read_check_tap "$dir" "$dir/log/$suite" "$names"
 }
 
 # read_check_tap DIR OUT NAMES: read Check's TAP log OUT.tap ("ok 3 -
@@ -105,7 +118,7 @@ run_bats_files() {
     shift 4
     filter="^($(paste -s -d '|' "$names"))\$"
     [ "$filter" != '^()$' ] || return 0
-    tap=$(mktemp "$dir/out/bats.XXXXXX")
+    tap=$(mktemp "$dir/log/bats.XXXXXX")
     local paths=()
     for file in "$@"; do paths+=("$GRADER_DIR/$lab/$file"); done
     run_isolated "$lab" "$dir" "$run_id" 900 bats --formatter tap --filter "$filter" "${paths[@]}" \
