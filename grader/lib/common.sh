@@ -189,6 +189,14 @@ processes_of_run() {
         done || true
 }
 
+# namespaces_permitted: may lib/isolate give a command namespaces of its own
+# (root with CAP_SYS_ADMIN; not GRADER_NO_NAMESPACES=1)? Then runs can go
+# side by side: each one's IPC objects and processes are its own.
+namespaces_permitted() {
+    [ "${GRADER_NO_NAMESPACES:-}" != 1 ] &&
+        unshare --ipc --mount --pid --net --fork --mount-proc --propagation private true 2>/dev/null
+}
+
 # Colours only on a terminal, and never with NO_COLOR set.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then

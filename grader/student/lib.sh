@@ -25,25 +25,56 @@ fingerprint() {
     } | sha256sum | cut -d ' ' -f 1
 }
 
+# state_dir: STATE_DIR when this user can write what is in it; else (it was
+# made by another user: root in a container, or the host) a private folder of
+# this user's, after saying so: a result that cannot be kept must not be
+# shown again later as if it were new.
+state_dir() {
+    local file
+    if mkdir -p "$STATE_DIR" 2>/dev/null && [ -w "$STATE_DIR" ]; then
+        for file in "$STATE_DIR"/* "$STATE_DIR"/.[!.]*; do
+            [ ! -e "$file" ] || [ -w "$file" ] || { unwritable_state "$file"; return; }
+        done
+        echo "$STATE_DIR"
+        return
+    fi
+    unwritable_state "$STATE_DIR"
+}
+
+unwritable_state() {
+    local owner private
+    owner=$(stat -c %U "$1" 2>/dev/null || echo another user)
+    echo "note: ${1#"$ROOT_DIR"/} belongs to $owner, not to you: results are graded afresh and not kept." >&2
+    echo "      To keep them again: sudo chown -R $(id -un) ${STATE_DIR#"$ROOT_DIR"/} (or delete it)." >&2
+    private="${TMPDIR:-/tmp}/linux-ipc-labs-state-$(id -u)"
+    mkdir -p "$private"
+    chmod 700 "$private"
+    echo "$private"
+}
+
 # fresh_results SRC LAB [REGEX]: grade LAB of SRC unless the results of the same
 # files are at hand; print the path of the results file, STATE_DIR/LAB.json
 # (LAB.only.json for some of the tests). grade's report goes beside it, in
-# LAB.log (LAB.only.log). Fails only when grade wrote no results.
+# LAB.log (LAB.only.log). Fails only when grade wrote no results. A result
+# is never older than the files it grades: when it cannot be kept, the
+# fresh one is printed all the same, and the old one is not used again.
 # Call it as $(fresh_results ...): its traps are then its own.
 fresh_results() {
-    local src=$1 lab=$2 regex=${3:-} name=$2 key json log tmp status=0 filter=()
+    local src=$1 lab=$2 regex=${3:-} name=$2 key json log tmp status=0 filter=() dir
     src=$(cd "$src" && pwd)
     [ -z "$regex" ] || name=$lab.only
-    json="$STATE_DIR/$name.json"
-    log="$STATE_DIR/$name.log"
-    mkdir -p "$STATE_DIR"
+    dir=$(state_dir)
+    json="$dir/$name.json"
+    log="$dir/$name.log"
     key=$(fingerprint "$src" "$lab" "$regex")
-    if [ -f "$json" ] && [ "$(cat "$STATE_DIR/$name.key" 2>/dev/null)" = "$key" ]; then
+    if [ -f "$json" ] && [ "$(cat "$dir/$name.key" 2>/dev/null)" = "$key" ] &&
+       [ -z "$(find "$src/$lab" -newer "$json" -type f -print -quit 2>/dev/null)" ]; then
         echo "$json"
         return 0
     fi
     [ -n "$regex" ] && filter=(--tests "$regex")
-    tmp=$(mktemp "$STATE_DIR/.$name.XXXXXX")
+    rm -f "$dir/$name.key"      # (the old results no longer count)
+    tmp=$(mktemp "$dir/.$name.XXXXXX")
     # Stopped (Ctrl-C) while grading: leave no half-written results.
     partial_results=$tmp
     trap 'rm -f "$partial_results"' EXIT
@@ -57,7 +88,7 @@ fresh_results() {
         return 1
     fi
     mv "$tmp" "$json"
-    echo "$key" >"$STATE_DIR/$name.key"
+    echo "$key" >"$dir/$name.key"
     echo "$json"
 }
 

@@ -135,16 +135,18 @@ status_of() {
 }
 
 @test "a_changed_given_source_changes_nothing_and_is_reported" {
-    # Lab 06's stats.c, which the performance tests trust, changed to report 0 for every median.
+    # Lab 06's message.c, which checks every message the tests send, changed to
+    # call every message corrupt: graded with it, the solution would fail.
     local copy="$BATS_TEST_TMPDIR/submission"
     mkdir -p "$copy"
     cp -R labs/06-ipc-speed "$copy/"
     cp solutions/06-ipc-speed/*.c "$copy/06-ipc-speed/"
-    sed -i 's/^double samples_percentile(struct samples \*samples, double percent)$/&\n{ (void)samples; (void)percent; return 0; }\nstatic double unused_percentile(struct samples *samples, double percent)/' \
-        "$copy/06-ipc-speed/harness/stats.c"
-    run "$GRADE" --src "$copy" --results "$RESULTS" --tests shared_memory_ring_beats_a_pipe 06
+    awk '{ print } /^int message_check\(/ { checking = 1 }
+         checking && /^\{/ { print "    snprintf(why, why_size, \"every message is corrupt\");"; print "    return -1;"; checking = 0 }' \
+        labs/06-ipc-speed/harness/message.c >"$copy/06-ipc-speed/harness/message.c"
+    run "$GRADE" --src "$copy" --results "$RESULTS" --tests ipcbench_checks_every_message_over_the_unix 06
     assert_equal "$status" 0
-    assert_output --partial "ignored: harness/stats.c is a given file and differs from the original"
+    assert_output --partial "ignored: harness/message.c is a given file and differs from the original"
 }
 
 @test "files_that_are_not_the_labs_are_ignored_and_named_and_links_are_refused" {
@@ -215,4 +217,34 @@ status_of() {
         jq -e '.tests[] | select(.extra_data.kind == "leftover")' "$RESULTS" \
             >/dev/null || fail "results.json does not report what was left behind"
     done
+}
+
+@test "objects_and_files_that_another_program_makes_meanwhile_are_not_reported" {
+    # Without namespaces the engine compares the machine's IPC objects before
+    # and after; another program (here: another user) makes some meanwhile.
+    local other=65534 marker="$BATS_TEST_TMPDIR/made"
+    (
+        # While the tests run: after the engine's first look, before its last.
+        local deadline=$((SECONDS + 120))
+        until pgrep -f "$BATS_TEST_TMPDIR/.*/bin/check_maps" >/dev/null || [ "$SECONDS" -gt "$deadline" ]; do
+            sleep 0.05
+        done
+        setpriv --reuid="$other" --regid="$other" --clear-groups ipcmk -Q >"$marker.sysv" 2>&1
+        : >/dev/shm/another-program-$$
+        : >/tmp/another-program-$$
+        touch "$marker"
+    ) 3>&- &
+    local helper=$!
+    submission_with grader/tests/fixtures/crashes.patch
+    GRADER_WORK_DIR=$BATS_TEST_TMPDIR GRADER_NO_NAMESPACES=1 run "$GRADE" --src "$SUBMISSION" --results "$RESULTS" \
+        --tests 'parse_keeps|layout_prints' 01
+    wait "$helper"
+    [ -e "$marker" ] || fail "the other program did not run: $(cat "$marker.sysv")"
+    local queue
+    queue=$(awk -v uid="$other" 'NR > 1 && $10 == uid {print $2}' /proc/sysvipc/msg)
+    rm -f /dev/shm/another-program-* /tmp/another-program-*
+    for id in $queue; do ipcrm -q "$id"; done
+    refute_output --partial "another-program"
+    refute_output --regexp "sysv msg [0-9]+ uid=$other"
+    # What the grader's own run makes is still found: see what_a_submission_leaves_behind_is_reported_and_removed.
 }
