@@ -21,9 +21,49 @@ program() {
     echo "$path"
 }
 
-# Run a command with fd 3 closed and a timeout (use as: run --separate-stderr run_program ...).
+# Seconds a program may run once two programs of this Bats file have hung:
+# one cause (a pipe left open, say) usually hangs them all, and waiting out
+# every one would only make the student wait.
+SHORT_TIMEOUT=$((2 * ${TIMEOUT_SCALE:-1}))
+
+# Run a command with fd 3 closed and a time limit (use as: run --separate-stderr
+# run_program ...). When it runs out, what the program and its children were
+# waiting for is written to $BATS_TEST_TMPDIR/hang (lib/describe-hang) before
+# they are killed, and the status is 124.
 run_program() {
-    timeout --kill-after=2 "$PROGRAM_TIMEOUT" "$@" 3>&-
+    local limit=$PROGRAM_TIMEOUT hangs="${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}/hangs" pid deadline
+    # (A test that expects a program to block sets a shorter PROGRAM_TIMEOUT:
+    # its timeouts are not hangs.)
+    local usual=$((20 * ${TIMEOUT_SCALE:-1}))
+    if [ "$limit" -ge "$usual" ] && [ "$(wc -l <"$hangs" 2>/dev/null || echo 0)" -ge 2 ]; then
+        limit=$SHORT_TIMEOUT
+        echo "$limit s (two programs of this file hung already)" >"$BATS_TEST_TMPDIR/hang-limit"
+    fi
+    "$@" 0<&0 3>&- &
+    pid=$!
+    deadline=$((SECONDS + limit))
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+        # (Done when the program has exited, even before it is reaped.)
+        [ "$(process_state "$pid")" != Z ] || break
+        sleep 0.02
+    done
+    if [ "$(process_state "$pid")" != Z ] && kill -0 "$pid" 2>/dev/null; then
+        "$GRADER_LIB/describe-hang" "$pid" "the program" >"$BATS_TEST_TMPDIR/hang" 2>&1 || true
+        [ "$limit" -lt "$usual" ] || echo "${1##*/}" >>"$hangs"
+        kill_tree "$pid"
+        wait "$pid" 2>/dev/null || true
+        return 124
+    fi
+    wait "$pid"
+}
+
+# kill_tree PID: SIGKILL a process and every process below it.
+kill_tree() {
+    local child
+    while read -r child; do
+        kill_tree "$child"
+    done < <(cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d')
+    kill -KILL "$1" 2>/dev/null || true
 }
 
 # Fail with a first line saying what happened, then details, when the last
@@ -32,8 +72,13 @@ expect_status() {
     local expected=$1 what=$2
     [ "$status" -eq "$expected" ] && return 0
     local why="exited with status $status"
-    [ "$status" -eq 124 ] && why="did not finish within $PROGRAM_TIMEOUT s (is it waiting for input, or looping?)"
-    [ "$status" -gt 128 ] && [ "$status" -ne 124 ] && why="was killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null))"
+    if [ "$status" -eq 124 ]; then
+        why="did not finish within $(cat "$BATS_TEST_TMPDIR/hang-limit" 2>/dev/null || echo "$PROGRAM_TIMEOUT s"), and was stopped. What it was waiting for:
+$(cat "$BATS_TEST_TMPDIR/hang" 2>/dev/null || echo "(not known)")
+"
+    elif [ "$status" -gt 128 ]; then
+        why="was killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null))"
+    fi
     fail "$(printf '%s %s; expected status %s.\nits stderr:\n%s' "$what" "$why" "$expected" "${stderr:-}")"
 }
 

@@ -94,7 +94,7 @@ run_check_suite() {
     tags=$(paste -s -d ' ' "$names")
     [ -n "$tags" ] || return 0
     run_isolated "$lab" "$dir" "$run_id" 600 env CK_INCLUDE_TAGS="$tags" CK_TAP_LOG_FILE_NAME=- \
-        GRADER_COMPLETED_FILE="$dir/work/out/$suite.completed" \
+        GRADER_COMPLETED_FILE="$dir/work/out/$suite.completed" GRADER_HANG_DIR="$dir/work/out" \
         GRADER_SKIPPED_FILE="$dir/work/out/$suite.skipped" "$dir/work/bin/$suite" \
         >"$dir/log/$suite.tap" 2>"$dir/log/$suite.stderr" || true
     read_untrusted "$dir/work/out/$suite.completed" >"$dir/log/$suite.completed"
@@ -116,6 +116,7 @@ read_check_tap() {
         grep -Fxq -- "$name" "$names" || continue
         message=${BASH_REMATCH[4]}
         status=fail
+        [ "$message" != "Test timeout expired" ] || message=$(timeout_message "$dir" "$name")
         if [ -z "${BASH_REMATCH[1]}" ]; then
             status=pass
             message=
@@ -130,6 +131,22 @@ read_check_tap() {
         fi
         record "$dir" "$name" "$status" "$message"
     done < <(head -c 1000000 -- "$tap")
+}
+
+# timeout_message DIR NAME: what to say of a Check test whose time ran out:
+# how long it had, what its processes were waiting for (the watcher of
+# labcheck.c wrote DIR/work/out/NAME.hang), and whether it had less time
+# because tests before it had hung already.
+timeout_message() {
+    local dir=$1 name=$2 seconds shortened hang
+    shortened=$(read_untrusted "$dir/work/out/$name.shortened" 64)
+    hang=$(read_untrusted "$dir/work/out/$name.hang" 8192)
+    if [ -n "$shortened" ]; then
+        echo "timed out: it had only ${shortened//[^0-9.]/} s, because two tests of this suite had hung already (one cause often hangs them all: fix the first one first)"
+    else
+        echo "timed out: the test did not finish in its time; something waited for what never came"
+    fi
+    [ -z "$hang" ] || printf 'What was waiting, just before the end:\n%s\n' "$hang"
 }
 
 # run_bats_files LAB DIR RUN_ID NAMES_FILE FILE...: run the tests named in

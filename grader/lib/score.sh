@@ -32,7 +32,7 @@ outcome_of() {
         mapfile -t -n 5 lines <"$2"
         for line in "${lines[@]}"; do
             case "$line" in
-                "Test timeout expired"*|"timed out after"*) echo timeout; return ;;
+                "Test timeout expired"*|"timed out"*) echo timeout; return ;;
                 "Received signal"*|"(after this point) Received signal"*) echo crash; return ;;
             esac
         done
