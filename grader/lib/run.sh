@@ -63,7 +63,8 @@ run_isolated() {
 watch_for_stopped() {
     local pid=$1 looks=0 states
     while kill -0 "$pid" 2>/dev/null; do
-        states=$(ps -o stat= -U "$GRADER_SANDBOX_UID" 2>/dev/null | cut -c 1 | sort -u | paste -s -d '')
+        # (Zombies, finished and not yet reaped, do not count.)
+        states=$(ps -o stat= -U "$GRADER_SANDBOX_UID" 2>/dev/null | cut -c 1 | grep -v Z | sort -u | paste -s -d '')
         if [ "$states" = T ]; then
             looks=$((looks + 1))
             [ "$looks" -lt 2 ] || kill_sandbox_processes
