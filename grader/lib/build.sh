@@ -173,7 +173,8 @@ headers_digest() {
         "${CC:-gcc}" --version | head -n 1
         pkg-config --modversion check
         cat "$2/src/.symbols"
-        find "$2/src" "$GRADER_DIR/lib" "$GRADER_DIR/$1" -name '*.h' -type f -print0 | sort -z |
+        find "$2/src" "$GRADER_DIR/lib" "$GRADER_DIR/$1" ${GRADER_EXTRA_DIR:+"$GRADER_EXTRA_DIR/$1"} \
+            -name '*.h' -type f -print0 2>/dev/null | sort -z |
             xargs -0 -r sha256sum
     } 2>/dev/null | sha256sum | cut -d ' ' -f 1
 }
@@ -187,16 +188,18 @@ compile_command() {
     local lab=$1 dir=$2 kind=$3 name=$4 item
     printf '%s\n' "${CC:-gcc}" -std=gnu11 -Wall -Wextra -Werror -Og -g
     target_field "$lab" "$name" cflags
+    local home
+    home=$(suite_home "$lab" "$name")
     if [ "$kind" != program ]; then
-        printf '%s\n' -iquote "$GRADER_DIR/lib" -iquote "$GRADER_DIR/$lab"
+        printf '%s\n' -iquote "$GRADER_DIR/lib" -iquote "$GRADER_DIR/$lab" -iquote "$home"
     fi
     while read -r item; do printf '%s\n' -I "$item"; done < <(include_dirs "$lab")
     [ "$kind" != check ] || pkg-config --cflags check | tr ' ' '\n' | sed '/^$/d'
     echo --
     if [ "$kind" = check ]; then
-        printf '%s\n' "$GRADER_DIR/$lab/$name.c" "$GRADER_DIR/lib/labcheck.c"
+        printf '%s\n' "$home/$name.c" "$GRADER_DIR/lib/labcheck.c"
     fi
-    while read -r item; do echo "$GRADER_DIR/$lab/$item"; done < <(target_field "$lab" "$name" grader_sources)
+    while read -r item; do echo "$home/$item"; done < <(target_field "$lab" "$name" grader_sources)
     target_field "$lab" "$name" sources
     echo --
     target_field "$lab" "$name" ldlibs

@@ -10,7 +10,11 @@ write_results() {
     jq -s '{score: (map(.score) | add // 0), max_score: (map(.max_score) | add // 0),
             extra_data: {labs: (reduce .[] as $t ({};
                 .[$t.extra_data.lab].score += $t.score
-                | .[$t.extra_data.lab].max_score += $t.max_score))},
+                | .[$t.extra_data.lab].max_score += $t.max_score
+                | if $t.extra_data.private then
+                      .[$t.extra_data.lab].private_score += $t.score
+                      | .[$t.extra_data.lab].private_max_score += $t.max_score
+                  else . end))},
             tests: .}' "$1" >"$2"
 }
 

@@ -11,6 +11,41 @@ manifest_of() {
     echo "$GRADER_DIR/$1/lab.json"
 }
 
+# An instructor's private tests (grade --extra DIR): DIR/LAB/extra.json names
+# their Check suites (targets) and Bats files, in the manifest's format; their
+# sources are in DIR/LAB. They are graded like the lab's own tests, count in a
+# private part of the total, and stay hidden from the student until the
+# grades are published.
+extra_manifest_of() {
+    [ -n "${GRADER_EXTRA_DIR:-}" ] && [ -f "$GRADER_EXTRA_DIR/$1/extra.json" ] &&
+        echo "$GRADER_EXTRA_DIR/$1/extra.json"
+}
+
+# manifests_of LAB: the lab's manifest, then its private tests' (if any).
+manifests_of() {
+    manifest_of "$1"
+    extra_manifest_of "$1" || true
+}
+
+# suite_home LAB SUITE: the folder of a suite's sources (grader/LAB, or the
+# private tests' folder).
+suite_home() {
+    if [ -n "$(extra_manifest_of "$1")" ] &&
+       jq -e --arg name "$2" 'any(.targets[]?; .name == $name) or any(.bats[]?; . == $name)' \
+           "$(extra_manifest_of "$1")" >/dev/null; then
+        echo "$GRADER_EXTRA_DIR/$1"
+    else
+        echo "$GRADER_DIR/$1"
+    fi
+}
+
+# private_suites LAB: the names of the private tests' suites, one per line.
+private_suites() {
+    local manifest
+    manifest=$(extra_manifest_of "$1") || return 0
+    jq -r '(.targets // [] | .[].name), (.bats // [] | .[])' "$manifest"
+}
+
 # The files the student writes, one per line.
 student_files() {
     jq -r '.student_files[]' "$(manifest_of "$1")"
@@ -34,16 +69,24 @@ given_files() {
 # lab's files; a probe that does not build fails only the tests that use it)
 # or tool (a grader program that only grade --build-only builds).
 lab_targets() {
-    jq -r '.targets[] | "\(.kind)\t\(.name)"' "$(manifest_of "$1")"
+    local manifest
+    while read -r manifest; do
+        jq -r '.targets // [] | .[] | "\(.kind)\t\(.name)"' "$manifest"
+    done < <(manifests_of "$1")
 }
 
 # target_field LAB NAME FIELD: a list field of a target (sources,
 # grader_sources, cflags, ldlibs), one item per line. The lab's own cflags and
 # ldlibs come first.
 target_field() {
+    local extra
     jq -r --arg name "$2" --arg field "$3" \
         '(if ($field == "cflags" or $field == "ldlibs") then (.[$field] // []) else [] end) +
          (.targets[] | select(.name == $name) | .[$field] // []) | .[]' "$(manifest_of "$1")"
+    if extra=$(extra_manifest_of "$1"); then
+        jq -r --arg name "$2" --arg field "$3" \
+            '.targets // [] | .[] | select(.name == $name) | .[$field] // [] | .[]' "$extra"
+    fi
 }
 
 # The lab's include folders inside its build tree (. first), one per line.
@@ -59,7 +102,10 @@ suite_runs_alone() {
 
 # The Bats files of the lab, one per line, in the order their tests are listed.
 bats_files() {
-    jq -r '.bats[]' "$(manifest_of "$1")"
+    local manifest
+    while read -r manifest; do
+        jq -r '.bats // [] | .[]' "$manifest"
+    done < <(manifests_of "$1")
 }
 
 # lab_tests LAB: every test of the lab, in order (the Check suites in the
@@ -73,10 +119,10 @@ lab_tests() {
     local lab=$1 kind name status=0
     while IFS=$'\t' read -r kind name; do
         [ "$kind" = check ] || continue
-        check_declarations "$GRADER_DIR/$lab/$name.c" "$name" || status=1
+        check_declarations "$(suite_home "$lab" "$name")/$name.c" "$name" || status=1
     done < <(lab_targets "$lab")
     while read -r name; do
-        bats_declarations "$GRADER_DIR/$lab/$name" "$name" || status=1
+        bats_declarations "$(suite_home "$lab" "$name")/$name" "$name" || status=1
     done < <(bats_files "$lab")
     return "$status"
 }

@@ -159,7 +159,7 @@ run_bats_files() {
     [ "$filter" != '^()$' ] || return 0
     tap=$(mktemp "$dir/log/bats.XXXXXX")
     local paths=()
-    for file in "$@"; do paths+=("$GRADER_DIR/$lab/$file"); done
+    for file in "$@"; do paths+=("$(suite_home "$lab" "$file")/$file"); done
     run_isolated "$lab" "$dir" "$run_id" 900 bats --formatter tap --filter "$filter" "${paths[@]}" \
         >"$tap.tap" 2>"$tap.stderr" || true
     read_bats_tap "$dir" "$tap.tap" "$names"

@@ -46,9 +46,10 @@ outcome_of() {
 score_lab() {
     local lab=$1 dir=$2 built=$3 tests=$4 jsonl=$5 number=$((10#${1%%-*}))
     local name points section suite hint index=0 number_title
-    local verdict outcome out got status max title fields="$dir/fields.tsv"
-    local -A titles=()
+    local verdict outcome out got status max title fields="$dir/fields.tsv" private
+    local -A titles=() private_suite=()
     local -a messages=()
+    while read -r suite; do private_suite[$suite]=1; done < <(private_suites "$lab")
     while IFS=$'\t' read -r section number_title; do
         titles[$section]=$number_title
     done < <(section_titles "$lab")
@@ -72,6 +73,19 @@ score_lab() {
         outcome=$(outcome_of "$verdict" "$out")
         title=${titles[$section]:-}
         got=0 status=failed max=$points
+        private=${private_suite[$suite]:+1}
+        if [ -n "$private" ]; then
+            # A private test: counted, but neither named nor explained here.
+            [ "$verdict" != pass ] || got=$points
+            [ "$verdict" != skip ] || max=0
+            [ "$verdict" != pass ] && [ "$verdict" != skip ] || status=passed
+            printf '  %sPRIV%s %3d/%-3d (a private test: shown when the grades are published)\n' \
+                "$YELLOW" "$PLAIN" "$got" "$max"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$number.$index" "$got" "$max" \
+                "$status" "$section" "$title" "$outcome" "$suite" "$hint" private >>"$fields"
+            messages+=(--rawfile "m$index" "$out")
+            continue
+        fi
         case "$verdict" in
             pass) got=$points status=passed
                   printf '  %sPASS%s %3d/%-3d %s\n' "$GREEN" "$PLAIN" "$got" "$points" "$name" ;;
@@ -83,7 +97,7 @@ score_lab() {
                   # Without a build, the compiler's errors are shown once, above.
                   [ "$built" -eq 0 ] || show_message "$out" ;;
         esac
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$number.$index" "$got" "$max" \
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$name" "$number.$index" "$got" "$max" \
             "$status" "$section" "$title" "$outcome" "$suite" "$hint" >>"$fields"
         messages+=(--rawfile "m$index" "$out")
     done <"$tests"
@@ -95,7 +109,9 @@ score_lab() {
          output: $ARGS.named["m" + (.[1] | split(".")[1])],
          extra_data: ({lab: $lab, test: .[0], kind: "test", section: .[5], title: .[6],
                        hint: (.[9] // ""), outcome: .[7], suite: .[8]}
-                      + if .[7] == "skip" then {skipped: true} else {} end)}' >>"$jsonl"
+                      + (if .[7] == "skip" then {skipped: true} else {} end)
+                      + (if .[10] == "private" then {private: true} else {} end))}
+        + if .[10] == "private" then {visibility: "after_published"} else {} end' >>"$jsonl"
 }
 
 # Print a message indented under its test; long output is cut.

@@ -60,3 +60,28 @@ teardown() {
     grep -q '<testcase classname="01-memory-layout" name="parse_reads_start_and_end_as_hex"><failure message="0/3 points">' \
         "$dir/r.xml" || fail "$(cat "$dir/r.xml")"
 }
+
+@test "private_tests_are_graded_hidden_from_the_student_and_kept_out_of_the_distribution" {
+    local dir=$BATS_TEST_TMPDIR extra=grader/extra-example
+    run grader/grade --extra "$extra" --src solutions --tests 'private_|parse_reads_start' \
+        --results "$dir/r.json" 01
+    assert_success
+    # Counted, in a private part of the lab...
+    assert_equal "$(jq -c '.extra_data.labs["01-memory-layout"]' "$dir/r.json")" \
+        '{"score":8,"max_score":8,"private_score":5,"private_max_score":5}'
+    # ... shown by Gradescope once the grades are published, and never named in the output.
+    jq -e '[.tests[] | select(.extra_data.private)] | length == 2 and
+           all(.[]; .visibility == "after_published")' "$dir/r.json" >/dev/null ||
+        fail "$(jq -c '.tests[] | {name, visibility, extra_data}' "$dir/r.json")"
+    refute_output --partial private_parse
+    assert_output --partial "PRIV"
+    # In the autograder zip with EXTRA, never in the students' distribution.
+    run make --no-print-directory gradescope EXTRA="$extra"
+    assert_success
+    unzip -Z1 build/gradescope.zip | grep -q '^grader/extra/01-memory-layout/check_private.c$' ||
+        fail "the autograder zip has no private tests"
+    run grader/package dist
+    assert_success
+    ! tar -tzf build/dist/linux-ipc-labs.tar.gz | grep -q 'check_private\|extra' ||
+        fail "the distribution holds private tests"
+}
