@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # submissions.sh - the entries of a folder of submissions: which are there,
-# the student each names, and how to unpack one. Sourced by grader/similarity
-# (grade-all has the same rules: an entry is a folder, .tar.gz, .tgz or .zip).
+# the student each names, and how to unpack one (an entry is a folder, .tar.gz,
+# .tgz or .zip). Sourced by grade-all and grader/similarity, after common.sh.
 
 # submission_entries DIR: the entries of DIR, NUL-separated, in name order
 # (hidden entries are left out).
@@ -19,14 +19,9 @@ submission_name() {
     printf '%s\n' "$name"
 }
 
-# unpack_submission ENTRY DIR: copy a folder, or extract an archive, into DIR.
-# Links are copied as links, never followed; tar and unzip refuse to write
-# through a link that the archive itself made.
+# unpack_submission ENTRY DIR [UID]: copy a folder, or extract an archive,
+# into DIR, keeping only plain files and folders (lib/unpack: by the user UID
+# when given, under limits). What was left out is said on stdout.
 unpack_submission() {
-    case "$1" in
-        *.tar.gz|*.tgz) tar -xzf "$1" -C "$2" --no-same-owner --no-same-permissions ;;
-        *.zip) unzip -q "$1" -d "$2" ;;
-        *) [ -d "$1" ] || { echo "not a folder, .tar.gz, .tgz or .zip"; return 1; }
-           cp -R "$1/." "$2/" ;;
-    esac
+    "$GRADER_DIR/lib/unpack" "$@"
 }
