@@ -38,6 +38,28 @@ owner_of() {
     ls -nd "$1" | awk '{print $3, $4}'
 }
 
+# docker_check_owner DIR UID: under Docker the student writes as its own uid,
+# the one the image gives it; die, saying what works, where that cannot be
+# DIR's owner UID: a rootless Docker, or a folder of root's.
+docker_check_owner() {
+    local dir=$1 uid=$2 user
+    case "$("${engine[@]}" info --format '{{ .SecurityOptions }}' 2>/dev/null)" in
+        *rootless*)
+            die "this Docker runs rootless: it maps you to root in the container, and the" \
+                "student to another uid, which cannot write to $dir. podman maps the student to you:" \
+                "    make docker shell CONTAINER_ENGINE=podman" ;;
+    esac
+    if [ "$uid" -eq 0 ]; then
+        user=${SUDO_UID:-$(id -u)}:${SUDO_GID:-$(id -g)}
+        [ "$user" != 0:0 ] || user=1000:1000
+        die "$dir belongs to root, and under Docker the student writes as its own uid:" \
+            "Docker cannot map the student to root. Give the folder to a user, then build:" \
+            "    sudo chown -R $user $dir && make docker && make shell" \
+            "or use podman as root, which maps the student to root:" \
+            "    sudo make docker shell CONTAINER_ENGINE=podman"
+    fi
+}
+
 # print_command WORD...: the command on one line, each word that a shell would
 # read otherwise in single quotes.
 print_command() {
