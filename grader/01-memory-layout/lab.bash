@@ -10,18 +10,25 @@
 # Seconds layout may take to print its rows (and to pause, with --pause).
 LAYOUT_DEADLINE=$((10 * ${TIMEOUT_SCALE:-1}))
 
-# describe_hung PID: what a process that did not finish was doing, in words:
-# its state, the kernel function it sleeps in, and its open descriptors.
-describe_hung() {
-    local pid=$1 state wchan fd target fds=()
-    state=$(process_state "$pid")
-    wchan=$(cat "/proc/$pid/wchan" 2>/dev/null || true)
-    for fd in "/proc/$pid/fd/"*; do
+# open_descriptors PID: the descriptors process PID has open, one per line as
+# "N -> what", with the test's folder and any PID left out of what.
+open_descriptors() {
+    local fd target
+    for fd in "/proc/$1/fd/"*; do
         target=$(readlink "$fd" 2>/dev/null) || continue
         target=${target/#$BATS_FILE_TMPDIR\//}
         [[ ! $target =~ ^/proc/[0-9]+/(.*) ]] || target="/proc/PID/${BASH_REMATCH[1]}"
-        fds+=("${fd##*/} -> $target")
+        echo "${fd##*/} -> $target"
     done
+}
+
+# describe_hung PID: what a process that did not finish was doing, in words:
+# its state, the kernel function it sleeps in, and its open descriptors.
+describe_hung() {
+    local pid=$1 state wchan fds=()
+    state=$(process_state "$pid")
+    wchan=$(cat "/proc/$pid/wchan" 2>/dev/null || true)
+    mapfile -t fds < <(open_descriptors "$pid")
     case "$state" in
         R) echo "It was running on the CPU (state R) all along: a loop that never ends?" ;;
         S|D) echo "It was asleep (state $state) in the kernel function '${wchan:-unknown}': it waited for something that never came (input? a child?)." ;;
@@ -34,7 +41,8 @@ describe_hung() {
 # layout_run NAME ARGS...: run layout ARGS once per Bats file, and keep
 # $BATS_FILE_TMPDIR/NAME.out, .err and .status (the exit status; "hung" when it
 # did not finish in time, with .hung saying what it was doing). With --pause,
-# .maps is a copy of its /proc/PID/maps taken while it waits; then it is let go.
+# .maps is a copy of its /proc/PID/maps taken while it waits, and .fds its open
+# descriptors (open_descriptors); then it is let go.
 # Later calls with the same NAME reuse that run: a hang costs one deadline.
 layout_run() {
     local base="$BATS_FILE_TMPDIR/$1" layout pid pause=0 arg deadline
@@ -54,6 +62,7 @@ layout_run() {
     until [ "$(process_state "$pid")" = Z ] || [ "$(process_state "$pid")" = X ]; do
         if [ "$pause" -eq 1 ] && grep -q paused "$base.err"; then
             cp "/proc/$pid/maps" "$base.maps"
+            open_descriptors "$pid" >"$base.fds"
             exec 4>&-
             pause=0
             deadline=$((SECONDS + LAYOUT_DEADLINE))
