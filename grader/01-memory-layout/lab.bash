@@ -7,95 +7,30 @@
 # Load after helpers:  load ../lib/helpers; load lab
 # shellcheck disable=SC2154 # run --separate-stderr sets output, stderr and status
 
+# shellcheck source=recorded.bash
+source "$(dirname "${BASH_SOURCE[0]}")/recorded.bash"
+
 # Seconds layout may take to print its rows (and to pause, with --pause).
 LAYOUT_DEADLINE=$((10 * ${TIMEOUT_SCALE:-1}))
 
-# open_descriptors PID: the descriptors process PID has open, one per line as
-# "N -> what", with the test's folder and any PID left out of what.
-open_descriptors() {
-    local fd target
-    for fd in "/proc/$1/fd/"*; do
-        target=$(readlink "$fd" 2>/dev/null) || continue
-        target=${target/#$BATS_FILE_TMPDIR\//}
-        [[ ! $target =~ ^/proc/[0-9]+/(.*) ]] || target="/proc/PID/${BASH_REMATCH[1]}"
-        echo "${fd##*/} -> $target"
-    done
-}
-
-# describe_hung PID: what a process that did not finish was doing, in words:
-# its state, the kernel function it sleeps in, and its open descriptors.
-describe_hung() {
-    local pid=$1 state wchan fds=()
-    state=$(process_state "$pid")
-    wchan=$(cat "/proc/$pid/wchan" 2>/dev/null || true)
-    mapfile -t fds < <(open_descriptors "$pid")
-    case "$state" in
-        R) echo "It was running on the CPU (state R) all along: a loop that never ends?" ;;
-        S|D) echo "It was asleep (state $state) in the kernel function '${wchan:-unknown}': it waited for something that never came (input? a child?)." ;;
-        T|t) echo "It was stopped (state $state)." ;;
-        *) echo "Its state was $state." ;;
-    esac
-    [ ${#fds[@]} -eq 0 ] || echo "Its open descriptors: ${fds[*]}."
-}
-
-# layout_run NAME ARGS...: run layout ARGS once per Bats file, and keep
-# $BATS_FILE_TMPDIR/NAME.out, .err and .status (the exit status; "hung" when it
-# did not finish in time, with .hung saying what it was doing). With --pause,
-# .maps is a copy of its /proc/PID/maps taken while it waits, and .fds its open
-# descriptors (open_descriptors); then it is let go.
-# Later calls with the same NAME reuse that run: a hang costs one deadline.
+# layout_run NAME ARGS...: run layout ARGS once per Bats file (recorded_run),
+# into $BATS_FILE_TMPDIR/NAME.*; with --pause, its map is copied while it waits.
 layout_run() {
-    local base="$BATS_FILE_TMPDIR/$1" layout pid pause=0 arg deadline
+    local base="$BATS_FILE_TMPDIR/$1" pause=0 arg layout
     shift
-    [ ! -f "$base.status" ] || return 0
     layout=$(program layout)
     for arg in "$@"; do
         [ "$arg" != --pause ] || pause=1
     done
-    mkfifo "$base.in"
-    # (3 and 4 are Bats's own descriptors: the program gets neither)
-    "$layout" "$@" <"$base.in" >"$base.out" 2>"$base.err" 3>&- 4>&- &
-    pid=$!
-    exec 4>"$base.in"           # its standard input stays open until it is let go
-    rm -f "$base.in"
-    deadline=$((SECONDS + LAYOUT_DEADLINE))
-    until [ "$(process_state "$pid")" = Z ] || [ "$(process_state "$pid")" = X ]; do
-        if [ "$pause" -eq 1 ] && grep -q paused "$base.err"; then
-            cp "/proc/$pid/maps" "$base.maps"
-            open_descriptors "$pid" >"$base.fds"
-            exec 4>&-
-            pause=0
-            deadline=$((SECONDS + LAYOUT_DEADLINE))
-        elif [ "$SECONDS" -ge "$deadline" ]; then
-            describe_hung "$pid" >"$base.hung"
-            kill -KILL "$pid" 2>/dev/null || true
-            break
-        fi
-        sleep 0.05
-    done
-    exec 4>&-
-    local status=0
-    { wait "$pid"; } 2>/dev/null || status=$?     # (no "Killed" from the shell)
-    if [ -f "$base.hung" ]; then
-        echo hung >"$base.status"
-    else
-        echo "$status" >"$base.status"
-    fi
+    recorded_run "$base" "$LAYOUT_DEADLINE" "$pause" "$layout" "$@"
 }
 
 # layout_failure NAME WHAT: why the run NAME failed, in words, or nothing when
 # it exited with status 0.
 layout_failure() {
-    local base="$BATS_FILE_TMPDIR/$1" what=$2 status
-    status=$(cat "$base.status")
-    case "$status" in
-        0) return 0 ;;
-        hung) printf '%s did not finish within %s s. %s\n(Every test of this file reads this one run of layout.)' \
-                  "$what" "$LAYOUT_DEADLINE" "$(cat "$base.hung")" ;;
-        *) local why="exited with status $status"
-           [ "$status" -le 128 ] || why="was killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null))"
-           printf '%s %s; expected status 0.\nits stderr:\n%s' "$what" "$why" "$(head -n 20 "$base.err")" ;;
-    esac
+    local why
+    why=$(recorded_failure "$BATS_FILE_TMPDIR/$1" "$2" 0)
+    [ -z "$why" ] || printf '%s\n(Every test of this file reads this one run of layout.)' "$why"
 }
 
 # expect_no_hang NAME WHAT...: fail at once when one of the runs NAME of this

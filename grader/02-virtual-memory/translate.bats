@@ -78,8 +78,10 @@ printed_entry() {
 
 # bats test_tags=points:1,section:5_5
 @test "translate_of_a_kernel_address_fails_with_EINVAL" {
-    run --separate-stderr run_program "$(program vmlab)" translate 0xffff800000000000
-    expect_status 1 "vmlab translate 0xffff800000000000"
+    local vmlab
+    vmlab=$(program vmlab)
+    vmlab_recorded "translate kernel" "$vmlab" translate 0xffff800000000000
+    expect_vmlab_status 1 "vmlab translate 0xffff800000000000"
     [[ $stderr == *vmlab:*"Invalid argument"* ]] ||
         fail "$(printf 'expected "vmlab: ...: Invalid argument" on stderr (pagemap has no entry beyond the user address space); stderr was:\n%s' "$stderr")"
     [ -z "$output" ] || fail "$(printf 'expected nothing on stdout, got:\n%s' "$output")"
