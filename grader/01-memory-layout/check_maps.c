@@ -10,6 +10,7 @@
 #define _GNU_SOURCE     /* setresuid, setresgid */
 #include "labcheck.h"
 #include "labchild.h"
+#include "hang_guard.h"
 #include "maps.h"
 #include "segment.h"
 
@@ -30,6 +31,38 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* ---------- a hang costs one long wait (hang_guard.h; the manifest wraps these) ---------- */
+
+int __real_maps_parse_line(const char *line, struct map_region *region);
+int __real_maps_find(pid_t pid, uintptr_t addr, struct map_region *region);
+enum segment __real_classify_address(const void *addr);
+
+static const char *visible(const char *line);
+
+int __wrap_maps_parse_line(const char *line, struct map_region *region)
+{
+    guard_enter("maps_parse_line(\"%.60s\")", visible(line));
+    int result = __real_maps_parse_line(line, region);
+    guard_leave();
+    return result;
+}
+
+int __wrap_maps_find(pid_t pid, uintptr_t addr, struct map_region *region)
+{
+    guard_enter("maps_find(%s, %#lx)", pid == 0 ? "0" : "a child's pid", (unsigned long)addr);
+    int result = __real_maps_find(pid, addr, region);
+    guard_leave();
+    return result;
+}
+
+enum segment __wrap_classify_address(const void *addr)
+{
+    guard_enter("classify_address(%p)", addr);
+    enum segment result = __real_classify_address(addr);
+    guard_leave();
+    return result;
+}
 
 /* ---------- helpers ---------- */
 

@@ -19,6 +19,7 @@
 #define _GNU_SOURCE     /* setresuid, setresgid */
 #include "labcheck.h"
 #include "labchild.h"
+#include "../01-memory-layout/hang_guard.h"
 #include "zero_page.h"
 #include "faults.h"
 #include "pagemap.h"
@@ -51,6 +52,56 @@ long sysconf(int name)
     if (name == _SC_PAGESIZE && pretend_page_size != 0)
         return pretend_page_size;
     return __sysconf(name);
+}
+
+/* ---------- a hang costs one long wait (hang_guard.h; the manifest wraps these) ---------- */
+
+int __real_pagemap_lookup(const void *address, struct page_info *info);
+void *__real_fresh_pages(size_t count);
+int __real_read_pages(const void *start, size_t length, struct fault_counts *caused);
+int __real_write_pages(void *start, size_t length, unsigned char value,
+                       struct fault_counts *caused);
+long __real_resident_pages(void);
+
+int __wrap_pagemap_lookup(const void *address, struct page_info *info)
+{
+    guard_enter("pagemap_lookup(%p)", address);
+    int result = __real_pagemap_lookup(address, info);
+    guard_leave();
+    return result;
+}
+
+void *__wrap_fresh_pages(size_t count)
+{
+    guard_enter("fresh_pages(%zu)", count);
+    void *result = __real_fresh_pages(count);
+    guard_leave();
+    return result;
+}
+
+int __wrap_read_pages(const void *start, size_t length, struct fault_counts *caused)
+{
+    guard_enter("read_pages(%p, %zu)", start, length);
+    int result = __real_read_pages(start, length, caused);
+    guard_leave();
+    return result;
+}
+
+int __wrap_write_pages(void *start, size_t length, unsigned char value,
+                       struct fault_counts *caused)
+{
+    guard_enter("write_pages(%p, %zu, %u)", start, length, value);
+    int result = __real_write_pages(start, length, value, caused);
+    guard_leave();
+    return result;
+}
+
+long __wrap_resident_pages(void)
+{
+    guard_enter("resident_pages()");
+    long result = __real_resident_pages();
+    guard_leave();
+    return result;
 }
 
 /* ---------- the test's own view of the kernel ---------- */
@@ -612,6 +663,15 @@ static void give_back_file_descriptors(const struct rlimit *limit)
                   strerror(errno));
 }
 
+/* what, called when open() could open no more files, gave result and saved_errno. */
+static void expect_errno_of_open(const char *what, long result, int saved_errno)
+{
+    ck_assert_msg(result == -1 && saved_errno == EMFILE,
+                  "%s when open() cannot open one more file returned %ld with errno %d (%s); "
+                  "expected -1 with open()'s errno EMFILE (Too many open files)", what, result,
+                  saved_errno, strerror(saved_errno));
+}
+
 LAB_TEST(lookup_fails_with_the_errno_of_open, 1, "3.3", "keep the errno of the call that failed")
 {
     char *page = map_fresh(1);
@@ -623,10 +683,7 @@ LAB_TEST(lookup_fails_with_the_errno_of_open, 1, "3.3", "keep the errno of the c
     int result = pagemap_lookup(page, &info);
     int saved_errno = errno;
     give_back_file_descriptors(&limit);
-    ck_assert_msg(result == -1 && saved_errno == EMFILE,
-                  "pagemap_lookup() when open() cannot open one more file returned %d with "
-                  "errno %d (%s); expected -1 with open()'s errno EMFILE (Too many open files)",
-                  result, saved_errno, strerror(saved_errno));
+    expect_errno_of_open("pagemap_lookup()", result, saved_errno);
 }
 END_TEST
 
@@ -1062,10 +1119,7 @@ LAB_TEST(resident_pages_fails_with_the_errno_of_open, 1, "4.4", "keep the errno 
     long resident = resident_pages();
     int saved_errno = errno;
     give_back_file_descriptors(&limit);
-    ck_assert_msg(resident == -1 && saved_errno == EMFILE,
-                  "resident_pages() when open() cannot open one more file returned %ld with "
-                  "errno %d (%s); expected -1 with open()'s errno EMFILE (Too many open files)",
-                  resident, saved_errno, strerror(saved_errno));
+    expect_errno_of_open("resident_pages()", resident, saved_errno);
 }
 END_TEST
 

@@ -143,6 +143,13 @@ value_of() {
     printf '%s\n' "${rest%% *}"
 }
 
+# expect_hex WHAT VALUE: fail unless VALUE is 0x and 1 to 16 hex digits, as %p
+# and %#x print them (checked before any arithmetic with it).
+expect_hex() {
+    [[ $2 =~ ^0x[0-9a-f]{1,16}$ ]] ||
+        fail "$(printf '%s is "%s"; expected 0x and hex digits, as %%p and %%#x print them (handout section 5.5). vmlab printed:\n%s' "$1" "$2" "$output")"
+}
+
 # expect_number WHAT VALUE: fail unless VALUE is a whole number.
 expect_number() {
     [[ $2 =~ ^[0-9]+$ ]] || fail "$1 is '$2', not a number"
