@@ -18,6 +18,8 @@
  */
 #define _GNU_SOURCE     /* setresuid, setresgid */
 #include "labcheck.h"
+#include "labchild.h"
+#include "../01-memory-layout/hang_guard.h"
 #include "zero_page.h"
 #include "faults.h"
 #include "pagemap.h"
@@ -27,6 +29,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +52,56 @@ long sysconf(int name)
     if (name == _SC_PAGESIZE && pretend_page_size != 0)
         return pretend_page_size;
     return __sysconf(name);
+}
+
+/* ---------- a hang costs one long wait (hang_guard.h; the manifest wraps these) ---------- */
+
+int __real_pagemap_lookup(const void *address, struct page_info *info);
+void *__real_fresh_pages(size_t count);
+int __real_read_pages(const void *start, size_t length, struct fault_counts *caused);
+int __real_write_pages(void *start, size_t length, unsigned char value,
+                       struct fault_counts *caused);
+long __real_resident_pages(void);
+
+int __wrap_pagemap_lookup(const void *address, struct page_info *info)
+{
+    guard_enter("pagemap_lookup(%p)", address);
+    int result = __real_pagemap_lookup(address, info);
+    guard_leave();
+    return result;
+}
+
+void *__wrap_fresh_pages(size_t count)
+{
+    guard_enter("fresh_pages(%zu)", count);
+    void *result = __real_fresh_pages(count);
+    guard_leave();
+    return result;
+}
+
+int __wrap_read_pages(const void *start, size_t length, struct fault_counts *caused)
+{
+    guard_enter("read_pages(%p, %zu)", start, length);
+    int result = __real_read_pages(start, length, caused);
+    guard_leave();
+    return result;
+}
+
+int __wrap_write_pages(void *start, size_t length, unsigned char value,
+                       struct fault_counts *caused)
+{
+    guard_enter("write_pages(%p, %zu, %u)", start, length, value);
+    int result = __real_write_pages(start, length, value, caused);
+    guard_leave();
+    return result;
+}
+
+long __wrap_resident_pages(void)
+{
+    guard_enter("resident_pages()");
+    long result = __real_resident_pages();
+    guard_leave();
+    return result;
 }
 
 /* ---------- the test's own view of the kernel ---------- */
@@ -256,7 +309,7 @@ LAB_TEST(decode_reads_the_present_bit, 2, "3.2", "")
 }
 END_TEST
 
-LAB_TEST(decode_reads_each_flag_bit_on_its_own, 3, "3.2", "")
+LAB_TEST(decode_reads_each_flag_bit_on_its_own, 2, "3.2", "")
 {
     expect_decoded(BIT_PRESENT | BIT_EXCLUSIVE | 0x42, "present and exclusive");
     expect_decoded(BIT_PRESENT | BIT_FILE_OR_SHARED | 0x42, "a present file page");
@@ -270,7 +323,7 @@ LAB_TEST(decode_reads_each_flag_bit_on_its_own, 3, "3.2", "")
 }
 END_TEST
 
-LAB_TEST(decode_takes_the_frame_from_bits_0_to_54, 3, "3.2", "the frame is bits 0-54")
+LAB_TEST(decode_takes_the_frame_from_bits_0_to_54, 2, "3.2", "the frame is bits 0-54")
 {
     /* Bits 57-60 are other flags: they are not part of the frame number. */
     uint64_t other_flags = UINT64_C(0xf) << 57;
@@ -313,7 +366,7 @@ LAB_TEST(lookup_says_an_untouched_page_is_not_present, 2, "3.3", "")
 }
 END_TEST
 
-LAB_TEST(lookup_says_a_written_page_is_present_and_exclusive, 3, "3.3", "offset = address / page size * 8")
+LAB_TEST(lookup_says_a_written_page_is_present_and_exclusive, 2, "3.3", "offset = address / page size * 8")
 {
     char *pages = map_fresh(3);
     size_t page = real_page_size();
@@ -446,7 +499,7 @@ static int drop_privileges(char *error, size_t size)
     return 0;
 }
 
-LAB_TEST(lookup_without_CAP_SYS_ADMIN_hides_the_frame_but_keeps_the_flags, 3, "3.4", "")
+LAB_TEST(lookup_without_CAP_SYS_ADMIN_hides_the_frame_but_keeps_the_flags, 2, "3.4", "")
 {
     int channel[2];
     struct unprivileged_report report;
@@ -519,7 +572,7 @@ LAB_TEST(lookup_beyond_the_user_address_space_fails_with_EINVAL, 1, "3.3", "a sh
 }
 END_TEST
 
-LAB_TEST(lookup_uses_the_page_size_from_sysconf, 3, "3.3", "the page size comes from sysconf")
+LAB_TEST(lookup_uses_the_page_size_from_sysconf, 2, "3.3", "the page size comes from sysconf")
 {
     size_t page = real_page_size();
     char *written = map_fresh(1);
@@ -560,9 +613,10 @@ static int open_descriptors(void)
     return count;
 }
 
-LAB_TEST(lookup_closes_the_pagemap_file, 1, "3.3", "")
+LAB_TEST(lookup_closes_the_pagemap_file, 1, "3.3", "on every way out")
 {
     char *page = map_fresh(1);
+    const void *kernel = (const void *)(uintptr_t)0xffff800000000000ULL;
     struct page_info info;
 
     page[0] = 1;
@@ -573,6 +627,63 @@ LAB_TEST(lookup_closes_the_pagemap_file, 1, "3.3", "")
     int after = open_descriptors();
     ck_assert_msg(after == before, "after 100 calls of pagemap_lookup() %d more files are "
                   "open: close /proc/self/pagemap before returning", after - before);
+    for (int i = 0; i < 100; i++)
+        pagemap_lookup(kernel, &info);
+    after = open_descriptors();
+    ck_assert_msg(after == before, "after 100 calls of pagemap_lookup(%p), which fail with "
+                  "EINVAL, %d more files are open: close /proc/self/pagemap on the way out "
+                  "of a failed call too", kernel, after - before);
+}
+END_TEST
+
+/*
+ * Lower this process's limit of open files to the number it has open, so
+ * that the next open() fails with EMFILE; returns the limit as it was, for
+ * give_back_file_descriptors() (the test's own end opens files too).
+ */
+static struct rlimit use_up_file_descriptors(void)
+{
+    int lowest_free = dup(0);
+    struct rlimit limit, lowered;
+
+    ck_assert_msg(lowest_free != -1, "test setup: dup: %s", strerror(errno));
+    close(lowest_free);
+    ck_assert_msg(getrlimit(RLIMIT_NOFILE, &limit) == 0, "test setup: getrlimit: %s",
+                  strerror(errno));
+    lowered = limit;
+    lowered.rlim_cur = (rlim_t)lowest_free;
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &lowered) == 0, "test setup: setrlimit: %s",
+                  strerror(errno));
+    return limit;
+}
+
+static void give_back_file_descriptors(const struct rlimit *limit)
+{
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, limit) == 0, "test setup: setrlimit: %s",
+                  strerror(errno));
+}
+
+/* what, called when open() could open no more files, gave result and saved_errno. */
+static void expect_errno_of_open(const char *what, long result, int saved_errno)
+{
+    ck_assert_msg(result == -1 && saved_errno == EMFILE,
+                  "%s when open() cannot open one more file returned %ld with errno %d (%s); "
+                  "expected -1 with open()'s errno EMFILE (Too many open files)", what, result,
+                  saved_errno, strerror(saved_errno));
+}
+
+LAB_TEST(lookup_fails_with_the_errno_of_open, 1, "3.3", "keep the errno of the call that failed")
+{
+    char *page = map_fresh(1);
+    struct page_info info;
+
+    page[0] = 1;
+    struct rlimit limit = use_up_file_descriptors();
+    errno = 0;
+    int result = pagemap_lookup(page, &info);
+    int saved_errno = errno;
+    give_back_file_descriptors(&limit);
+    expect_errno_of_open("pagemap_lookup()", result, saved_errno);
 }
 END_TEST
 
@@ -676,19 +787,24 @@ static const char *vm_flags(const void *address)
 
 LAB_TEST(fresh_pages_have_transparent_huge_pages_turned_off, 2, "4.2", "MADV_NOHUGEPAGE")
 {
-    char *pages = fresh_ok(16);
-    const char *flags = vm_flags(pages);
+    enum { PAGES = 16 };
+    char *pages = fresh_ok(PAGES);
     char padded[520];
 
-    snprintf(padded, sizeof padded, " %s ", flags);
-    ck_assert_msg(strstr(padded, " nh ") != NULL,
-                  "the mapping of fresh_pages(16) has VmFlags \"%s\" in /proc/self/smaps; "
-                  "expected the flag nh (no huge pages): call madvise(MADV_NOHUGEPAGE) on it",
-                  flags);
+    /* Every page: madvise over fewer bytes than the mapping splits it in two. */
+    for (size_t i = 0; i < PAGES; i++) {
+        const char *flags = vm_flags(pages + i * real_page_size());
+        snprintf(padded, sizeof padded, " %s ", flags);
+        ck_assert_msg(strstr(padded, " nh ") != NULL,
+                      "page %zu of fresh_pages(%d) lies in a mapping with VmFlags \"%s\" in "
+                      "/proc/self/smaps; expected the flag nh (no huge pages): call "
+                      "madvise(MADV_NOHUGEPAGE) on all of it (its length in bytes: count * "
+                      "page size)", i, PAGES, flags);
+    }
 }
 END_TEST
 
-LAB_TEST(fresh_pages_are_never_recycled_memory, 3, "4.2", "why not malloc")
+LAB_TEST(fresh_pages_are_never_recycled_memory, 2, "4.2", "why not malloc")
 {
     /* Allocate, write and release, again and again: memory that an earlier
      * round used must never come back, or its first write would cost nothing.
@@ -732,6 +848,20 @@ LAB_TEST(fresh_pages_returns_NULL_with_errno_when_mmap_fails, 1, "4.2", "")
 }
 END_TEST
 
+LAB_TEST(release_pages_fails_with_EINVAL_inside_a_page, 1, "4.2", "munmap's errno")
+{
+    char *pages = fresh_ok(2);
+
+    errno = 0;
+    int result = release_pages(pages + 8, 1);
+    int saved_errno = errno;
+    ck_assert_msg(result == -1 && saved_errno == EINVAL,
+                  "release_pages(%p), 8 bytes into a page, returned %d with errno %d (%s); "
+                  "expected -1 with munmap()'s errno EINVAL", (void *)(pages + 8), result,
+                  saved_errno, strerror(saved_errno));
+}
+END_TEST
+
 LAB_TEST(release_pages_unmaps_the_pages, 1, "4.2", "")
 {
     enum { PAGES = 8 };
@@ -755,7 +885,7 @@ END_TEST
 
 /* ---------- write_pages and read_pages ---------- */
 
-LAB_TEST(write_pages_costs_one_minor_fault_per_fresh_page, 3, "4.3", "")
+LAB_TEST(write_pages_costs_one_minor_fault_per_fresh_page, 2, "4.3", "")
 {
     enum { PAGES = 64 };
     size_t page = real_page_size();
@@ -833,6 +963,69 @@ LAB_TEST(read_pages_of_untouched_pages_maps_the_zero_page, 2, "4.3", "volatile r
 }
 END_TEST
 
+LAB_TEST(read_pages_only_reads, 2, "4.3", "read through a volatile pointer")
+{
+    enum { PAGES = 16 };
+    size_t page = real_page_size();
+    unsigned char *pages = (unsigned char *)map_fresh(PAGES);
+
+    /* A pattern in every page, then the pages made read-only: a write would
+     * kill the test process with SIGSEGV, on any kernel. */
+    for (size_t i = 0; i < PAGES; i++)
+        pages[i * page] = (unsigned char)(0x40 + i);
+    ck_assert_msg(mprotect(pages, PAGES * page, PROT_READ) == 0, "test setup: mprotect: %s",
+                  strerror(errno));
+    /* First in a child, which a write would kill. */
+    pid_t child = fork();
+    ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
+    if (child == 0) {
+        struct fault_counts ignored;
+        _exit(read_pages(pages, PAGES * page, &ignored) == 0 ? 0 : 1);
+    }
+    int status;
+    if (!wait_for_exit(child, 10, &status)) {
+        kill_and_reap(child);
+        ck_abort_msg("read_pages() over %d read-only pages did not return within %.0f s",
+                     PAGES, scaled(10));
+    }
+    ck_assert_msg(!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV,
+                  "read_pages() over %d read-only pages was killed by SIGSEGV: it wrote into "
+                  "them. It must only read (through a const volatile pointer)", PAGES);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "read_pages() over %d read-only pages failed: the process %s", PAGES,
+                  WIFEXITED(status) ? "saw it return -1" : how_it_ended(status));
+    warm_up(page);
+    struct fault_counts caused = touch("read", pages, PAGES * page);
+    ck_assert_msg(caused.minor == 0 && caused.major == 0,
+                  "read_pages() over %d pages already in memory reported %ld minor and %ld "
+                  "major faults; expected 0 and 0", PAGES, caused.minor, caused.major);
+    for (size_t i = 0; i < PAGES; i++)
+        ck_assert_msg(pages[i * page] == 0x40 + i, "after read_pages(), page %zu starts with "
+                      "%#x; expected %#zx as before: read_pages() must not write",
+                      i, pages[i * page], 0x40 + i);
+}
+END_TEST
+
+LAB_TEST(touching_nothing_when_the_length_is_0, 1, "4.3", "the warm-up of 5.3 passes 0")
+{
+    char *pages = map_fresh(2);
+    struct fault_counts caused = { -1, -1 };
+
+    warm_up(real_page_size());
+    caused = touch("write", pages, 0);
+    ck_assert_msg(caused.minor == 0 && caused.major == 0, "write_pages(%p, 0, ...) reported "
+                  "%ld minor and %ld major faults; expected 0 and 0", (void *)pages,
+                  caused.minor, caused.major);
+    caused = touch("read", pages, 0);
+    ck_assert_msg(caused.minor == 0 && caused.major == 0, "read_pages(%p, 0, ...) reported "
+                  "%ld minor and %ld major faults; expected 0 and 0", (void *)pages,
+                  caused.minor, caused.major);
+    ck_assert_msg(strcmp(residency(pages, 2), "00") == 0, "write_pages() or read_pages() with "
+                  "a length of 0 touched pages: resident pages %s, expected 00",
+                  residency(pages, 2));
+}
+END_TEST
+
 LAB_TEST(touching_reaches_a_partial_last_page, 1, "4.3", "")
 {
     size_t page = real_page_size();
@@ -878,7 +1071,7 @@ LAB_TEST(touching_rejects_a_start_that_is_not_page_aligned_with_EINVAL, 1, "4.3"
 }
 END_TEST
 
-LAB_TEST(touching_steps_by_the_page_size_from_sysconf, 3, "4.3", "the page size comes from sysconf")
+LAB_TEST(touching_steps_by_the_page_size_from_sysconf, 2, "4.3", "the page size comes from sysconf")
 {
     enum { REAL_PAGES = 64 };
     size_t page = real_page_size(), pretend = 4 * page;
@@ -920,6 +1113,18 @@ LAB_TEST(resident_pages_matches_proc_self_statm, 1, "4.4", "")
                   "resident_pages() gave %ld; /proc/self/statm's second field was %ld just "
                   "before and %ld just after (the RSS in pages, not in kB)", resident, before,
                   after);
+}
+END_TEST
+
+LAB_TEST(resident_pages_fails_with_the_errno_of_open, 1, "4.4", "keep the errno of the call that failed")
+{
+    warm_up(real_page_size());
+    struct rlimit limit = use_up_file_descriptors();
+    errno = 0;
+    long resident = resident_pages();
+    int saved_errno = errno;
+    give_back_file_descriptors(&limit);
+    expect_errno_of_open("resident_pages()", resident, saved_errno);
 }
 END_TEST
 

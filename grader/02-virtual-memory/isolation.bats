@@ -1,13 +1,17 @@
 #!/usr/bin/env bats
 # isolation.bats - vmlab isolation: after fork, the same virtual address of a
 # global variable holds different values in the parent and the child.
+#
+# vmlab isolation runs once per file, paced (fork_pace.c): its child runs only
+# once the parent waits for it, so that a parent that does not wait always
+# reports too early.
 
 load ../lib/helpers
 load lab
 
 # Read the three observations into BEFORE, CHILD and AFTER.
 read_isolation() {
-    run_vmlab isolation
+    run_vmlab_paced isolation
     BEFORE=$(line_starting "parent: before fork:")
     CHILD=$(line_starting "child: ")
     AFTER=$(line_starting "parent: after")
@@ -43,8 +47,15 @@ read_isolation() {
 # hint: fflush before fork
 # bats test_tags=points:1,section:5_1
 @test "isolation_prints_each_line_once_through_a_pipe" {
-    run_vmlab isolation
+    run_vmlab_paced isolation
     [ "$(grep -c . <<<"$output")" -ge 4 ] ||
         fail "$(printf 'expected a header, three observations and a conclusion; vmlab printed:\n%s' "$output")"
     expect_lines_once
+}
+
+# hint: wait for the child before you report again
+# bats test_tags=points:1,section:5_1
+@test "isolation_the_parent_reports_again_only_after_the_child_wrote" {
+    run_vmlab_paced isolation
+    expect_in_order "child: " "parent: after" "The parent must wait for the child (wait_for_child) before it reports again: only then has the child written."
 }

@@ -1,16 +1,57 @@
 # shellcheck shell=bash
-# lab.bash - what lab 02's Bats files share: running vmlab (as it is, and as an
-# unprivileged user), reading the lines it prints, and knowing whether the
-# kernel shows frame numbers here.
+# lab.bash - what lab 02's Bats files share: running vmlab (as it is, paced,
+# and as an unprivileged user) once per Bats file with a deadline, reading the
+# lines it prints, and knowing whether the kernel shows frame numbers and maps
+# the zero page here.
 #
 # vmlab's observations are lines "tag: ... key=value key=value" (experiments)
 # or "key: value" (translate). Load after helpers:  load ../lib/helpers; load lab
 # shellcheck disable=SC2154 # run --separate-stderr sets output, stderr and status
 
-# run_vmlab ARGS...: run vmlab; fail unless it exits with status 0.
+# shellcheck source=../01-memory-layout/recorded.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../01-memory-layout/recorded.bash"
+
+# Seconds one run of vmlab may take.
+VMLAB_DEADLINE=$((10 * ${TIMEOUT_SCALE:-1}))
+
+# vmlab_recorded WHAT COMMAND...: run COMMAND once per Bats file (recorded_run;
+# later calls with the same WHAT read that run), then set output, stderr and
+# status from it (status "hung" when it did not finish).
+vmlab_recorded() {
+    local what=$1 base
+    shift
+    base="$BATS_FILE_TMPDIR/run.${what//[^a-zA-Z0-9_-]/_}"
+    recorded_run "$base" "$VMLAB_DEADLINE" 0 "$@"
+    output=$(cat "$base.out")
+    # shellcheck disable=SC2034 # the tests read stderr
+    stderr=$(cat "$base.err")
+    status=$(cat "$base.status")
+    RECORDED="$base"
+}
+
+# expect_vmlab_status N WHAT: fail unless the run just read ended with status N.
+expect_vmlab_status() {
+    local why
+    why=$(recorded_failure "$RECORDED" "$2" "$1")
+    [ -z "$why" ] || fail "$why"
+}
+
+# run_vmlab ARGS...: run vmlab ARGS (once per Bats file); fail unless it exits
+# with status 0.
 run_vmlab() {
-    run --separate-stderr run_program "$(program vmlab)" "$@"
-    expect_status 0 "vmlab $*"
+    local vmlab
+    vmlab=$(program vmlab)
+    vmlab_recorded "vmlab $*" "$vmlab" "$@"
+    expect_vmlab_status 0 "vmlab $*"
+}
+
+# run_vmlab_paced ARGS...: the same with vmlab_paced (fork_pace.c): a child
+# runs only once its parent waits for it, or has exited.
+run_vmlab_paced() {
+    local vmlab
+    vmlab=$(program vmlab_paced)
+    vmlab_recorded "paced $*" "$vmlab" "$@"
+    expect_vmlab_status 0 "vmlab $*"
 }
 
 # Does this process have CAP_SYS_ADMIN (bit 21 of CapEff)? Only then does
@@ -27,6 +68,16 @@ need_frames() {
         skip "frame numbers are hidden here: the grader runs without CAP_SYS_ADMIN, so /proc/self/pagemap reads frame 0 (the other tests still check the flag bits)"
 }
 
+# Does /proc/self/statm count resident pages exactly here? Since Linux 6.16 it
+# does; before, its counters were updated in batches.
+statm_exact_here() {
+    local release major minor
+    release=$(uname -r)
+    [[ $release =~ ^([0-9]+)\.([0-9]+) ]] || return 1
+    major=${BASH_REMATCH[1]} minor=${BASH_REMATCH[2]}
+    [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 16 ]; }
+}
+
 # Does this kernel map the shared zero page for a read (zero_page.h)? Some do
 # not: there a read of an untouched page gets a page of its own.
 zero_page_here() {
@@ -39,11 +90,16 @@ need_zero_page() {
         skip "this kernel does not map the shared zero page for a read (a read of an untouched page allocates a page of its own, like a write); the handout's section 5.3 explains"
 }
 
-# run_vmlab_unprivileged ARGS...: run vmlab without CAP_SYS_ADMIN (as nobody
-# when the grader is root); fail unless it exits with status 0.
+# run_vmlab_unprivileged [--paced] ARGS...: run vmlab (or vmlab_paced) ARGS
+# without CAP_SYS_ADMIN (as nobody when the grader is root), once per Bats
+# file; fail unless it exits with status 0.
 run_vmlab_unprivileged() {
-    local vmlab as_nobody=()
-    vmlab=$(program vmlab)
+    local vmlab as_nobody=() name=vmlab
+    if [ "$1" = --paced ]; then
+        name=vmlab_paced
+        shift
+    fi
+    vmlab=$(program "$name")
     if [ "$(id -u)" -eq 0 ]; then
         command -v setpriv >/dev/null ||
             skip "setpriv (util-linux) is not installed, so the test cannot run vmlab as nobody"
@@ -53,8 +109,8 @@ run_vmlab_unprivileged() {
     elif frames_visible; then
         skip "this user is not root but has CAP_SYS_ADMIN, so the test cannot hide frame numbers"
     fi
-    run --separate-stderr run_program "${as_nobody[@]}" "$vmlab" "$@"
-    expect_status 0 "vmlab $* (run as an unprivileged user)"
+    vmlab_recorded "nobody $name $*" "${as_nobody[@]}" "$vmlab" "$@"
+    expect_vmlab_status 0 "vmlab $* (run as an unprivileged user)"
 }
 
 # line_starting PREFIX: the first line of $output that starts with PREFIX.
@@ -87,9 +143,31 @@ value_of() {
     printf '%s\n' "${rest%% *}"
 }
 
+# expect_hex WHAT VALUE: fail unless VALUE is 0x and 1 to 16 hex digits, as %p
+# and %#x print them (checked before any arithmetic with it).
+expect_hex() {
+    [[ $2 =~ ^0x[0-9a-f]{1,16}$ ]] ||
+        fail "$(printf '%s is "%s"; expected 0x and hex digits, as %%p and %%#x print them (handout section 5.5). vmlab printed:\n%s' "$1" "$2" "$output")"
+}
+
 # expect_number WHAT VALUE: fail unless VALUE is a whole number.
 expect_number() {
     [[ $2 =~ ^[0-9]+$ ]] || fail "$1 is '$2', not a number"
+}
+
+# expect_in_order FIRST SECOND WHY: the first line of $output that starts with
+# FIRST comes before the first one that starts with SECOND.
+expect_in_order() {
+    local line number=0 first=0 second=0
+    line_starting "$1" >/dev/null
+    line_starting "$2" >/dev/null
+    while IFS= read -r line; do
+        number=$((number + 1))
+        [ "$first" -ne 0 ] || [[ $line != "$1"* ]] || first=$number
+        [ "$second" -ne 0 ] || [[ $line != "$2"* ]] || second=$number
+    done <<<"$output"
+    [ "$first" -lt "$second" ] ||
+        fail "$(printf 'the line "%s..." came before "%s...". %s\n(This test runs vmlab with a child that starts only when its parent waits for it.) vmlab printed:\n%s' "$2" "$1" "$3" "$output")"
 }
 
 # expect_lines_once: fail when a line of $output appears more than once.

@@ -2,40 +2,33 @@
 # protection.bats - vmlab protection: three forbidden accesses, each caught as
 # SIGSEGV with its si_addr and si_code, and the program lives on.
 #
-# vmlab protection runs once, with a short timeout, and each test reads that
-# run: a SIGSEGV handler that returns loops forever, and the timeout is how
-# that shows.
+# vmlab protection runs once per file, with a short deadline, and each test
+# reads that run: a SIGSEGV handler that returns loops forever, and the
+# deadline is how that shows.
+
+# shellcheck disable=SC2154 # lab.bash sets stderr
 
 load ../lib/helpers
 load lab
 
 PROTECTION_TIMEOUT=$((5 * ${TIMEOUT_SCALE:-1}))
 
-# Run vmlab protection (once per file; later tests reuse its output).
+# Run vmlab protection (once per file; later tests read that run).
 run_protection() {
-    local saved="$BATS_FILE_TMPDIR/protection"
-    if [ ! -f "$saved.status" ]; then
-        # shellcheck disable=SC2034 # read by run_program and expect_status
-        local PROGRAM_TIMEOUT=$PROTECTION_TIMEOUT
-        run --separate-stderr run_program "$(program vmlab)" protection
-        printf '%s' "$output" >"$saved.out"
-        printf '%s' "$stderr" >"$saved.err"
-        echo "$status" >"$saved.status"
-    fi
-    output=$(cat "$saved.out")
-    stderr=$(cat "$saved.err")
-    status=$(cat "$saved.status")
+    local vmlab
+    vmlab=$(program vmlab)
+    VMLAB_DEADLINE=$PROTECTION_TIMEOUT vmlab_recorded protection "$vmlab" protection
     case "$status" in
         0) return 0 ;;
-        124) fail "$(printf '%s\n%s\n%s' \
-                "vmlab protection did not finish within $PROTECTION_TIMEOUT s." \
-                "When a SIGSEGV handler returns, the faulting instruction runs again and faults again, forever." \
+        hung) fail "$(printf '%s\n%s\n%s' \
+                "$(recorded_failure "$RECORDED" "vmlab protection" 0)" \
+                "When a SIGSEGV handler returns, the faulting instruction runs again and faults again, forever (state R)." \
                 "Leave the handler with siglongjmp() to a sigsetjmp() taken before the access.")" ;;
         139) fail "$(printf '%s\n%s\nits stderr:\n%s' \
                 "vmlab protection was killed by SIGSEGV (status 139)." \
                 "Is the handler installed with sigaction() and SA_SIGINFO before the first access? After the first siglongjmp(), is SIGSEGV still blocked? sigsetjmp(env, 1) saves the signal mask and siglongjmp restores it; setjmp/longjmp do not." \
                 "$stderr")" ;;
-        *) expect_status 0 "vmlab protection" ;;
+        *) expect_vmlab_status 0 "vmlab protection" ;;
     esac
 }
 

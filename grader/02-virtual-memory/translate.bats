@@ -22,7 +22,8 @@ printed_entry() {
     page=$(value_of page)
     entry=$(printed_entry)
     page_size=$(getconf PAGESIZE)
-    [[ $address =~ ^0x[0-9a-f]+$ ]] || fail "address: is '$address'; expected a pointer printed with %p"
+    expect_hex "address:" "$address"
+    expect_hex "page:" "$page"
     [ $((page)) -eq $((address / page_size * page_size)) ] ||
         fail "page: is $page; expected the start of the page of $address, $(printf '%#x' $((address / page_size * page_size)))"
     local wrong=() key expected
@@ -46,11 +47,12 @@ printed_entry() {
     entry=$(printed_entry)
     frame=$(value_of frame)
     page_size=$(getconf PAGESIZE)
-    [[ $frame =~ ^0x[0-9a-f]+$ ]] || fail "frame: is '$frame'; expected the frame number in hex"
+    expect_hex "address:" "$address"
+    expect_hex "frame:" "$frame"
     [ $((frame)) -eq $((entry & ((1 << 55) - 1))) ] ||
         fail "frame: is $frame; expected bits 0-54 of the entry, $(printf '%#x' $((entry & ((1 << 55) - 1))))"
     line=$(line_starting "frame: ")
-    [[ $line =~ physical\ address\ (0x[0-9a-f]+) ]] || fail "$(printf 'expected (physical address 0x...) on the line:\n  %s' "$line")"
+    [[ $line =~ physical\ address\ (0x[0-9a-f]{1,16})\) ]] || fail "$(printf 'expected (physical address 0x...) on the line:\n  %s' "$line")"
     physical=${BASH_REMATCH[1]}
     [ $((physical)) -eq $((frame * page_size + address % page_size)) ] ||
         fail "the physical address is $physical; expected frame * page size + offset in the page = $(printf '%#x' $((frame * page_size + address % page_size)))"
@@ -78,8 +80,10 @@ printed_entry() {
 
 # bats test_tags=points:1,section:5_5
 @test "translate_of_a_kernel_address_fails_with_EINVAL" {
-    run --separate-stderr run_program "$(program vmlab)" translate 0xffff800000000000
-    expect_status 1 "vmlab translate 0xffff800000000000"
+    local vmlab
+    vmlab=$(program vmlab)
+    vmlab_recorded "translate kernel" "$vmlab" translate 0xffff800000000000
+    expect_vmlab_status 1 "vmlab translate 0xffff800000000000"
     [[ $stderr == *vmlab:*"Invalid argument"* ]] ||
         fail "$(printf 'expected "vmlab: ...: Invalid argument" on stderr (pagemap has no entry beyond the user address space); stderr was:\n%s' "$stderr")"
     [ -z "$output" ] || fail "$(printf 'expected nothing on stdout, got:\n%s' "$output")"

@@ -1,20 +1,22 @@
 /*
  * layout.c - print where each kind of object lives in this process's memory.
  *
- * Usage: layout [--maps] [--pause]
+ * Usage: layout [--maps] [--pause] [--svg FILE]
  *
  * One row per object, sorted by address:
  *
  *   SEGMENT  OBJECT                ADDRESS         REGION (from /proc/self/maps)
  *   text     main()                0x55d0c8a01139  55d0c8a01000-55d0c8a02000 r-xp /path/layout
  *
- * --maps   also print /proc/self/maps, each line followed by the objects it holds
- * --pause  then wait for Enter (or end of input), so that /proc/PID/maps can be
- *          read from another terminal
+ * --maps      also print /proc/self/maps, each line followed by the objects it holds
+ * --svg FILE  also draw this process's memory, with the objects, into FILE (picture.c)
+ * --pause     then wait for Enter (or end of input), so that /proc/PID/maps can be
+ *             read from another terminal
  *
  * Handout: handouts/01-memory-layout.md, section 5.
  */
 #include "maps.h"
+#include "picture.h"
 #include "segment.h"
 
 #include <errno.h>
@@ -142,13 +144,14 @@ static int by_address(const void *a, const void *b)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: layout [--maps] [--pause]\n");
+    fprintf(stderr, "usage: layout [--maps] [--pause] [--svg FILE]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     int show_maps = 0, pause_at_end = 0;
+    const char *svg_file = NULL;
     int local_variable = 0;
     struct allocations allocations = { NULL, NULL, NULL, 0 };
     struct object objects[MAX_OBJECTS];
@@ -159,6 +162,8 @@ int main(int argc, char **argv)
             show_maps = 1;
         else if (strcmp(argv[i], "--pause") == 0)
             pause_at_end = 1;
+        else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc)
+            svg_file = argv[++i];
         else
             usage();
     }
@@ -183,6 +188,13 @@ int main(int argc, char **argv)
     if (show_maps) {
         printf("\n");
         if (print_annotated_maps(objects, count) == -1)
+            status = EXIT_FAILURE;
+    }
+    if (svg_file != NULL) {
+        struct picture_object marks[MAX_OBJECTS];
+        for (int i = 0; i < count; i++)
+            marks[i] = (struct picture_object){ objects[i].name, objects[i].address };
+        if (picture_write(svg_file, marks, count) == -1)
             status = EXIT_FAILURE;
     }
 

@@ -33,17 +33,30 @@ struct page_info {
 };
 
 /*
- * Fill every field of *info from the pagemap entry. A present page whose
- * frame number reads 0 has a hidden frame number (the reader lacks
- * CAP_SYS_ADMIN): frame_visible is 0, and the flag bits are still valid.
+ * Fill every field of *info from the pagemap entry [spec:decode-every-field]:
+ * entry is the raw value, and each flag is 0 or 1 [spec:decode-flags-0-or-1].
+ * frame is bits 0-54 of a present page [spec:decode-frame-bits]; a present page
+ * whose frame number reads 0 has a hidden frame number (the reader lacks
+ * CAP_SYS_ADMIN): frame_visible is 0, frame is 0, and the flag bits are still
+ * valid [spec:decode-hidden-frame]. A page that is not present has no frame:
+ * frame 0, frame_visible 0, whatever its low bits say (a swapped page keeps
+ * its place in swap there) [spec:decode-no-frame-when-absent].
  */
 void pagemap_decode(uint64_t entry, struct page_info *info);
 
 /*
  * Read and decode the pagemap entry of the page that holds address, in this
- * process. Returns 0, or -1 with errno set: the errno of the failed call, or
- * EINVAL when the address is beyond the user address space (the read finds
- * no entry there).
+ * process: the entry at offset (address / page size) * 8 of
+ * /proc/self/pagemap [spec:lookup-entry-of-the-page], with the page size from
+ * sysconf(_SC_PAGESIZE) [spec:lookup-page-size-from-sysconf]. Any address in a
+ * page gives that page's entry [spec:lookup-any-address-in-the-page].
+ * Returns 0. Returns -1 with errno set:
+ *   EINVAL  the address is beyond the user address space (the read finds
+ *           no entry there) [spec:lookup-beyond-user-space-einval];
+ *   the errno of open or pread when one of them fails [spec:lookup-errno-of-the-call].
+ * The file is closed before every return [spec:lookup-closes-the-file].
+ * Needs no privilege: without CAP_SYS_ADMIN the flags are right and the frame
+ * is hidden [spec:lookup-unprivileged].
  */
 int pagemap_lookup(const void *address, struct page_info *info);
 
