@@ -151,21 +151,32 @@ LAB_TEST(pmq_create_gives_the_queue_mode_0600, 1, "3.1", "")
 }
 END_TEST
 
+/*
+ * pmq_create(name, maxmsg, msgsize); a queue it makes is closed and removed at
+ * once. Returns 1 when it made one; else 0, with its errno in *error.
+ */
+static int created(const char *name, long maxmsg, long msgsize, int *error)
+{
+    errno = 0;
+    mqd_t mq = pmq_create(name, maxmsg, msgsize);
+    *error = errno;
+    if (mq == (mqd_t)-1)
+        return 0;
+    mq_close(mq);
+    mq_unlink(name);
+    return 1;
+}
+
 /* pmq_create(name, maxmsg, msgsize) must fail with expected_errno and leave no queue. */
 static void expect_create_refused(const char *name, long maxmsg, long msgsize,
                                   int expected_errno, const char *why)
 {
-    errno = 0;
-    mqd_t mq = pmq_create(name, maxmsg, msgsize);
-    int saved_errno = errno;
-    if (mq != (mqd_t)-1) {
-        mq_close(mq);
-        mq_unlink(name);
-    }
-    ck_assert_msg(mq == (mqd_t)-1 && saved_errno == expected_errno,
+    int error;
+    int made = created(name, maxmsg, msgsize, &error);
+
+    ck_assert_msg(!made && error == expected_errno,
                   "pmq_create(\"%s\", %ld, %ld) gave %s; expected -1 with %s (%s)", name, maxmsg,
-                  msgsize, mq == (mqd_t)-1 ? strerror(saved_errno) : "a queue",
-                  strerror(expected_errno), why);
+                  msgsize, made ? "a queue" : strerror(error), strerror(expected_errno), why);
 }
 
 LAB_TEST(pmq_create_fails_with_EEXIST_for_an_existing_queue_and_EINVAL_for_a_bad_name_or_size, 1, "3.1", "O_EXCL")
@@ -236,17 +247,12 @@ static void expect_limit_error(long maxmsg, long msgsize, int expected_errno,
                                const char *must_not_name)
 {
     char name[128], reason[1024];
+    int saved_errno;
 
     unique_name(name, sizeof name, "limit");
-    errno = 0;
-    mqd_t mq = pmq_create(name, maxmsg, msgsize);
-    int saved_errno = errno;
-    if (mq != (mqd_t)-1) {
-        mq_close(mq);
-        mq_unlink(name);
-    }
-    ck_assert_msg(mq == (mqd_t)-1, "pmq_create(\"%s\", %ld, %ld) succeeded; expected %s",
-                  name, maxmsg, msgsize, strerror(expected_errno));
+    ck_assert_msg(!created(name, maxmsg, msgsize, &saved_errno),
+                  "pmq_create(\"%s\", %ld, %ld) succeeded; expected %s", name, maxmsg, msgsize,
+                  strerror(expected_errno));
     ck_assert_msg(saved_errno == expected_errno, "pmq_create(\"%s\", %ld, %ld) failed with %s; "
                   "expected %s", name, maxmsg, msgsize, strerror(saved_errno),
                   strerror(expected_errno));
@@ -307,14 +313,10 @@ static void expect_only_one_limit(long maxmsg, long msgsize, const char *broken,
                                   const char *kept)
 {
     char name[128], reason[1024];
+    int saved_errno;
 
     unique_name(name, sizeof name, "equal");
-    errno = 0;
-    mqd_t mq = pmq_create(name, maxmsg, msgsize);
-    int saved_errno = errno;
-    if (mq != (mqd_t)-1) {
-        mq_close(mq);
-        mq_unlink(name);
+    if (created(name, maxmsg, msgsize, &saved_errno)) {
         lab_skip("this process may go over the queue limits (CAP_SYS_RESOURCE)");
         return;
     }
@@ -581,17 +583,25 @@ LAB_TEST(pmq_send_and_receive_on_a_nonblocking_descriptor_fail_with_EAGAIN_at_on
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(pmq_receive_on_an_empty_queue_blocks_until_a_message_arrives, 2, "3.4", "", 30)
+/*
+ * A child calls pmq_receive (no timeout) on an empty queue. The test waits
+ * until the child sleeps in the queue code; when interrupt != 0 it runs the
+ * child's signal handler and waits until the child sleeps again; then it
+ * sends "wake!" with priority 3, which the child must return.
+ */
+static void expect_receive_to_wait_for_a_message(int interrupt)
 {
     mqd_t mq = nameless_queue(2, 32, 0);
     char seen[256], result[256];
     int status = 0;
 
+    ck_assert_msg(share_signal_counter() == 0, "test setup: mmap: %s", strerror(errno));
     pid_t child = fork_child();
     ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
     if (child == 0) {
         char *data;
         unsigned int priority;
+        count_sigusr1(0);       /* no SA_RESTART: mq_receive fails with EINTR */
         ssize_t got = pmq_receive(mq, &data, &priority, PMQ_NO_TIMEOUT);
         if (got == -1)
             child_exit_errno();
@@ -599,54 +609,84 @@ LAB_TEST_WITH_TIMEOUT(pmq_receive_on_an_empty_queue_blocks_until_a_message_arriv
                                                                           : CHILD_WRONG_MESSAGE);
     }
     int asleep = wait_until_asleep_in(child, MQ_WAIT, seen, sizeof seen);
-    int sent = asleep ? mq_send(mq, "wake!", 5, 3) : -1;
-    int ended = wait_for_child(child, 10, &status);
+    int again = asleep && (!interrupt || interrupt_and_wait_until_asleep_again(child, MQ_WAIT,
+                                                                               seen, sizeof seen));
+    int sent = again ? mq_send(mq, "wake!", 5, 3) : -1;
+    int ended = wait_for_child_or_say(child, 10, &status, seen, sizeof seen);
     mq_close(mq);
     ck_assert_msg(asleep, "pmq_receive on an empty blocking queue did not wait in the kernel "
                   "(%s; %s); expected it to sleep until a message arrives",
                   seen, child_result(status, result, sizeof result));
+    ck_assert_msg(again, "after a signal handler ran, pmq_receive did not wait again (%s; %s); "
+                  "expected it to retry the receive that failed with EINTR", seen,
+                  child_result(status, result, sizeof result));
     ck_assert_msg(sent == 0, "test: mq_send: %s", strerror(errno));
-    ck_assert_msg(ended == 0, "pmq_receive still waited 10 s after a message arrived");
+    ck_assert_msg(ended == 0, "pmq_receive still waited 10 s after a message arrived (%s)", seen);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_DONE,
-                  "after the send woke pmq_receive, %s; expected it to return \"wake!\" "
-                  "with priority 3", child_result(status, result, sizeof result));
+                  "after %sthe send woke pmq_receive, %s; expected it to return \"wake!\" "
+                  "with priority 3", interrupt ? "a signal handler ran and " : "",
+                  child_result(status, result, sizeof result));
+}
+
+LAB_TEST_WITH_TIMEOUT(pmq_receive_on_an_empty_queue_blocks_until_a_message_arrives, 2, "3.4", "", 30)
+{
+    expect_receive_to_wait_for_a_message(0);
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(pmq_send_on_a_full_queue_blocks_until_a_message_is_received, 1, "3.4", "", 30)
+/*
+ * A child calls pmq_send (timeout -5: no limit) on a full queue. The test
+ * waits until the child sleeps in the queue code; when interrupt != 0 it
+ * runs the child's signal handler and waits until the child sleeps again;
+ * then it receives, which makes room: the child's message must go in.
+ */
+static void expect_send_to_wait_for_room(int interrupt)
 {
     mqd_t mq = nameless_queue(1, 16, 0);
     char seen[256], result[256], buffer[16];
     int status = 0;
 
     send_raw(mq, "first", 0);
+    ck_assert_msg(share_signal_counter() == 0, "test setup: mmap: %s", strerror(errno));
     pid_t child = fork_child();
     ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
     if (child == 0) {
+        count_sigusr1(0);
         /* Any negative timeout means "no limit", like PMQ_NO_TIMEOUT. */
         if (pmq_send(mq, "second", 6, 0, -5) == -1)
             child_exit_errno();
         _exit(CHILD_DONE);
     }
     int asleep = wait_until_asleep_in(child, MQ_WAIT, seen, sizeof seen);
+    int again = asleep && (!interrupt || interrupt_and_wait_until_asleep_again(child, MQ_WAIT,
+                                                                               seen, sizeof seen));
     long count_while_asleep = curmsgs_of(mq);
-    ssize_t first = asleep ? mq_receive(mq, buffer, sizeof buffer, NULL) : -1;
-    int ended = wait_for_child(child, 10, &status);
+    ssize_t first = again ? mq_receive(mq, buffer, sizeof buffer, NULL) : -1;
+    int ended = wait_for_child_or_say(child, 10, &status, seen, sizeof seen);
     ssize_t second = ended == 0 ? mq_receive(mq, buffer, sizeof buffer, NULL) : -1;
     mq_close(mq);
     ck_assert_msg(asleep, "pmq_send(timeout -5, no limit) on a full blocking queue did not "
                   "wait in the kernel (%s; %s); expected it to sleep until there is room",
                   seen, child_result(status, result, sizeof result));
+    ck_assert_msg(again, "after a signal handler ran, pmq_send did not wait again (%s; %s); "
+                  "expected it to retry the send that failed with EINTR", seen,
+                  child_result(status, result, sizeof result));
     ck_assert_msg(count_while_asleep == 1, "while pmq_send waited the queue held %ld messages; "
                   "expected 1", count_while_asleep);
     ck_assert_msg(first == 5, "test: mq_receive of the first message gave %zd", first);
-    ck_assert_msg(ended == 0, "pmq_send still waited 10 s after a receive made room");
+    ck_assert_msg(ended == 0, "pmq_send still waited 10 s after a receive made room (%s)", seen);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_DONE,
-                  "after a receive made room, %s; expected pmq_send to succeed",
+                  "after %sa receive made room, %s; expected pmq_send to succeed",
+                  interrupt ? "a signal handler ran and " : "",
                   child_result(status, result, sizeof result));
     ck_assert_msg(second == 6 && memcmp(buffer, "second", 6) == 0,
                   "the queue then held %zd bytes \"%.*s\"; expected \"second\"", second,
                   second > 0 ? (int)second : 0, buffer);
+}
+
+LAB_TEST_WITH_TIMEOUT(pmq_send_on_a_full_queue_blocks_until_a_message_is_received, 1, "3.4", "", 30)
+{
+    expect_send_to_wait_for_room(0);
 }
 END_TEST
 
@@ -1035,74 +1075,13 @@ END_TEST
 
 LAB_TEST_WITH_TIMEOUT(pmq_receive_waits_again_when_a_signal_handler_interrupts_it, 1, "3.8", "retry on EINTR", 40)
 {
-    mqd_t mq = nameless_queue(2, 32, 0);
-    char seen[256], result[256];
-    int status = 0;
-
-    ck_assert_msg(share_signal_counter() == 0, "test setup: mmap: %s", strerror(errno));
-    pid_t child = fork_child();
-    ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
-    if (child == 0) {
-        char *data;
-        count_sigusr1(0);       /* no SA_RESTART: mq_receive fails with EINTR */
-        ssize_t got = pmq_receive(mq, &data, NULL, PMQ_NO_TIMEOUT);
-        if (got == -1)
-            child_exit_errno();
-        _exit(got == 5 && memcmp(data, "after", 5) == 0 ? CHILD_DONE : CHILD_WRONG_MESSAGE);
-    }
-    int asleep = wait_until_asleep_in(child, MQ_WAIT, seen, sizeof seen);
-    int again = asleep && interrupt_and_wait_until_asleep_again(child, MQ_WAIT, seen,
-                                                               sizeof seen);
-    int sent = again ? mq_send(mq, "after", 5, 0) : -1;
-    int ended = wait_for_child_or_say(child, 10, &status, seen, sizeof seen);
-    mq_close(mq);
-    ck_assert_msg(asleep, "pmq_receive on an empty queue did not wait in the kernel (%s; %s)",
-                  seen, child_result(status, result, sizeof result));
-    ck_assert_msg(again, "after a signal handler ran, pmq_receive did not wait again (%s; %s); "
-                  "expected it to retry the receive that failed with EINTR", seen,
-                  child_result(status, result, sizeof result));
-    ck_assert_msg(sent == 0, "test: mq_send: %s", strerror(errno));
-    ck_assert_msg(ended == 0, "pmq_receive still waited 10 s after a message arrived (%s)", seen);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_DONE,
-                  "after a signal and then a message, %s; expected pmq_receive to return the "
-                  "message \"after\"", child_result(status, result, sizeof result));
+    expect_receive_to_wait_for_a_message(1);
 }
 END_TEST
 
 LAB_TEST_WITH_TIMEOUT(pmq_send_waits_again_when_a_signal_handler_interrupts_it, 1, "3.8", "retry on EINTR", 40)
 {
-    mqd_t mq = nameless_queue(1, 16, 0);
-    char seen[256], result[256], buffer[16];
-    int status = 0;
-
-    send_raw(mq, "first", 0);
-    ck_assert_msg(share_signal_counter() == 0, "test setup: mmap: %s", strerror(errno));
-    pid_t child = fork_child();
-    ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
-    if (child == 0) {
-        count_sigusr1(0);
-        if (pmq_send(mq, "second", 6, 0, PMQ_NO_TIMEOUT) == -1)
-            child_exit_errno();
-        _exit(CHILD_DONE);
-    }
-    int asleep = wait_until_asleep_in(child, MQ_WAIT, seen, sizeof seen);
-    int again = asleep && interrupt_and_wait_until_asleep_again(child, MQ_WAIT, seen,
-                                                               sizeof seen);
-    ssize_t first = again ? mq_receive(mq, buffer, sizeof buffer, NULL) : -1;
-    int ended = wait_for_child_or_say(child, 10, &status, seen, sizeof seen);
-    ssize_t second = ended == 0 ? mq_receive(mq, buffer, sizeof buffer, NULL) : -1;
-    mq_close(mq);
-    ck_assert_msg(asleep, "pmq_send on a full queue did not wait in the kernel (%s; %s)",
-                  seen, child_result(status, result, sizeof result));
-    ck_assert_msg(again, "after a signal handler ran, pmq_send did not wait again (%s; %s); "
-                  "expected it to retry the send that failed with EINTR", seen,
-                  child_result(status, result, sizeof result));
-    ck_assert_msg(first == 5, "test: mq_receive of the first message gave %zd", first);
-    ck_assert_msg(ended == 0, "pmq_send still waited 10 s after a receive made room (%s)", seen);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_DONE && second == 6,
-                  "after a signal and then a receive that made room, %s, and the queue held "
-                  "%zd bytes; expected pmq_send to succeed and \"second\" in the queue",
-                  child_result(status, result, sizeof result), second);
+    expect_send_to_wait_for_room(1);
 }
 END_TEST
 

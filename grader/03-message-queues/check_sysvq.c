@@ -57,6 +57,19 @@ static void remove_queue(int msqid)
         msgctl(msqid, IPC_RMID, NULL);
 }
 
+/* fork_child, or remove the queue and fail the test. */
+static pid_t fork_or_abort(int msqid)
+{
+    pid_t child = fork_child();
+
+    if (child == -1) {
+        int saved_errno = errno;
+        remove_queue(msqid);
+        ck_abort_msg("test setup: fork: %s", strerror(saved_errno));
+    }
+    return child;
+}
+
 /* Send a message with msgsnd itself; on failure remove the queue, then fail the test. */
 static void send_raw(int msqid, long type, const char *text)
 {
@@ -556,11 +569,7 @@ LAB_TEST_WITH_TIMEOUT(sysvq_receive_blocks_until_a_message_of_the_wanted_type_ar
     char seen[256], result[256];
     int status = 0;
 
-    pid_t child = fork_child();
-    if (child == -1) {
-        remove_queue(msqid);
-        ck_abort_msg("test setup: fork: %s", strerror(errno));
-    }
+    pid_t child = fork_or_abort(msqid);
     if (child == 0) {
         char text[64];
         long type = 0;
@@ -604,11 +613,7 @@ static pid_t start_blocked_receiver(int msqid, char *seen, size_t size, int *asl
         remove_queue(msqid);
         ck_abort_msg("test setup: mmap: %s", strerror(errno));
     }
-    pid_t child = fork_child();
-    if (child == -1) {
-        remove_queue(msqid);
-        ck_abort_msg("test setup: fork: %s", strerror(errno));
-    }
+    pid_t child = fork_or_abort(msqid);
     if (child == 0) {
         char text[64];
         count_sigusr1(1);
@@ -674,11 +679,7 @@ LAB_TEST_WITH_TIMEOUT(sysvq_send_on_a_full_queue_blocks_until_there_is_room, 1, 
         ck_abort_msg("test setup: msgctl(IPC_SET): %s", strerror(errno));
     }
     send_raw(msqid, 1, "12345678");
-    pid_t child = fork_child();
-    if (child == -1) {
-        remove_queue(msqid);
-        ck_abort_msg("test setup: fork: %s", strerror(errno));
-    }
+    pid_t child = fork_or_abort(msqid);
     if (child == 0) {
         if (sysvq_send(msqid, 2, "x", 1, 0) == -1)
             child_exit_errno();
