@@ -36,7 +36,7 @@ lab03_teardown() {
     local pid file key
     for pid in "${BACKGROUND[@]}"; do
         kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        { wait "$pid"; } 2>/dev/null || true
     done
     rm -f "/dev/mqueue/$(queue_prefix)"*
     for file in "$BATS_TEST_TMPDIR"/*.key; do
@@ -163,11 +163,11 @@ run_watched() {
         # SIGKILL: a guard killed before it became sleep is still a copy of this shell,
         # which would run Bats' traps on SIGTERM and report the test a second time.
         kill -KILL "$guard" 2>/dev/null || true
-        wait "$guard" 2>/dev/null || true
+        { wait "$guard"; } 2>/dev/null || true      # without bash's "Killed" line
     else
         HUNG=$(describe_process "$pid")
         kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        { wait "$pid"; } 2>/dev/null || true
         status=124
         note_hang "${1##*/} ${*:2}"
     fi
@@ -239,7 +239,7 @@ wait_for_exit() {
     if ! wait_until "$((WAIT / ${TIMEOUT_SCALE:-1}))" process_gone "$pid"; then
         doing=$(describe_process "$pid")
         kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        { wait "$pid"; } 2>/dev/null || true
         note_hang "$what"
         fail "$what still ran $WAIT s later; expected it to finish. When it was stopped, $doing$(after_earlier_hang)"
     fi
