@@ -32,6 +32,12 @@ static inline void *test_shared_memory(size_t size)
     return memory;
 }
 
+/* Is [address, address + size) still mapped? msync fails with ENOMEM when it is not. */
+static inline int still_mapped(void *address, size_t size)
+{
+    return msync(address, size, MS_ASYNC) == 0 || errno != ENOMEM;
+}
+
 /* fork(), or fail the test. */
 static inline pid_t fork_or_fail(void)
 {
