@@ -26,8 +26,15 @@
 #include <sys/msg.h>
 #include <unistd.h>
 
-/* Where a process waits in the kernel while msgrcv blocks (do_msgrcv here). */
+/* Where a process waits in the kernel while msgrcv or msgsnd blocks (do_msgrcv here). */
 static const char *const MSGRCV_WAIT[] = { "msgrcv", NULL };
+static const char *const MSGSND_WAIT[] = { "msgsnd", NULL };
+
+/* A message of any size the kernel allows (msgmax is 8192 by default). */
+struct big_message {
+    long type;
+    char text[8192];
+};
 
 struct raw_message {
     long type;
@@ -48,6 +55,19 @@ static void remove_queue(int msqid)
 {
     if (msqid != -1)
         msgctl(msqid, IPC_RMID, NULL);
+}
+
+/* fork_child, or remove the queue and fail the test. */
+static pid_t fork_or_abort(int msqid)
+{
+    pid_t child = fork_child();
+
+    if (child == -1) {
+        int saved_errno = errno;
+        remove_queue(msqid);
+        ck_abort_msg("test setup: fork: %s", strerror(saved_errno));
+    }
+    return child;
 }
 
 /* Send a message with msgsnd itself; on failure remove the queue, then fail the test. */
@@ -165,8 +185,11 @@ END_TEST
 
 /* ---------- msgget, IPC_STAT, IPC_RMID: section 5.2 ---------- */
 
-LAB_TEST(sysvq_create_makes_a_new_queue_with_mode_0600, 1, "5.2", "")
+LAB_TEST(sysvq_create_makes_a_new_queue_with_mode_0600_and_fails_with_EEXIST_for_a_taken_key, 1, "5.2", "")
 {
+    char path[512];
+    key_t key;
+
     errno = 0;
     int msqid = sysvq_create(IPC_PRIVATE);
     int saved_errno = errno;
@@ -176,18 +199,11 @@ LAB_TEST(sysvq_create_makes_a_new_queue_with_mode_0600, 1, "5.2", "")
                   strerror(saved_errno));
     ck_assert_msg((info.msg_perm.mode & 0777) == 0600,
                   "the new queue's mode is %04o; expected 0600", info.msg_perm.mode & 0777);
-}
-END_TEST
 
-LAB_TEST(sysvq_create_fails_with_EEXIST_when_the_key_has_a_queue, 1, "5.2", "")
-{
-    char path[512];
-    key_t key;
     int existing = keyed_queue(path, sizeof path, &key);
-
     errno = 0;
-    int msqid = sysvq_create(key);
-    int saved_errno = errno;
+    msqid = sysvq_create(key);
+    saved_errno = errno;
     if (msqid != existing)
         remove_queue(msqid);
     remove_queue(existing);
@@ -200,7 +216,7 @@ LAB_TEST(sysvq_create_fails_with_EEXIST_when_the_key_has_a_queue, 1, "5.2", "")
 }
 END_TEST
 
-LAB_TEST(sysvq_open_finds_the_queue_of_a_key_and_fails_with_ENOENT_without_one, 2, "5.2", "")
+LAB_TEST(sysvq_open_finds_the_queue_of_a_key_and_fails_with_ENOENT_without_one, 1, "5.2", "")
 {
     char path[512];
     key_t key;
@@ -225,7 +241,7 @@ LAB_TEST(sysvq_open_finds_the_queue_of_a_key_and_fails_with_ENOENT_without_one, 
 }
 END_TEST
 
-LAB_TEST(sysvq_count_reads_msg_qnum, 1, "5.2", "")
+LAB_TEST(sysvq_count_reads_msg_qnum_and_fails_with_EINVAL_for_a_removed_queue, 1, "5.2", "check what msgctl returns")
 {
     int msqid = private_queue();
 
@@ -237,9 +253,15 @@ LAB_TEST(sysvq_count_reads_msg_qnum, 1, "5.2", "")
     send_raw(msqid, 1, "c");
     long three = sysvq_count(msqid);
     remove_queue(msqid);
+    errno = 0;
+    long removed = sysvq_count(msqid);
+    int removed_errno = errno;
     ck_assert_msg(empty == 0, "sysvq_count of an empty queue gave %ld (%s); expected 0", empty,
                   strerror(saved_errno));
     ck_assert_msg(three == 3, "sysvq_count after 3 sends gave %ld; expected 3", three);
+    ck_assert_msg(removed == -1 && removed_errno == EINVAL,
+                  "sysvq_count of a removed queue gave %ld (%s); expected -1 with EINVAL (from "
+                  "msgctl IPC_STAT)", removed, strerror(removed_errno));
 }
 END_TEST
 
@@ -262,7 +284,7 @@ END_TEST
 
 /* ---------- msgsnd: section 5.3 ---------- */
 
-LAB_TEST(sysvq_send_stores_exactly_the_payload_bytes, 2, "5.3", "msgsz counts the text only")
+LAB_TEST(sysvq_send_stores_exactly_the_payload_bytes, 1, "5.3", "msgsz counts the text only")
 {
     int msqid = private_queue();
     struct raw_message message;
@@ -288,7 +310,59 @@ LAB_TEST(sysvq_send_stores_exactly_the_payload_bytes, 2, "5.3", "msgsz counts th
 }
 END_TEST
 
-LAB_TEST(sysvq_send_with_IPC_NOWAIT_on_a_full_queue_fails_with_EAGAIN, 2, "5.5", "")
+LAB_TEST(sysvq_send_takes_exactly_SYSVQ_MAX_TEXT_bytes_and_refuses_more, 1, "5.3", "")
+{
+    int msqid = private_queue();
+    static char text[SYSVQ_MAX_TEXT + 1];
+    static struct big_message message;
+
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = (char)('A' + i % 26);
+    errno = 0;
+    int exact = sysvq_send(msqid, 2, text, SYSVQ_MAX_TEXT, IPC_NOWAIT);
+    int exact_errno = errno;
+    errno = 0;
+    int over = sysvq_send(msqid, 2, text, SYSVQ_MAX_TEXT + 1, IPC_NOWAIT);
+    int over_errno = errno;
+    long count = (long)queue_info(msqid).msg_qnum;
+    ssize_t length = msgrcv(msqid, &message, sizeof message.text, 0, IPC_NOWAIT);
+    remove_queue(msqid);
+    ck_assert_msg(exact == 0, "sysvq_send of exactly SYSVQ_MAX_TEXT (%d) bytes gave %d (%s); "
+                  "expected 0: the longest message fits", SYSVQ_MAX_TEXT, exact,
+                  strerror(exact_errno));
+    ck_assert_msg(over == -1 && over_errno == EINVAL,
+                  "sysvq_send of SYSVQ_MAX_TEXT + 1 (%d) bytes gave %d (%s); expected -1 with "
+                  "EINVAL", SYSVQ_MAX_TEXT + 1, over, strerror(over_errno));
+    ck_assert_msg(count == 1, "after those two sends the queue holds %ld messages; expected 1",
+                  count);
+    ck_assert_msg(length == SYSVQ_MAX_TEXT && memcmp(message.text, text, SYSVQ_MAX_TEXT) == 0,
+                  "the message in the queue has %zd bytes%s; expected the %d bytes sent", length,
+                  length == SYSVQ_MAX_TEXT ? ", not those sent" : "", SYSVQ_MAX_TEXT);
+}
+END_TEST
+
+LAB_TEST(sysvq_send_with_a_type_below_1_fails_with_EINVAL, 1, "5.3", "")
+{
+    int msqid = private_queue();
+
+    errno = 0;
+    int zero = sysvq_send(msqid, 0, "x", 1, IPC_NOWAIT);
+    int zero_errno = errno;
+    errno = 0;
+    int negative = sysvq_send(msqid, -3, "x", 1, IPC_NOWAIT);
+    int negative_errno = errno;
+    long count = (long)queue_info(msqid).msg_qnum;
+    remove_queue(msqid);
+    ck_assert_msg(zero == -1 && zero_errno == EINVAL && negative == -1 &&
+                  negative_errno == EINVAL,
+                  "sysvq_send with type 0 gave %d (%s), with type -3 %d (%s); expected -1 with "
+                  "EINVAL for both: a type is 1 or more", zero, strerror(zero_errno), negative,
+                  strerror(negative_errno));
+    ck_assert_msg(count == 0, "the queue holds %ld messages; expected none", count);
+}
+END_TEST
+
+LAB_TEST(sysvq_send_with_IPC_NOWAIT_on_a_full_queue_fails_with_EAGAIN, 1, "5.5", "")
 {
     int msqid = private_queue();
     struct msqid_ds info = queue_info(msqid);
@@ -360,7 +434,37 @@ LAB_TEST(sysvq_receive_into_a_small_buffer_fails_with_E2BIG, 1, "5.4", "")
 }
 END_TEST
 
-LAB_TEST(sysvq_receive_type_0_takes_the_first_message, 1, "5.4", "")
+LAB_TEST(sysvq_receive_never_asks_for_more_than_SYSVQ_MAX_TEXT, 1, "5.4", "the structure holds SYSVQ_MAX_TEXT bytes")
+{
+    int msqid = private_queue();
+    static struct big_message message = { .type = 6 };
+    static char area[8192];
+    enum { LONG_TEXT = SYSVQ_MAX_TEXT + 904 };
+
+    memset(message.text, 'z', LONG_TEXT);
+    if (msgsnd(msqid, &message, LONG_TEXT, IPC_NOWAIT) == -1) {
+        int saved_errno = errno;
+        remove_queue(msqid);
+        ck_abort_msg("test setup: msgsnd of %d bytes: %s", LONG_TEXT, strerror(saved_errno));
+    }
+    arm_alarm(3);
+    errno = 0;
+    ssize_t length = sysvq_receive(msqid, 0, area, sizeof area, NULL, IPC_NOWAIT);
+    int saved_errno = errno;
+    disarm_alarm();
+    long count = (long)queue_info(msqid).msg_qnum;
+    remove_queue(msqid);
+    ck_assert_msg(length == -1 && saved_errno == E2BIG,
+                  "sysvq_receive(size %zu) of a %d-byte message (sent by another program) gave "
+                  "%zd (%s); expected -1 with E2BIG: ask msgrcv for at most SYSVQ_MAX_TEXT (%d) "
+                  "bytes, all that a struct sysvq_message holds, whatever size says",
+                  sizeof area, LONG_TEXT, length, strerror(saved_errno), SYSVQ_MAX_TEXT);
+    ck_assert_msg(count == 1, "after E2BIG the queue holds %ld messages; expected the message "
+                  "to stay", count);
+}
+END_TEST
+
+LAB_TEST(sysvq_receive_type_0_takes_the_first_message, 1, "5.4", "received_type may be NULL")
 {
     int msqid = private_queue();
 
@@ -369,13 +473,23 @@ LAB_TEST(sysvq_receive_type_0_takes_the_first_message, 1, "5.4", "")
     send_raw(msqid, 2, "two");
     struct received first = receive(msqid, 0, IPC_NOWAIT);
     struct received second = receive(msqid, 0, IPC_NOWAIT);
+    char text[64];
+    arm_alarm(3);
+    errno = 0;
+    ssize_t third = sysvq_receive(msqid, 0, text, sizeof text, NULL, IPC_NOWAIT);
+    int third_errno = errno;
+    disarm_alarm();
     remove_queue(msqid);
     expect_received(&first, 3, "three", "sysvq_receive(type 0) of types 3, 1, 2");
     expect_received(&second, 1, "one", "the second sysvq_receive(type 0) of types 3, 1, 2");
+    ck_assert_msg(third == 3 && memcmp(text, "two", 3) == 0,
+                  "the third sysvq_receive(type 0), with received_type NULL, gave %zd (%s); "
+                  "expected the 3 bytes \"two\" (received_type may be NULL)", third,
+                  third == -1 ? strerror(third_errno) : "other bytes");
 }
 END_TEST
 
-LAB_TEST(sysvq_receive_a_positive_type_takes_the_first_message_of_that_type, 2, "5.4", "")
+LAB_TEST(sysvq_receive_a_positive_type_takes_the_first_message_of_that_type, 1, "5.4", "")
 {
     int msqid = private_queue();
 
@@ -428,7 +542,7 @@ LAB_TEST(sysvq_receive_with_MSG_EXCEPT_takes_the_first_message_of_another_type, 
 }
 END_TEST
 
-LAB_TEST(sysvq_receive_with_IPC_NOWAIT_and_no_match_fails_with_ENOMSG, 2, "5.5", "")
+LAB_TEST(sysvq_receive_with_IPC_NOWAIT_and_no_match_fails_with_ENOMSG, 1, "5.5", "")
 {
     int msqid = private_queue();
 
@@ -449,17 +563,13 @@ LAB_TEST(sysvq_receive_with_IPC_NOWAIT_and_no_match_fails_with_ENOMSG, 2, "5.5",
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(sysvq_receive_blocks_until_a_message_of_the_wanted_type_arrives, 2, "5.4", "", 30)
+LAB_TEST_WITH_TIMEOUT(sysvq_receive_blocks_until_a_message_of_the_wanted_type_arrives, 1, "5.4", "", 30)
 {
     int msqid = private_queue();
     char seen[256], result[256];
     int status = 0;
 
-    pid_t child = fork_child();
-    if (child == -1) {
-        remove_queue(msqid);
-        ck_abort_msg("test setup: fork: %s", strerror(errno));
-    }
+    pid_t child = fork_or_abort(msqid);
     if (child == 0) {
         char text[64];
         long type = 0;
@@ -489,5 +599,106 @@ LAB_TEST_WITH_TIMEOUT(sysvq_receive_blocks_until_a_message_of_the_wanted_type_ar
                   "after messages of type 3 and then 7 arrived, sysvq_receive(type 7): %s; "
                   "expected \"seven\" of type 7", child_result(status, result, sizeof result));
     ck_assert_msg(left == 1, "%ld messages are left; expected 1, the one of type 3", left);
+}
+END_TEST
+
+/*
+ * Start a child that calls sysvq_receive(msqid, 0, ..., 0) on an empty queue,
+ * with a SIGUSR1 handler installed with SA_RESTART, and wait until it sleeps
+ * in msgrcv. The child exits with child_exit_errno() or CHILD_DONE.
+ */
+static pid_t start_blocked_receiver(int msqid, char *seen, size_t size, int *asleep)
+{
+    if (share_signal_counter() == -1) {
+        remove_queue(msqid);
+        ck_abort_msg("test setup: mmap: %s", strerror(errno));
+    }
+    pid_t child = fork_or_abort(msqid);
+    if (child == 0) {
+        char text[64];
+        count_sigusr1(1);
+        if (sysvq_receive(msqid, 0, text, sizeof text, NULL, 0) == -1)
+            child_exit_errno();
+        _exit(CHILD_DONE);
+    }
+    *asleep = wait_until_asleep_in(child, MSGRCV_WAIT, seen, size);
+    return child;
+}
+
+LAB_TEST_WITH_TIMEOUT(sysvq_receive_fails_with_EIDRM_when_the_queue_is_removed_while_it_waits, 1, "5.2", "", 30)
+{
+    int msqid = private_queue();
+    char seen[256], result[256];
+    int status = 0, asleep;
+
+    pid_t child = start_blocked_receiver(msqid, seen, sizeof seen, &asleep);
+    remove_queue(msqid);
+    int ended = wait_for_child_or_say(child, 3, &status, seen, sizeof seen);
+    ck_assert_msg(asleep, "sysvq_receive on an empty queue did not wait in the kernel (%s; %s)",
+                  seen, child_result(status, result, sizeof result));
+    ck_assert_msg(ended == 0, "sysvq_receive still waited 3 s after its queue was removed (%s); "
+                  "expected it to fail with EIDRM", seen);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ERRNO_BASE + EIDRM,
+                  "when its queue was removed, sysvq_receive: %s; expected it to fail with EIDRM",
+                  child_result(status, result, sizeof result));
+}
+END_TEST
+
+LAB_TEST_WITH_TIMEOUT(sysvq_receive_passes_EINTR_on_when_a_signal_handler_interrupts_it, 1, "5.5", "no retry in sysvq.c", 30)
+{
+    int msqid = private_queue();
+    char seen[256], result[256];
+    int status = 0, asleep;
+
+    pid_t child = start_blocked_receiver(msqid, seen, sizeof seen, &asleep);
+    if (asleep)
+        kill(child, SIGUSR1);
+    int ended = wait_for_child_or_say(child, 3, &status, seen, sizeof seen);
+    remove_queue(msqid);
+    ck_assert_msg(asleep, "sysvq_receive on an empty queue did not wait in the kernel (%s; %s)",
+                  seen, child_result(status, result, sizeof result));
+    ck_assert_msg(ended == 0, "after a signal handler ran, sysvq_receive went on waiting (%s); "
+                  "expected it to fail with EINTR and leave the choice to its caller", seen);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ERRNO_BASE + EINTR,
+                  "after a signal handler ran, sysvq_receive: %s; expected it to fail with "
+                  "EINTR", child_result(status, result, sizeof result));
+}
+END_TEST
+
+LAB_TEST_WITH_TIMEOUT(sysvq_send_on_a_full_queue_blocks_until_there_is_room, 1, "5.5", "", 30)
+{
+    int msqid = private_queue();
+    struct msqid_ds info = queue_info(msqid);
+    struct raw_message taken;
+    char seen[256], result[256];
+    int status = 0;
+
+    info.msg_qbytes = 8;
+    if (msgctl(msqid, IPC_SET, &info) == -1) {
+        remove_queue(msqid);
+        ck_abort_msg("test setup: msgctl(IPC_SET): %s", strerror(errno));
+    }
+    send_raw(msqid, 1, "12345678");
+    pid_t child = fork_or_abort(msqid);
+    if (child == 0) {
+        if (sysvq_send(msqid, 2, "x", 1, 0) == -1)
+            child_exit_errno();
+        _exit(CHILD_DONE);
+    }
+    int asleep = wait_until_asleep_in(child, MSGSND_WAIT, seen, sizeof seen);
+    ssize_t first = asleep ? msgrcv(msqid, &taken, sizeof taken.text, 1, IPC_NOWAIT) : -1;
+    int ended = wait_for_child_or_say(child, 10, &status, seen, sizeof seen);
+    long count = (long)queue_info(msqid).msg_qnum;
+    remove_queue(msqid);
+    ck_assert_msg(asleep, "sysvq_send(flags 0) on a full queue did not wait in the kernel "
+                  "(%s; %s); expected it to sleep until there is room", seen,
+                  child_result(status, result, sizeof result));
+    ck_assert_msg(first == 8, "test: msgrcv of the first message gave %zd", first);
+    ck_assert_msg(ended == 0, "sysvq_send still waited 10 s after a receive made room (%s)",
+                  seen);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_DONE && count == 1,
+                  "after a receive made room, sysvq_send: %s, and the queue holds %ld "
+                  "messages; expected it to send, and 1 message", child_result(status, result,
+                  sizeof result), count);
 }
 END_TEST

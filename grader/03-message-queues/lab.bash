@@ -13,8 +13,13 @@ MQ_WAIT='wq_sleep|mq_timed(send|receive)'
 # shellcheck disable=SC2034 # used by the .bats files that load this file
 MSGRCV_WAIT='msgrcv'
 
-# A command that should return at once gets this long before it counts as waiting.
-QUICK_TIMEOUT=$((5 * ${TIMEOUT_SCALE:-1}))
+# Seconds (times TIMEOUT_SCALE) that a command which should return at once may take;
+# after a hang in an earlier test of this run, 1 s is enough: one cause does not make
+# every test wait in turn.
+QUICK_SECONDS=5
+# Seconds (times TIMEOUT_SCALE) to wait for a program to sleep in the queue code, or to
+# end; 2 after an earlier hang.
+WAIT_SECONDS=10
 
 BACKGROUND=()
 
@@ -31,7 +36,7 @@ lab03_teardown() {
     local pid file key
     for pid in "${BACKGROUND[@]}"; do
         kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        { wait "$pid"; } 2>/dev/null || true
     done
     rm -f "/dev/mqueue/$(queue_prefix)"*
     for file in "$BATS_TEST_TMPDIR"/*.key; do
@@ -80,16 +85,108 @@ sysv_messages() {
     sysv_line "$1" | awk '{print $6}'
 }
 
-# run_quick CMD...: run_program, but a command that should not wait gets QUICK_TIMEOUT seconds.
-run_quick() {
-    timeout --kill-after=2 "$QUICK_TIMEOUT" "$@" 3>&-
+# The file that says "a program hung in an earlier test of this run", and what it was.
+HANG_MARKER="${BATS_RUN_TMPDIR:-${BATS_TEST_TMPDIR:-/tmp}}/lab03-hung"
+
+# note_hang WHAT: remember for the later tests that WHAT hung.
+note_hang() {
+    [ -e "$HANG_MARKER" ] || echo "$1" >"$HANG_MARKER"
 }
 
-# expect_quick_status N WHAT: like expect_status, for a command run with run_quick.
+# seconds_to_wait FULL: set WAIT to FULL seconds, or to 1 (2 for a full wait of 10 s or
+# more) after an earlier hang; times TIMEOUT_SCALE.
+seconds_to_wait() {
+    WAIT=$1
+    if [ -e "$HANG_MARKER" ]; then
+        WAIT=1
+        [ "$1" -lt 10 ] || WAIT=2
+    fi
+    WAIT=$((WAIT * ${TIMEOUT_SCALE:-1}))
+}
+
+# after_earlier_hang: a sentence for failure messages when an earlier test saw a hang.
+after_earlier_hang() {
+    [ -e "$HANG_MARKER" ] || return 0
+    printf ' (an earlier test saw "%s" hang, so the later ones wait only %s s)' \
+        "$(cat "$HANG_MARKER")" "${TIMEOUT_SCALE:-1}"
+}
+
+# describe_process PID: what a running program is doing, in words: its state, the
+# kernel function it sleeps in, and its open descriptors.
+describe_process() {
+    local pid=$1 state wchan doing fd fds=''
+    state=$(process_state "$pid")
+    wchan=$(cat "/proc/$pid/wchan" 2>/dev/null) || wchan=
+    case "$state:$wchan" in
+        X:*|Z:*) doing="it had ended" ;;
+        S:*wq_sleep*|S:*mq_timed*) doing="it was asleep in $wchan: waiting on a POSIX queue (receiving from an empty one, or sending to a full one)" ;;
+        S:*msgrcv*) doing="it was asleep in $wchan: waiting in msgrcv for a message of the type it asked for" ;;
+        S:*msgsnd*) doing="it was asleep in $wchan: waiting in msgsnd for room in a full queue" ;;
+        S:*) doing="it was asleep in ${wchan:-the kernel}" ;;
+        R:*) doing="it was running (state R): a loop that does not end?" ;;
+        *) doing="its state was $state" ;;
+    esac
+    for fd in "/proc/$pid/fd/"*; do
+        [ -e "$fd" ] || [ -L "$fd" ] || continue
+        fds+="${fds:+, }${fd##*/} -> $(readlink "$fd" 2>/dev/null)"
+    done
+    printf '%s; its open descriptors: %s' "$doing" "${fds:-none}"
+}
+
+# read_file FILE NAME: set the variable NAME to the text of FILE without its trailing
+# newlines, as $(cat FILE) would, without starting a process.
+read_file() {
+    local -n into=$2
+    into=
+    IFS= read -r -d '' into <"$1" || true
+    while [[ $into == *$'\n' ]]; do into=${into%$'\n'}; done
+}
+
+# run_watched SECONDS CMD...: run CMD (standard input from WATCH_STDIN, else /dev/null;
+# fd 3 closed) and wait at most SECONDS for it. Sets status, output and stderr as
+# `run --separate-stderr` does, and WATCH_SECONDS. When the time runs out, HUNG says
+# what CMD was doing (describe_process), it is killed and status is 124; else HUNG is
+# empty.
+run_watched() {
+    local seconds=$1 out="$BATS_TEST_TMPDIR/watched.out" err="$BATS_TEST_TMPDIR/watched.err"
+    local pid guard first=''
+    shift
+    WATCH_SECONDS=$seconds
+    HUNG=
+    "$@" <"${WATCH_STDIN:-/dev/null}" >"$out" 2>"$err" 3>&- &
+    pid=$!
+    sleep "$seconds" 3>&- &
+    guard=$!
+    status=0
+    wait -n -p first "$pid" "$guard" || status=$?
+    if [ "$first" = "$pid" ]; then
+        # SIGKILL: a guard killed before it became sleep is still a copy of this shell,
+        # which would run Bats' traps on SIGTERM and report the test a second time.
+        kill -KILL "$guard" 2>/dev/null || true
+        { wait "$guard"; } 2>/dev/null || true      # without bash's "Killed" line
+    else
+        HUNG=$(describe_process "$pid")
+        kill -KILL "$pid" 2>/dev/null || true
+        { wait "$pid"; } 2>/dev/null || true
+        status=124
+        note_hang "${1##*/} ${*:2}"
+    fi
+    read_file "$out" output
+    read_file "$err" stderr
+}
+
+# quick CMD...: run_watched for a command that should not wait (5 s, scaled).
+quick() {
+    seconds_to_wait "$QUICK_SECONDS"
+    run_watched "$WAIT" "$@"
+}
+
+# expect_quick_status N WHAT: like expect_status, for a command run with quick or
+# run_watched: a command that hung is described as it was when it was stopped.
 expect_quick_status() {
-    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-        fail "$(printf '%s did not return within %s s; expected exit status %s at once (is it waiting?)\nits stderr:\n%s' \
-            "$2" "$QUICK_TIMEOUT" "$1" "${stderr:-}")"
+    if [ -n "${HUNG:-}" ]; then
+        fail "$(printf '%s did not return within %s s; expected exit status %s%s.\nWhen it was stopped, %s.\nits stderr:\n%s' \
+            "$2" "$WATCH_SECONDS" "$1" "$(after_earlier_hang)" "$HUNG" "${stderr:-}")"
     fi
     expect_status "$1" "$2"
 }
@@ -120,7 +217,9 @@ asleep_or_gone() {
 # fail, saying what happened instead, when it ends or sleeps elsewhere.
 expect_asleep_in() {
     local pid=$1 regex=$2 what=$3 errfile=$4 status=0
-    if wait_until 10 asleep_or_gone "$pid" "$regex" && asleep_in "$pid" "$regex"; then
+    seconds_to_wait "$WAIT_SECONDS"
+    if wait_until "$((WAIT / ${TIMEOUT_SCALE:-1}))" asleep_or_gone "$pid" "$regex" &&
+       asleep_in "$pid" "$regex"; then
         return 0
     fi
     if process_gone "$pid"; then
@@ -128,16 +227,21 @@ expect_asleep_in() {
         fail "$(printf '%s did not wait: it exited with status %s\nits stderr:\n%s' \
             "$what" "$status" "$(cat "$errfile")")"
     fi
-    fail "$what does not wait in the queue: after $((10 * ${TIMEOUT_SCALE:-1})) s its state is $(process_state "$pid"), in $(cat "/proc/$pid/wchan" 2>/dev/null)"
+    note_hang "$what"
+    fail "$what does not wait in the queue: after $WAIT s, $(describe_process "$pid")$(after_earlier_hang)"
 }
 
-# wait_for_exit PID WHAT: wait (10 s, scaled) for PID to end; sets status.
+# wait_for_exit PID WHAT: wait (10 s, scaled) for PID to end; sets status. When it
+# does not end, say what it was doing, then kill it.
 wait_for_exit() {
-    local pid=$1 what=$2
-    if ! wait_until 10 process_gone "$pid"; then
+    local pid=$1 what=$2 doing
+    seconds_to_wait "$WAIT_SECONDS"
+    if ! wait_until "$((WAIT / ${TIMEOUT_SCALE:-1}))" process_gone "$pid"; then
+        doing=$(describe_process "$pid")
         kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-        fail "$what still ran $((10 * ${TIMEOUT_SCALE:-1})) s later; expected it to finish"
+        { wait "$pid"; } 2>/dev/null || true
+        note_hang "$what"
+        fail "$what still ran $WAIT s later; expected it to finish. When it was stopped, $doing$(after_earlier_hang)"
     fi
     status=0
     wait "$pid" || status=$?
@@ -148,4 +252,35 @@ uptime_ms() {
     local up
     read -r up _ </proc/uptime
     echo $((10#${up%.*} * 1000 + 10#${up#*.} * 10))
+}
+
+# run_valgrind_to_status STATUS WHAT CMD...: run CMD (standard input from WATCH_STDIN,
+# else /dev/null) under Valgrind's memcheck with --track-fds; fail unless it exits with
+# STATUS, with no memory error, no memory lost, and no descriptor that it opened still
+# open at exit. For the failure paths of a program, which run_valgrind (status 0 only)
+# cannot check.
+run_valgrind_to_status() {
+    local expected=$1 what=$2 log="$BATS_TEST_TMPDIR/valgrind-fds.log" leaked
+    shift 2
+    status=0
+    timeout --kill-after=2 $((6 * PROGRAM_TIMEOUT)) valgrind --error-exitcode=99 \
+        --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=yes \
+        --log-file="$log" "$@" <"${WATCH_STDIN:-/dev/null}" >/dev/null \
+        2>"$BATS_TEST_TMPDIR/valgrind-fds.stderr" 3>&- || status=$?
+    if [ "$status" -eq 99 ]; then
+        fail "$(printf 'Valgrind found memory errors or leaks in %s (free on every path):\n%s' \
+            "$what" "$(grep -v '^==[0-9]*== *$' "$log" | sed 's/^==[0-9]*== //' | head -n 40)")"
+    fi
+    [ "$status" -eq "$expected" ] ||
+        fail "$(printf '%s exited with status %s under Valgrind; expected %s. its stderr:\n%s' \
+            "$what" "$status" "$expected" "$(head -n 20 "$BATS_TEST_TMPDIR/valgrind-fds.stderr")")"
+    # A descriptor the program opened itself is listed with where it was opened;
+    # inherited ones say "<inherited from parent>".
+    leaked=$(sed 's/^==[0-9]*== //' "$log" | awk '
+        /^Open file descriptor/ { name = $0; next }
+        name != "" && /inherited from parent/ { name = ""; next }
+        name != "" { print name; name = "" }')
+    [ -z "$leaked" ] ||
+        fail "$(printf '%s left descriptors open at exit: close the queue on every path, the error paths too:\n%s' \
+            "$what" "$leaked")"
 }

@@ -16,15 +16,9 @@ teardown() {
     lab03_teardown
 }
 
-# sysvmsg_ok ARGS...: run sysvmsg ARGS and expect success.
+# sysvmsg_ok ARGS...: run sysvmsg ARGS, which should not wait, and expect success.
 sysvmsg_ok() {
-    run --separate-stderr run_program "$SYSVMSG" "$@"
-    expect_status 0 "sysvmsg $*"
-}
-
-# sysvmsg_quick_ok ARGS...: run sysvmsg ARGS, which should not wait, and expect success.
-sysvmsg_quick_ok() {
-    run --separate-stderr run_quick "$SYSVMSG" "$@"
+    quick "$SYSVMSG" "$@"
     expect_quick_status 0 "sysvmsg $*"
 }
 
@@ -44,10 +38,10 @@ expect_output() {
 expect_recv() {
     local text=$1 type=$2 what=$3 out="$BATS_TEST_TMPDIR/recv.out" err="$BATS_TEST_TMPDIR/recv.err"
     shift 3
-    status=0
-    run_program "$SYSVMSG" recv -v "$@" </dev/null >"$out" 2>"$err" || status=$?
-    stderr=$(cat "$err")
-    expect_status 0 "$what"
+    quick "$SYSVMSG" recv -v "$@"
+    expect_quick_status 0 "$what"
+    cp "$BATS_TEST_TMPDIR/watched.out" "$out"
+    cp "$BATS_TEST_TMPDIR/watched.err" "$err"
     expect_output "$out" "$err" "$text" "$type" "$what"
 }
 
@@ -56,7 +50,7 @@ start_server() {
     start_background "$BATS_TEST_TMPDIR/server.out" "$BATS_TEST_TMPDIR/server.err" \
         "$SYSVMSG" server "$1"
     SERVER_PID=$BG_PID
-    expect_asleep_in "$SERVER_PID" "$MSGRCV_WAIT" "sysvmsg server" "$BATS_TEST_TMPDIR/server.err"
+    expect_asleep_in "$SERVER_PID" "$MSGRCV_WAIT" "sysvmsg server (§6.2)" "$BATS_TEST_TMPDIR/server.err"
     [ -n "$(sysv_line "$(ftok_key "$1")")" ] ||
         fail "sysvmsg server waits, but ipcs lists no queue with the key $(ftok_key "$1")"
 }
@@ -73,7 +67,7 @@ start_server() {
     [ "$perms" = 600 ] || fail "the queue's mode is $perms; expected 600"
 }
 
-# bats test_tags=points:2,section:6_1
+# bats test_tags=points:1,section:6_1
 @test "sysvmsg_send_and_recv_pick_messages_by_type" {
     file=$(key_file types)
     sysvmsg_ok create "$file"
@@ -89,14 +83,14 @@ start_server() {
 }
 
 # hint: which errno says "nothing to take"?
-# bats test_tags=points:2,section:6_1
+# bats test_tags=points:1,section:6_1
 @test "sysvmsg_recv_n_with_no_matching_message_exits_3" {
     file=$(key_file recv-n)
     sysvmsg_ok create "$file"
-    run --separate-stderr run_quick "$SYSVMSG" recv -n "$file"
+    quick "$SYSVMSG" recv -n "$file"
     expect_quick_status 3 "sysvmsg recv -n on an empty queue (msgrcv fails with ENOMSG)"
     sysvmsg_ok send "$file" 2 two
-    run --separate-stderr run_quick "$SYSVMSG" recv -n -t 5 "$file"
+    quick "$SYSVMSG" recv -n -t 5 "$file"
     expect_quick_status 3 "sysvmsg recv -n -t 5 with only a message of type 2 (ENOMSG)"
     [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the message of type 2 is gone"
 }
@@ -105,8 +99,8 @@ start_server() {
 @test "sysvmsg_send_n_on_a_full_queue_exits_3" {
     file=$(key_file send-n)
     sysvmsg_ok create -b 8 "$file"
-    sysvmsg_quick_ok send "$file" 1 12345678
-    run --separate-stderr run_quick "$SYSVMSG" send -n "$file" 1 x
+    sysvmsg_ok send "$file" 1 12345678
+    quick "$SYSVMSG" send -n "$file" 1 x
     expect_quick_status 3 "sysvmsg send -n on a full queue (msgsnd fails with EAGAIN)"
     [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the full queue does not hold 1 message"
 }
@@ -126,6 +120,61 @@ start_server() {
     [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the message of type 4 is gone"
 }
 
+# bats test_tags=points:1,section:6_1
+@test "sysvmsg_send_takes_an_empty_argument_as_an_empty_message" {
+    file=$(key_file empty-arg)
+    sysvmsg_ok create "$file"
+    printf 'from standard input' >"$BATS_TEST_TMPDIR/stdin"
+    WATCH_STDIN="$BATS_TEST_TMPDIR/stdin" quick "$SYSVMSG" send "$file" 3 ""
+    expect_quick_status 0 "sysvmsg send PATH 3 '' (an empty message)"
+    expect_recv "" 3 "after sysvmsg send PATH 3 '' (standard input held 'from standard input'), sysvmsg recv -v; an empty argument is a message of 0 bytes, standard input is read only when there is no argument:" "$file"
+}
+
+# bats test_tags=points:1,section:6_1
+@test "sysvmsg_send_takes_up_to_SYSVQ_MAX_TEXT_bytes_from_standard_input" {
+    file=$(key_file stdin-max)
+    sysvmsg_ok create "$file"
+    head -c 4096 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/4096"
+    head -c 4097 /dev/zero | tr '\0' b >"$BATS_TEST_TMPDIR/4097"
+    WATCH_STDIN="$BATS_TEST_TMPDIR/4096" quick "$SYSVMSG" send "$file" 1
+    expect_quick_status 0 "sysvmsg send of 4096 bytes (SYSVQ_MAX_TEXT) from standard input"
+    WATCH_STDIN="$BATS_TEST_TMPDIR/4097" quick "$SYSVMSG" send "$file" 1
+    expect_quick_status 1 "sysvmsg send of 4097 bytes (one more than SYSVQ_MAX_TEXT) from standard input"
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
+        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected 1, the 4096-byte one"
+    quick "$SYSVMSG" recv "$file"
+    expect_quick_status 0 "sysvmsg recv"
+    cmp -s "$BATS_TEST_TMPDIR/4096" "$BATS_TEST_TMPDIR/watched.out" ||
+        fail "sysvmsg recv wrote $(wc -c <"$BATS_TEST_TMPDIR/watched.out") bytes; expected the 4096 bytes sent"
+}
+
+# hint: write the bytes, all of them
+# bats test_tags=points:1,section:6_1
+@test "sysvmsg_recv_writes_binary_messages_unchanged" {
+    file=$(key_file binary)
+    sysvmsg_ok create "$file"
+    printf 'a\0b\nc\0\377' >"$BATS_TEST_TMPDIR/binary"
+    WATCH_STDIN="$BATS_TEST_TMPDIR/binary" quick "$SYSVMSG" send "$file" 2
+    expect_quick_status 0 "sysvmsg send (the message on standard input)"
+    quick "$SYSVMSG" recv "$file"
+    expect_quick_status 0 "sysvmsg recv"
+    cmp -s "$BATS_TEST_TMPDIR/binary" "$BATS_TEST_TMPDIR/watched.out" ||
+        fail "$(printf 'sysvmsg recv wrote these bytes:\n%s\nexpected (sent from standard input):\n%s' \
+            "$(od -c "$BATS_TEST_TMPDIR/watched.out")" "$(od -c "$BATS_TEST_TMPDIR/binary")")"
+}
+
+# bats test_tags=points:1,section:6_1
+@test "sysvmsg_send_and_recv_report_a_missing_queue_with_status_1" {
+    file=$(key_file missing)
+    quick "$SYSVMSG" send "$file" 1 hello
+    expect_quick_status 1 "sysvmsg send to a file without a queue"
+    [[ $stderr == *"$file"* ]] || fail "sysvmsg send said '$stderr'; expected it to name $file"
+    quick "$SYSVMSG" recv -n "$file"
+    expect_quick_status 1 "sysvmsg recv -n from a file without a queue"
+    [[ $stderr == *"$file"* ]] || fail "sysvmsg recv said '$stderr'; expected it to name $file"
+    [ -z "$(sysv_line "$(ftok_key "$file")")" ] || fail "sysvmsg send or recv created a queue; expected them to fail"
+}
+
 # bats test_tags=points:1,section:5_2
 @test "sysvmsg_remove_deletes_the_queue" {
     file=$(key_file remove)
@@ -136,14 +185,14 @@ start_server() {
 }
 
 # hint: receive your own type only
-# bats test_tags=points:2,section:6_3
+# bats test_tags=points:1,section:6_3
 @test "sysvmsg_server_replies_to_a_client_with_a_message_of_its_type" {
     file=$(key_file server)
     start_server "$file"
     # A reply for somebody else (no pid is that large) waits in the queue first.
     sysvmsg_ok send "$file" 1000000000 "not for you"
-    run --separate-stderr run_program "$SYSVMSG" client "$file" "hello there"
-    expect_status 0 "sysvmsg client"
+    quick "$SYSVMSG" client "$file" "hello there"
+    expect_quick_status 0 "sysvmsg client"
     [ "$output" = "HELLO THERE" ] ||
         fail "sysvmsg client printed '$output'; expected HELLO THERE: the client takes only the message whose type is its pid"
     [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
@@ -171,6 +220,42 @@ start_server() {
     done
     [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
         fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected 1, the reply for somebody else"
+}
+
+# bats test_tags=points:1,section:6_2
+@test "sysvmsg_server_prints_its_queue_and_each_request_it_answers" {
+    file=$(key_file log)
+    start_server "$file"
+    read -r key id _ <<<"$(sysv_line "$(ftok_key "$file")")"
+    sysvmsg_ok client "$file" "hello there"
+    log="$BATS_TEST_TMPDIR/server.out"
+    wait_until 5 grep -q -- '-> HELLO THERE$' "$log" || true
+    [ "$(head -n 1 "$log")" = "server: queue $id (key $key) is ready" ] ||
+        fail "$(printf 'the server printed first:\n%s\nexpected:\nserver: queue %s (key %s) is ready' "$(head -n 1 "$log")" "$id" "$key")"
+    grep -Eq '^[0-9]+: hello there -> HELLO THERE$' "$log" ||
+        fail "$(printf 'after a client sent "hello there", the server printed:\n%s\nexpected a line "PID: hello there -> HELLO THERE" (the client'"'"'s pid), flushed' "$(cat "$log")")"
+}
+
+# hint: a request is "PID TEXT" with a PID of 2 or more
+# bats test_tags=points:1,section:6_2
+@test "sysvmsg_server_ignores_malformed_requests_and_goes_on" {
+    file=$(key_file malformed)
+    start_server "$file"
+    local requests=("0 zero" "1 one" "-3 minus" "abc def" "12345" "99999999999999999999999 big") request
+    for request in "${requests[@]}"; do
+        sysvmsg_ok send -- "$file" 1 "$request"
+    done
+    quick "$SYSVMSG" client "$file" "still there"
+    expect_quick_status 0 "sysvmsg client, after malformed requests"
+    [ "$output" = "STILL THERE" ] || fail "sysvmsg client printed '$output'; expected STILL THERE"
+    ! process_gone "$SERVER_PID" ||
+        fail "$(printf 'the server stopped after the malformed requests %s; expected it to warn and go on. its stderr:\n%s' "${requests[*]}" "$(cat "$BATS_TEST_TMPDIR/server.err")")"
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 0 ] ||
+        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected none: the server must not answer a malformed request"
+    for request in "${requests[@]}"; do
+        grep -qF -- "$request" "$BATS_TEST_TMPDIR/server.err" ||
+            fail "$(printf 'the server'"'"'s stderr does not name the malformed request "%s"; expected a warning for each. its stderr:\n%s' "$request" "$(cat "$BATS_TEST_TMPDIR/server.err")")"
+    done
 }
 
 # hint: stopping
@@ -204,7 +289,7 @@ start_server() {
     file=$(key_file taken)
     sysvmsg_ok create "$file"
     sysvmsg_ok send "$file" 7 "keep me"
-    run --separate-stderr run_quick "$SYSVMSG" server "$file"
+    quick "$SYSVMSG" server "$file"
     expect_quick_status 1 "sysvmsg server on a key that has a queue already"
     [[ $stderr == *"$file"* ]] || fail "expected the error to name $file; it said: $stderr"
     [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
@@ -214,10 +299,37 @@ start_server() {
 # bats test_tags=points:1,section:6_3
 @test "sysvmsg_client_without_a_server_fails_with_status_1" {
     file=$(key_file no-server)
-    run --separate-stderr run_quick "$SYSVMSG" client "$file" hello
+    quick "$SYSVMSG" client "$file" hello
     expect_quick_status 1 "sysvmsg client with no server"
     [[ $stderr == *"$file"* ]] || fail "expected the error to name $file; it said: $stderr"
     [ -z "$(sysv_line "$(ftok_key "$file")")" ] || fail "the client created a queue; expected it to fail"
+}
+
+# bats test_tags=points:1,section:6_3
+@test "sysvmsg_client_sends_PID_TEXT_of_type_1_and_exits_1_when_the_queue_goes_before_a_reply" {
+    file=$(key_file request)
+    sysvmsg_ok create "$file"
+    start_background "$BATS_TEST_TMPDIR/client.out" "$BATS_TEST_TMPDIR/client.err" \
+        "$SYSVMSG" client "$file" "hi there"
+    expect_asleep_in "$BG_PID" "$MSGRCV_WAIT" "sysvmsg client, after its request," "$BATS_TEST_TMPDIR/client.err"
+    quick "$SYSVMSG" recv -n -t 1 "$file"
+    expect_quick_status 0 "sysvmsg recv -n -t 1 while the client waits (its request, of type 1)"
+    [ "$output" = "$BG_PID hi there" ] ||
+        fail "the client's request is '$output'; expected 'PID hi there' with the client's own pid"
+    sysvmsg_ok remove "$file"
+    wait_for_exit "$BG_PID" "sysvmsg client, after its queue was removed (EIDRM),"
+    [ "$status" -eq 1 ] ||
+        fail "sysvmsg client exited with status $status after the queue was removed; expected 1 (the server stopped); its stderr: $(cat "$BATS_TEST_TMPDIR/client.err")"
+}
+
+# bats test_tags=points:1,section:6_3
+@test "sysvmsg_client_refuses_a_text_too_long_for_one_message" {
+    file=$(key_file too-long)
+    sysvmsg_ok create "$file"
+    quick "$SYSVMSG" client "$file" "$(head -c 5000 /dev/zero | tr '\0' x)"
+    expect_quick_status 1 "sysvmsg client with a text of 5000 bytes (more than SYSVQ_MAX_TEXT)"
+    [ "$(sysv_messages "$(ftok_key "$file")")" = 0 ] ||
+        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected none: a request that does not fit is not sent, not even cut short"
 }
 
 # bats test_tags=points:0,section:6

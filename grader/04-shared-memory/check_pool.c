@@ -160,6 +160,8 @@ LAB_TEST(pool_create_rejects_0_instances_with_EINVAL, 1, "5.1", "")
                   "a new pool of 5 has %d free instances (the semaphore's value); expected 5",
                   free_instances(pool));
     ck_assert_msg(pool_destroy(pool) == 0, "pool_destroy failed: %s", strerror(errno));
+    ck_assert_msg(!still_mapped(pool, sizeof *pool),
+                  "after pool_destroy the pool is still mapped; expected it unmapped (munmap)");
 }
 END_TEST
 
@@ -176,7 +178,7 @@ LAB_TEST_WITH_TIMEOUT(pool_lets_n_processes_hold_an_instance_at_once, 3, "5.1", 
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(pool_never_lets_more_than_n_processes_hold_an_instance, 4, "5.1", "in shared memory", 15)
+LAB_TEST_WITH_TIMEOUT(pool_never_lets_more_than_n_processes_hold_an_instance, 3, "5.1", "in shared memory", 15)
 {
     struct scene scene;
     int failed;
@@ -236,7 +238,7 @@ static pid_t acquire_timed_in_child(struct pool *pool, unsigned int milliseconds
     return pid;
 }
 
-LAB_TEST_WITH_TIMEOUT(pool_acquire_timed_gives_up_with_ETIMEDOUT_after_the_timeout, 3, "5.2", "", 15)
+LAB_TEST_WITH_TIMEOUT(pool_acquire_timed_gives_up_with_ETIMEDOUT_after_the_timeout, 2, "5.2", "", 15)
 {
     enum { TIMEOUT_MS = 300 };
     struct pool *pool = create_or_fail(2);
@@ -312,5 +314,152 @@ LAB_TEST_WITH_TIMEOUT(pool_acquire_timed_takes_an_instance_free_or_released_in_t
                   "while it waited; expected 0", reports[1].result, reports[1].error,
                   strerror(reports[1].error));
     ck_assert_msg(pool_destroy(pool) == 0, "pool_destroy failed: %s", strerror(errno));
+}
+END_TEST
+
+LAB_TEST(pool_acquire_timed_with_0_ms_never_waits, 1, "5.2", "")
+{
+    struct pool *pool = create_or_fail(1);
+    struct timed_report *reports = test_shared_memory(2 * sizeof *reports);
+    int status;
+
+    /* A free instance is taken; with none free, 0 ms gives up at once. */
+    for (int i = 0; i < 2; i++) {
+        pid_t child = acquire_timed_in_child(pool, 0, &reports[i]);
+        if (!wait_for_exit(child, SOON, &status)) {
+            kill_and_reap(child);
+            ck_abort_msg("pool_acquire_timed(pool, 0) on a pool with %s had not returned "
+                         "after %.0f s; expected it never to wait", i == 0 ? "a free instance" :
+                         "no free instance", scaled(SOON));
+        }
+    }
+    ck_assert_msg(reports[0].result == 0,
+                  "pool_acquire_timed(pool, 0) on a pool with a free instance returned %d "
+                  "(errno %d: %s); expected 0: a free instance is taken without waiting",
+                  reports[0].result, reports[0].error, strerror(reports[0].error));
+    ck_assert_msg(reports[1].result == -1 && reports[1].error == ETIMEDOUT,
+                  "pool_acquire_timed(pool, 0) on a pool with no free instance returned %d "
+                  "(errno %d: %s); expected -1 with ETIMEDOUT", reports[1].result,
+                  reports[1].error, strerror(reports[1].error));
+}
+END_TEST
+
+LAB_TEST(pool_acquire_timed_takes_any_number_of_milliseconds, 1, "5.2", "carry the nanoseconds into the seconds")
+{
+    struct pool *pool = create_or_fail(1);
+
+    /* With an instance free, each call returns at once; but sem_timedwait
+     * checks its deadline first: tv_nsec must be below one second. Every
+     * fraction of a second: whatever the clock's nanoseconds now, some of
+     * these need the carry. */
+    for (unsigned int milliseconds = 1; milliseconds < 1000; milliseconds++) {
+        errno = 0;
+        int result = pool_acquire_timed(pool, milliseconds);
+        int saved_errno = errno;
+        ck_assert_msg(result == 0,
+                      "pool_acquire_timed(pool, %u) on a pool with a free instance returned %d "
+                      "(errno %d: %s); expected 0%s", milliseconds, result, saved_errno,
+                      strerror(saved_errno), saved_errno == EINVAL ? ": sem_timedwait refuses "
+                      "a deadline whose tv_nsec is one second or more; carry it into tv_sec" : "");
+        ck_assert_msg(pool_release(pool) == 0, "pool_release failed: %s", strerror(errno));
+    }
+    ck_assert_msg(pool_acquire_timed(pool, 3600u * 1000) == 0,
+                  "pool_acquire_timed(pool, 3600000) on a pool with a free instance failed: %s",
+                  strerror(errno));
+}
+END_TEST
+
+/* ---------- signals: section 5.1 and 5.2 ---------- */
+
+LAB_TEST_WITH_TIMEOUT(pool_acquire_waits_again_when_a_signal_interrupts_it, 1, "5.1", "again after EINTR", 15)
+{
+    struct pool *pool = create_or_fail(1);
+    volatile int *result = test_shared_memory(2 * sizeof *result);
+    int status;
+
+    ck_assert_msg(pool_acquire(pool) == 0, "pool_acquire failed: %s", strerror(errno));
+    share_signal_count();
+    pid_t child = fork_or_fail();
+    if (child == 0) {
+        count_sigusr1();
+        errno = 0;
+        result[0] = pool_acquire(pool);
+        result[1] = errno;
+        _exit(0);
+    }
+    char first = wait_until_asleep(child, SOON, 0);
+    char again = first == 'S' ? interrupt_and_wait_until_asleep_again(child) : first;
+    if (again == 'S')
+        pool_release(pool);
+    int ended = wait_for_exit(child, SOON, &status);
+    if (!ended)
+        kill_and_reap(child);
+    ck_assert_msg(first == 'S', "pool_acquire on a pool with no free instance did not wait "
+                  "(returned %d, errno %s)", result[0], strerror(result[1]));
+    ck_assert_msg(again == 'S', "after a signal handler interrupted pool_acquire, it returned %d "
+                  "(errno %d: %s); expected it to wait again: sem_wait fails with EINTR when a "
+                  "handler without SA_RESTART runs - call it again in a loop", result[0],
+                  result[1], strerror(result[1]));
+    ck_assert_msg(ended && result[0] == 0,
+                  "after the instance was released, pool_acquire %s (result %d, errno %s); "
+                  "expected it to take it", ended ? "returned" : "still waited", result[0],
+                  strerror(result[1]));
+}
+END_TEST
+
+/*
+ * A timed acquire under a rain of signals: a handler runs every 100 ms, for
+ * longer than the timeout. A retry that computes a new deadline never times
+ * out while the signals come; one that keeps the first deadline does.
+ */
+LAB_TEST_WITH_TIMEOUT(pool_acquire_timed_keeps_its_deadline_when_signals_interrupt_it, 1, "5.2", "the same deadline after EINTR", 60)
+{
+    enum { TIMEOUT_MS = 1000 };
+    struct pool *pool = create_or_fail(1);
+    struct timed_report *report = test_shared_memory(sizeof *report);
+    double limit = TIMEOUT_MS / 1000.0 + scaled(1.5), rain = limit + scaled(1.0);
+    int status = 0, signals = 0;
+
+    ck_assert_msg(pool_acquire(pool) == 0, "pool_acquire failed: %s", strerror(errno));
+    share_signal_count();
+    pid_t child = fork_or_fail();
+    if (child == 0) {
+        count_sigusr1();
+        double start = monotonic_seconds();
+        errno = 0;
+        report->result = pool_acquire_timed(pool, TIMEOUT_MS);
+        report->error = errno;
+        report->seconds = monotonic_seconds() - start;
+        report->returned = 1;
+        _exit(0);
+    }
+    double start = monotonic_seconds();
+    char asleep = wait_until_asleep(child, SOON, 0);
+    pid_t reaped = 0;
+    while (asleep == 'S' && (reaped = waitpid(child, &status, WNOHANG)) == 0 &&
+           monotonic_seconds() - start < rain) {
+        kill(child, SIGUSR1);
+        signals++;
+        pause_milliseconds(100);
+    }
+    int ended = reaped == child || wait_for_exit(child, SOON, &status);
+    double elapsed = monotonic_seconds() - start;
+    if (!ended)
+        kill_and_reap(child);
+    ck_assert_msg(asleep == 'S', "pool_acquire_timed(pool, %d) on a pool with no free instance "
+                  "did not wait (returned %d, errno %s)", TIMEOUT_MS, report->result,
+                  strerror(report->error));
+    ck_assert_msg(ended, "pool_acquire_timed(pool, %d) still waited %.0f s after the signals "
+                  "stopped", TIMEOUT_MS, scaled(SOON));
+    ck_assert_msg(report->returned && report->result == -1 && report->error == ETIMEDOUT,
+                  "pool_acquire_timed(pool, %d), interrupted by a signal handler every 100 ms, "
+                  "returned %d (errno %d: %s); expected it to wait again after each one and "
+                  "fail with ETIMEDOUT", TIMEOUT_MS, report->result, report->error,
+                  strerror(report->error));
+    ck_assert_msg(elapsed <= limit,
+                  "pool_acquire_timed(pool, %d), interrupted by a signal handler every 100 ms "
+                  "(%d signals), returned after %.2f s; expected ETIMEDOUT after about %.1f s: "
+                  "each retry must wait until the same deadline, not start a new timeout",
+                  TIMEOUT_MS, signals, elapsed, TIMEOUT_MS / 1000.0);
 }
 END_TEST

@@ -77,7 +77,7 @@ struct call_report {
 
 /* ---------- shared memory ---------- */
 
-LAB_TEST_WITH_TIMEOUT(sysv_shm_is_shared_between_processes_and_removed, 3, "6.1", "", 15)
+LAB_TEST_WITH_TIMEOUT(sysv_shm_is_shared_between_processes_and_removed, 2, "6.1", "", 15)
 {
     enum { SIZE = 8192 };
     key_t key = fresh_key();
@@ -99,6 +99,10 @@ LAB_TEST_WITH_TIMEOUT(sysv_shm_is_shared_between_processes_and_removed, 3, "6.1"
     ck_assert_msg(memory != NULL && memory != (void *)-1,
                   "sysv_shm_attach(%d) returned %p (errno %d: %s); expected an address",
                   shmid, (void *)memory, saved_errno, strerror(saved_errno));
+
+    int nonzero = 0;
+    for (int i = 0; i < SIZE; i++)
+        nonzero += memory[i] != 0;
 
     /* Another process finds the segment by its key and writes into it. */
     pid_t child = fork_or_fail();
@@ -137,6 +141,10 @@ LAB_TEST_WITH_TIMEOUT(sysv_shm_is_shared_between_processes_and_removed, 3, "6.1"
                   "this process's attachment", differences, SIZE);
     ck_assert_msg(stat_result == 0 && info.shm_segsz >= SIZE,
                   "the segment has %zu bytes; expected %d", (size_t)info.shm_segsz, SIZE);
+    ck_assert_msg(nonzero == 0, "a new segment had %d bytes that were not 0; expected it "
+                  "zero-filled", nonzero);
+    ck_assert_msg((info.shm_perm.mode & 0777) == 0600, "the segment's mode is %04o; expected "
+                  "0600", (unsigned int)(info.shm_perm.mode & 0777));
     ck_assert_msg(child_report->returned, "sysv_shm_detach failed in the other process");
     ck_assert_msg(detach_result == 0 && after_detach.shm_nattch == 0,
                   "after sysv_shm_detach the segment has %lu attachments; expected 0 (shmdt)",
@@ -372,5 +380,48 @@ LAB_TEST_WITH_TIMEOUT(binsem_undo_frees_the_semaphore_of_a_process_that_dies, 2,
                   "could ever take it again. With SEM_UNDO in binsem_wait and binsem_post the "
                   "kernel undoes a dead process's operations; expected the value 1",
                   value_after_death);
+}
+END_TEST
+
+LAB_TEST_WITH_TIMEOUT(binsem_wait_waits_again_when_a_signal_interrupts_it, 1, "6.2", "again after EINTR", 15)
+{
+    key_t key = fresh_key();
+    int semid = open_or_fail(key);
+    struct call_report *report = test_shared_memory(sizeof *report);
+    int status;
+
+    int wait_result = binsem_wait(semid);
+    share_signal_count();
+    pid_t child = fork_or_fail();
+    if (child == 0) {
+        count_sigusr1();
+        errno = 0;
+        report->result = binsem_wait(semid);
+        report->error = errno;
+        report->returned = 1;
+        if (report->result == 0)
+            binsem_post(semid);
+        _exit(0);
+    }
+    char first = wait_until_asleep(child, SOON, 0);
+    char again = first == 'S' ? interrupt_and_wait_until_asleep_again(child) : first;
+    int post_result = binsem_post(semid);
+    int child_done = wait_for_exit(child, SOON, &status);
+    if (!child_done)
+        kill_and_reap(child);
+    remove_key(key);
+
+    ck_assert_msg(wait_result == 0, "binsem_wait on a free semaphore failed");
+    ck_assert_msg(first == 'S', "binsem_wait in a second process returned %d (errno %s) while "
+                  "the first held the semaphore; expected it to wait", report->result,
+                  strerror(report->error));
+    ck_assert_msg(again == 'S',
+                  "after a signal handler interrupted binsem_wait, it returned %d (errno %d: %s); "
+                  "expected it to wait again: semop fails with EINTR when a handler runs, even "
+                  "one installed with SA_RESTART - call it again in a loop", report->result,
+                  report->error, strerror(report->error));
+    ck_assert_msg(post_result == 0 && child_done && report->result == 0,
+                  "after the holder's binsem_post, the interrupted binsem_wait %s within %.0f s",
+                  child_done ? "failed" : "did not return", scaled(SOON));
 }
 END_TEST

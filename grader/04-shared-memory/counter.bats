@@ -21,7 +21,7 @@ read_totals() {
         fail "$(printf 'expected two lines, "expected N" and "actual N"; counter printed:\n%s' "$output")"
 }
 
-# bats test_tags=points:5,section:7
+# bats test_tags=points:3,section:7
 @test "counter_with_the_mutex_counts_every_increment" {
     # The mutex makes each increment slow: more time than for other programs.
     # shellcheck disable=SC2034 # run_program reads it

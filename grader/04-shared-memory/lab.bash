@@ -1,7 +1,11 @@
 # shellcheck shell=bash
 # lab.bash - what the Bats files of lab 04 share: running the writer and the
-# reader of shmpipe side by side, and finding the POSIX and System V objects a
-# test's programs leave behind.
+# reader of shmpipe side by side, saying what a side that does not finish is
+# doing, and finding the POSIX and System V objects a test's programs leave
+# behind.
+#
+# When a side does not finish in time, the later tests of the run wait 3 s
+# instead of 20: one cause does not make every test wait in turn.
 #
 # Load it after the common helpers:   load ../lib/helpers
 #                                     load lab
@@ -54,17 +58,63 @@ start_side() {
     if [ "$role" = write ]; then WRITER_PID=$(cat "$dir/write.pid"); else READER_PID=$(cat "$dir/read.pid"); fi
 }
 
-# Seconds a side may take to finish once it has everything it needs.
-SIDE_TIMEOUT=$((20 * ${TIMEOUT_SCALE:-1}))
+# The file that says "a side hung in an earlier test of this run", and what it was.
+HANG_MARKER="${BATS_RUN_TMPDIR:-${BATS_TEST_TMPDIR:-/tmp}}/lab04-hung"
 
-# finish_side write|read: wait for that side to end (within SIDE_TIMEOUT);
-# fail unless it exits with status 0.
+# side_seconds: the seconds (not yet scaled) a side may take to finish once it has
+# everything it needs: 20, or 3 after an earlier hang.
+side_seconds() {
+    if [ -e "$HANG_MARKER" ]; then echo 3; else echo 20; fi
+}
+
+# after_earlier_hang: a sentence for failure messages when an earlier test saw a hang.
+after_earlier_hang() {
+    [ -e "$HANG_MARKER" ] || return 0
+    printf ' (an earlier test saw %s hang, so the later ones wait %s s, not %s)' \
+        "$(cat "$HANG_MARKER")" $((3 * ${TIMEOUT_SCALE:-1})) $((20 * ${TIMEOUT_SCALE:-1}))
+}
+
+# describe_side write|read: what that side of shmpipe is doing, in words: its state,
+# where it sleeps, and its open descriptors.
+describe_side() {
+    local role=$1 pid state wchan doing fd fds=''
+    if [ "$role" = write ]; then pid=${WRITER_PID:-}; else pid=${READER_PID:-}; fi
+    [ -n "$pid" ] || { echo "shmpipe $role was not started"; return; }
+    state=$(process_state "$pid")
+    wchan=$(cat "/proc/$pid/wchan" 2>/dev/null) || wchan=
+    case "$state:$wchan" in
+        X:*|Z:*) doing="has ended" ;;
+        S:*futex*) doing="is asleep in $wchan: waiting on a semaphore (sem_wait) that nobody posts" ;;
+        S:*pipe_read*|S:*wait_woken*) doing="is asleep in $wchan: reading its standard input" ;;
+        S:*) doing="is asleep in ${wchan:-the kernel}" ;;
+        R:*) doing="is running (state R): a loop that does not end?" ;;
+        *) doing="is in state $state" ;;
+    esac
+    for fd in "/proc/$pid/fd/"*; do
+        [ -L "$fd" ] || continue
+        fds+="${fds:+, }${fd##*/} -> $(readlink "$fd" 2>/dev/null)"
+    done
+    printf 'shmpipe %s %s; its open descriptors: %s' "$role" "$doing" "${fds:-none}"
+}
+
+# note_hang WHAT: remember for the later tests that WHAT hung.
+note_hang() {
+    [ -e "$HANG_MARKER" ] || echo "$1" >"$HANG_MARKER"
+}
+
+# finish_side write|read: wait for that side to end (within side_seconds, scaled);
+# fail unless it exits with status 0. A side that does not end is described.
 finish_side() {
-    local role=$1 waiter status what="shmpipe $1"
+    local role=$1 waiter status what="shmpipe $1" seconds
     if [ "$role" = write ]; then waiter=$WRITER_WAITER; else waiter=$READER_WAITER; fi
-    if ! wait_until 20 side_gone "$role"; then
-        fail "$(printf '%s did not finish within %s s; its stderr:\n%s' "$what" \
-            "$SIDE_TIMEOUT" "$(cat "$BATS_TEST_TMPDIR/$role.err")")"
+    seconds=$(side_seconds)
+    if ! wait_until "$seconds" side_gone "$role"; then
+        local doing
+        doing=$(describe_side "$role")
+        note_hang "shmpipe $role"
+        fail "$(printf '%s did not finish within %s s%s. When it was stopped, %s.\nits stderr:\n%s' \
+            "$what" $((seconds * ${TIMEOUT_SCALE:-1})) "$(after_earlier_hang)" "$doing" \
+            "$(cat "$BATS_TEST_TMPDIR/$role.err")")"
     fi
     wait "$waiter" || true
     status=$(cat "$BATS_TEST_TMPDIR/$role.status" 2>/dev/null || echo '?')
@@ -74,7 +124,9 @@ finish_side() {
     [[ $status =~ ^[0-9]+$ ]] && [ "$status" -gt 128 ] &&
         why="was killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null))"
     [ "$status" = $((128 + 7)) ] &&
-        why="$why: it touched shared memory beyond the end of the object (did ftruncate give the object its size?)"
+        why="$why: it touched shared memory beyond the end of the object (a new object has 0 bytes until ftruncate gives it its size: sections 2.1 and 3.2)"
+    grep -q 'Bad address' "$BATS_TEST_TMPDIR/$role.err" 2>/dev/null &&
+        why="$why. \"Bad address\" (EFAULT): a system call - read() into the buffer, or write() from it - was given shared memory beyond the end of the object. A new object has 0 bytes until ftruncate gives it its size (sections 2.1 and 3.2)"
     fail "$(printf '%s %s; expected status 0. its stderr:\n%s' "$what" "$why" \
         "$(cat "$BATS_TEST_TMPDIR/$role.err")")"
 }
@@ -89,8 +141,12 @@ side_gone() {
 wait_for_sleep() {
     local role=$1 pid
     if [ "$role" = write ]; then pid=$WRITER_PID; else pid=$READER_PID; fi
-    wait_until 10 asleep_or_gone "$role" "$pid" ||
-        fail "shmpipe $role did not wait for the other side (it kept running for $((10 * ${TIMEOUT_SCALE:-1})) s)"
+    if ! wait_until "$(side_seconds)" asleep_or_gone "$role" "$pid"; then
+        local doing
+        doing=$(describe_side "$role")
+        note_hang "shmpipe $role"
+        fail "shmpipe $role did not wait for the other side: after $(($(side_seconds) * ${TIMEOUT_SCALE:-1})) s, $doing$(after_earlier_hang)"
+    fi
     if side_gone "$role"; then
         finish_side "$role"
         fail "$(printf 'shmpipe %s ended before the other side started; expected it to wait for it. its stderr:\n%s' \
@@ -122,9 +178,16 @@ either_side_gone() {
 # check that the reader wrote exactly the writer's input.
 finish_transfer() {
     local input=$1 output=$2
-    if ! wait_until 20 either_side_gone; then
-        fail "$(printf 'neither shmpipe read nor shmpipe write finished within %s s: both wait for a semaphore that nobody posts?\nthe writer'"'"'s stderr:\n%s\nthe reader'"'"'s stderr:\n%s' \
-            "$SIDE_TIMEOUT" "$(cat "$BATS_TEST_TMPDIR/write.err")" "$(cat "$BATS_TEST_TMPDIR/read.err")")"
+    local seconds
+    seconds=$(side_seconds)
+    if ! wait_until "$seconds" either_side_gone; then
+        local writer reader
+        writer=$(describe_side write)
+        reader=$(describe_side read)
+        note_hang "a transfer"
+        fail "$(printf 'neither shmpipe read nor shmpipe write finished within %s s%s. When they were stopped:\n%s\n%s\nthe writer'"'"'s stderr:\n%s\nthe reader'"'"'s stderr:\n%s' \
+            $((seconds * ${TIMEOUT_SCALE:-1})) "$(after_earlier_hang)" "$writer" "$reader" \
+            "$(cat "$BATS_TEST_TMPDIR/write.err")" "$(cat "$BATS_TEST_TMPDIR/read.err")")"
     fi
     if side_gone write && ! side_gone read; then
         finish_side write

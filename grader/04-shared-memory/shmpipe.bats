@@ -24,22 +24,22 @@ random_file() {
     transfer /dev/null
 }
 
-# bats test_tags=points:3,section:3_3
+# bats test_tags=points:2,section:3_3
 @test "transfer_of_one_byte_is_exact" {
     transfer "$(random_file 1)"
 }
 
-# bats test_tags=points:3,section:3_3
+# bats test_tags=points:2,section:3_3
 @test "transfer_of_exactly_one_buffer_is_exact" {
     transfer "$(random_file "$(buffer_size)")"
 }
 
-# bats test_tags=points:4,section:3_3
+# bats test_tags=points:3,section:3_3
 @test "transfer_of_one_buffer_and_one_byte_is_exact" {
     transfer "$(random_file $(($(buffer_size) + 1)))"
 }
 
-# bats test_tags=points:4,section:3_3
+# bats test_tags=points:3,section:3_3
 @test "transfer_of_10_MiB_of_random_bytes_is_exact" {
     transfer "$(random_file $((10 * 1024 * 1024)))"
 }
@@ -56,6 +56,42 @@ random_file() {
     done >"$input"
     [ "$(stat -c %s "$input")" -eq 5120 ] || fail "test setup: made $(stat -c %s "$input") bytes"
     transfer "$input"
+}
+
+# output_size_is FILE SIZE: the reader has written SIZE bytes to FILE.
+output_size_is() {
+    [ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]
+}
+
+# The writer's standard input is a FIFO that the test fills 1000 bytes at a time,
+# each time only after the reader has written everything before: every read() of
+# the writer then returns 1000 bytes, fewer than it asked for, before the end.
+# hint: only 0 from read() is the end of the input
+# bats test_tags=points:2,section:3_4
+@test "transfer_of_a_slow_stream_goes_on_after_short_reads" {
+    local name fifo="$BATS_TEST_TMPDIR/stdin" output="$BATS_TEST_TMPDIR/output"
+    local expected="$BATS_TEST_TMPDIR/expected" chunk
+    name=$(buffer_name)
+    mkfifo "$fifo"
+    : >"$expected"
+    start_side read "$name" /dev/null "$output"
+    start_side write "$name" "$fifo" /dev/null
+    trap '' PIPE                    # a writer that has gone: EPIPE, not death
+    exec 5>"$fifo"
+    for chunk in 1 2 3 4 5; do
+        head -c 1000 /dev/urandom >"$BATS_TEST_TMPDIR/chunk"
+        if ! cat "$BATS_TEST_TMPDIR/chunk" >&5 2>/dev/null; then
+            exec 5>&-
+            fail "shmpipe write stopped reading its standard input after $(((chunk - 1) * 1000)) bytes, before the end: read() returned fewer bytes than it asked for (the input comes 1000 bytes at a time), and that is not the end of the input; only 0 is (section 3.4)"
+        fi
+        cat "$BATS_TEST_TMPDIR/chunk" >>"$expected"
+        if ! wait_until "$(side_seconds)" output_size_is "$output" $((chunk * 1000)); then
+            exec 5>&-
+            fail "after the writer's standard input gave it $((chunk * 1000)) bytes, 1000 at a time, the reader wrote $(stat -c %s "$output") bytes; expected $((chunk * 1000)). $(describe_side write); $(describe_side read)"
+        fi
+    done
+    exec 5>&-                       # the end of the input
+    finish_transfer "$expected" "$output"
 }
 
 # bats test_tags=points:3,section:3_2
@@ -80,7 +116,7 @@ random_file() {
     finish_transfer "$input" "$output"
 }
 
-# bats test_tags=points:5,section:3_5
+# bats test_tags=points:3,section:3_5
 @test "transfer_leaves_no_shm_object_or_semaphore_behind" {
     local name left
     name=$(buffer_name)

@@ -59,17 +59,36 @@ static void usage(void)
     exit(EXIT_USAGE);
 }
 
+/* The longest message mq send reads from standard input: the kernel's hard
+ * limit of mq_msgsize (16 MiB), which no queue can go over. [spec:mq-send-stdin-max] */
+enum { MQ_LARGEST_MESSAGE = 16 * 1024 * 1024 };
+
+/* The calls of the library whose failures report_failure reports. */
+enum call { CALL_OPEN, CALL_SEND, CALL_RECV, CALL_UNLINK };
+
+/* How report_failure names each call in its messages: "mq: recv /demo: ...". */
+static const char *const call_names[] = { "open", "send", "recv", "unlink" };
+
 /*
- * Report a send or receive that failed and give the exit status for it:
- * EXIT_WOULD_BLOCK for EAGAIN, EXIT_TIMED_OUT for ETIMEDOUT, else EXIT_ERROR.
+ * Report on stderr that call failed on the queue name, with errno, as
+ * "mq: CALL NAME: why" [spec:mq-failure-names-the-call-and-queue], and return
+ * the exit status for it:
+ *   EAGAIN     EXIT_WOULD_BLOCK; say that the queue is full (CALL_SEND) or
+ *              empty (CALL_RECV) and -n says not to wait
+ *              [spec:mq-eagain-exits-3] [spec:mq-eagain-says-full-or-empty];
+ *   ETIMEDOUT  EXIT_TIMED_OUT [spec:mq-etimedout-exits-4];
+ *   ENOENT     EXIT_ERROR; say "there is no queue called NAME"
+ *              [spec:mq-missing-queue-exits-1];
+ *   other      EXIT_ERROR, and strerror(errno) [spec:mq-other-errors-exit-1].
  */
-static int report_failure(const char *what, const char *name)
+static int report_failure(enum call call, const char *name)
 {
     /* TODO (handout section 4.1): print why the call failed and return the
      * exit status for it: EXIT_WOULD_BLOCK for EAGAIN (the queue is full or
      * empty and -n said not to wait), EXIT_TIMED_OUT for ETIMEDOUT,
      * EXIT_ERROR for anything else. */
-    (void)what;
+    (void)call;
+    (void)call_names;
     (void)name;
     fprintf(stderr, "mq: report_failure() is not written yet "
                     "(TODO in mq.c, handouts/03-message-queues.md section 4.1)\n");
@@ -91,10 +110,11 @@ static int cmd_create(const struct options *options, const char *name)
 
 static int cmd_send(const struct options *options, const char *name, const char *message)
 {
-    /* TODO (handout section 4.3): the message is the argument, or all of
-     * standard input (cli_read_all) when there is none. Open the queue
-     * (non-blocking with -n), send with the priority and timeout, close.
-     * Failures go through report_failure. */
+    /* TODO (handout section 4.3): the message is the argument (even an empty
+     * one), or all of standard input (cli_read_all, at most MQ_LARGEST_MESSAGE
+     * bytes) when there is none. Open the queue (non-blocking with -n), send
+     * with the priority and timeout, close. Failures go through
+     * report_failure; close the queue and free what you read on every path. */
     (void)options;
     (void)name;
     (void)message;

@@ -104,8 +104,9 @@ int pmq_deadline(long timeout_ms, struct timespec *deadline)
 int pmq_send(mqd_t mq, const void *data, size_t length, unsigned int priority,
              long timeout_ms)
 {
-    /* TODO (handout sections 3.5 and 3.6): mq_send, or mq_timedsend with the
-     * deadline of timeout_ms when timeout_ms >= 0. */
+    /* TODO (handout sections 3.5, 3.6 and 3.8): mq_send, or mq_timedsend with
+     * the deadline of timeout_ms when timeout_ms >= 0. When a signal handler
+     * interrupts the wait (EINTR), wait again, until the same deadline. */
     (void)mq;
     (void)data;
     (void)length;
@@ -118,10 +119,11 @@ int pmq_send(mqd_t mq, const void *data, size_t length, unsigned int priority,
 
 ssize_t pmq_receive(mqd_t mq, char **data, unsigned int *priority, long timeout_ms)
 {
-    /* TODO (handout sections 3.5 and 3.6): malloc a buffer of the queue's
-     * mq_msgsize (mq_getattr), then mq_receive, or mq_timedreceive with the
-     * deadline of timeout_ms when timeout_ms >= 0. On failure free the buffer,
-     * keep errno and leave *data NULL. */
+    /* TODO (handout sections 3.5, 3.6 and 3.8): malloc a buffer of the
+     * queue's mq_msgsize (mq_getattr), then mq_receive, or mq_timedreceive
+     * with the deadline of timeout_ms when timeout_ms >= 0; when a signal
+     * handler interrupts the wait (EINTR), wait again, until the same
+     * deadline. On failure free the buffer, keep errno and leave *data NULL. */
     (void)mq;
     (void)priority;
     (void)timeout_ms;

@@ -163,9 +163,10 @@ static int cmd_send(const struct options *options, const char *path, long type,
                     const char *message)
 {
     /* TODO (handout section 6.1): open the queue of path (open_queue), take
-     * the message from the argument or all of standard input (cli_read_all,
-     * at most SYSVQ_MAX_TEXT bytes) and sysvq_send it, with IPC_NOWAIT for
-     * -n. A full queue with -n is EAGAIN: say so and return EXIT_WOULD_BLOCK. */
+     * the message from the argument (even an empty one) or, when there is
+     * none, all of standard input (cli_read_all, at most SYSVQ_MAX_TEXT
+     * bytes) and sysvq_send it, with IPC_NOWAIT for -n. A full queue with -n
+     * is EAGAIN: say so and return EXIT_WOULD_BLOCK. */
     (void)options;
     (void)path;
     (void)type;
@@ -230,11 +231,13 @@ static int run_server(const char *path)
     /* TODO (handout section 6.2): create the queue of path (EEXIST: say that
      * another server may be running), install_stop_handler, print
      * "server: queue ID (key 0xKEY) is ready" and flush stdout. Then, for
-     * ever: receive a request (type REQUEST_TYPE), "PID TEXT", and send TEXT
-     * in capitals back as a message of type PID. When msgrcv or msgsnd fails
-     * with EIDRM or EINVAL the queue was removed (SIGTERM, SIGINT, or someone
-     * else): return EXIT_DONE. EINTR: go on. Any other error: remove the queue
-     * and return EXIT_ERROR. */
+     * ever: receive a request (type REQUEST_TYPE), "PID TEXT", send TEXT in
+     * capitals back as a message of type PID, and print "PID: TEXT -> REPLY"
+     * (flush). A request that is not "PID TEXT" with a PID of 2 or more:
+     * warn on stderr and go on. When msgrcv or msgsnd fails with EIDRM or
+     * EINVAL the queue was removed (SIGTERM, SIGINT, or someone else): return
+     * EXIT_DONE. EINTR: go on. Any other error: remove the queue and return
+     * EXIT_ERROR. */
     (void)path;
     (void)install_stop_handler;
     fprintf(stderr, "sysvmsg: run_server() is not written yet "
@@ -246,9 +249,11 @@ static int run_server(const char *path)
 static int run_client(const char *path, const char *text)
 {
     /* TODO (handout section 6.3): open the queue of path, send the request
-     * "PID TEXT" (your own pid) as a message of type REQUEST_TYPE, then
+     * "PID TEXT" (your own pid) as a message of type REQUEST_TYPE (a request
+     * longer than SYSVQ_MAX_TEXT: say so, send nothing, EXIT_ERROR), then
      * receive the reply: the message whose type is your pid, and no other.
-     * Print it and a newline. */
+     * Print it and a newline. The queue removed while you wait (EIDRM,
+     * EINVAL): say that the server stopped, EXIT_ERROR. */
     (void)path;
     (void)text;
     fprintf(stderr, "sysvmsg: run_client() is not written yet "

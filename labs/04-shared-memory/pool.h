@@ -19,26 +19,38 @@ struct pool {
 };
 
 /*
- * Create a pool of `size` instances (size >= 1) that this process and the
- * children it forks afterwards share. Returns the pool, or NULL with errno set
- * (EINVAL when size is 0).
+ * Create a pool of `size` instances (size >= 1), all free, that this process
+ * and the children it forks afterwards share [spec:pool-shared-with-children].
+ * Returns the pool, or NULL with errno set (EINVAL when size is 0)
+ * [spec:pool-create-size].
  */
 struct pool *pool_create(unsigned int size);
 
-/* Take an instance, waiting as long as none is free. Returns 0 or -1. */
+/* Take an instance, waiting as long as none is free: at most `size`
+ * processes hold one at a time [spec:pool-at-most-n]. When a signal handler
+ * interrupts the wait (EINTR), wait again [spec:pool-acquire-retries-eintr].
+ * Returns 0, or -1 with errno set. */
 int pool_acquire(struct pool *pool);
 
 /*
- * Take an instance, waiting at most `milliseconds` for one to be free.
- * Returns 0, or -1 with errno ETIMEDOUT when none became free in time (the
- * pool is then unchanged), or -1 with another errno on error.
+ * Take an instance, waiting at most `milliseconds` for one to be free
+ * [spec:pool-acquire-timed-takes-in-time]. Returns 0, or -1 with errno
+ * ETIMEDOUT when none became free in time, and then the pool is unchanged
+ * [spec:pool-acquire-timed-etimedout]; or -1 with another errno on error.
+ * The deadline is absolute (CLOCK_REALTIME), any number of milliseconds works,
+ * a fraction of a second too [spec:pool-acquire-timed-any-milliseconds], and
+ * 0 never waits [spec:pool-acquire-timed-zero]. When a signal handler
+ * interrupts the wait, wait again until the same deadline
+ * [spec:pool-acquire-timed-eintr-same-deadline].
  */
 int pool_acquire_timed(struct pool *pool, unsigned int milliseconds);
 
-/* Give an instance back. Returns 0 or -1. */
+/* Give an instance back; a process waiting in pool_acquire takes it
+ * [spec:pool-release-lets-a-waiter-in]. Returns 0, or -1 with errno set. */
 int pool_release(struct pool *pool);
 
-/* Destroy the pool (once, when no process uses it). Returns 0 or -1. */
+/* Destroy the pool (once, when no process uses it). Returns 0, or -1 with
+ * errno set. [spec:pool-destroy] */
 int pool_destroy(struct pool *pool);
 
 #endif

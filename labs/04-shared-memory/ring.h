@@ -44,18 +44,29 @@ struct ring {
 
 /*
  * Create an empty ring of `slots` slots in shared memory that the children of
- * this process (forked afterwards) share. Returns the ring, or NULL with errno
- * set (EINVAL when slots is 0 or more than RING_MAX_SLOTS).
+ * this process (forked afterwards) share [spec:ring-shared-with-children].
+ * Returns the ring, or NULL with errno set: EINVAL when slots is 0 or more
+ * than RING_MAX_SLOTS; RING_MAX_SLOTS itself is allowed [spec:ring-create-slots].
+ *
+ * ring_put and ring_get wait on the counting semaphore first and take the
+ * mutex last, never sleeping while they hold it [spec:ring-no-deadlock]. When
+ * a signal handler interrupts a wait (EINTR), they wait again
+ * [spec:ring-waits-retry-eintr].
  */
 struct ring *ring_create(unsigned int slots);
 
-/* Put a copy of *item in the ring, waiting while the ring is full. 0 or -1. */
+/* Put a copy of *item in the ring, waiting while the ring is full
+ * [spec:ring-put-waits-while-full]. 0, or -1 with errno set. */
 int ring_put(struct ring *ring, const struct item *item);
 
-/* Take the oldest item out of the ring into *item, waiting while it is empty. 0 or -1. */
+/* Take the oldest item out of the ring into *item (first in, first out
+ * [spec:ring-fifo]), waiting while it is empty [spec:ring-get-waits-while-empty].
+ * Every item put is taken exactly once, whole [spec:ring-every-item-once].
+ * 0, or -1 with errno set. */
 int ring_get(struct ring *ring, struct item *item);
 
-/* Destroy the semaphores and unmap the ring (once, when no process uses it). 0 or -1. */
+/* Destroy the semaphores and unmap the ring (once, when no process uses it).
+ * 0, or -1 with errno set. [spec:ring-destroy] */
 int ring_destroy(struct ring *ring);
 
 #endif

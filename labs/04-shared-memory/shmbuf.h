@@ -45,18 +45,30 @@ struct shmbuf {
 
 /*
  * Open the buffer NAME, creating whichever of its three objects does not exist
- * yet, so that the writer and the reader may start in either order. Fills
- * *buffer and returns 0, or returns -1 with errno set (nothing stays open).
+ * yet, so that the writer and the reader may start in either order
+ * [spec:shmbuf-open-either-side-first]: the object gets the size of a struct
+ * shared_buffer and mode 0600 [spec:shmbuf-open-size-and-mode], the
+ * semaphores the initial values 0 (ready) and 1 (consumed); an existing one
+ * keeps its value [spec:shmbuf-open-semaphore-values]. Fills *buffer and
+ * returns 0, or returns -1 with the errno of the call that failed; then
+ * nothing stays open: no descriptor, no mapping, no semaphore
+ * [spec:shmbuf-open-failure-leaves-nothing-open]. (The names it created may
+ * stay: the other side may be using them.)
  */
 int shmbuf_open(const char *name, struct shmbuf *buffer);
 
-/* Wait on a semaphore of the buffer, again if a signal interrupts the wait. 0 or -1. */
+/* Wait on a semaphore of the buffer; when a signal handler interrupts the
+ * wait (EINTR), wait again [spec:shmbuf-wait-retries-eintr]. 0, or -1 with
+ * errno set. */
 int shmbuf_wait(sem_t *semaphore);
 
-/* Unmap the buffer and close its semaphores (the names stay). Returns 0 or -1. */
+/* Unmap the buffer and close its semaphores (the names stay)
+ * [spec:shmbuf-close]. Tries all three; returns 0, or -1 with errno set. */
 int shmbuf_close(struct shmbuf *buffer);
 
-/* Remove the three names of buffer NAME. Returns 0, or -1 with errno of the first failure. */
+/* Remove the three names of buffer NAME. Tries all three, even after a
+ * failure [spec:shmbuf-unlink-tries-all]; returns 0, or -1 with the errno of
+ * the first failure [spec:shmbuf-unlink-first-errno]. */
 int shmbuf_unlink(const char *name);
 
 #endif

@@ -59,21 +59,40 @@ static void usage(void)
     exit(EXIT_USAGE);
 }
 
+/* The longest message mq send reads from standard input: the kernel's hard
+ * limit of mq_msgsize (16 MiB), which no queue can go over. [spec:mq-send-stdin-max] */
+enum { MQ_LARGEST_MESSAGE = 16 * 1024 * 1024 };
+
+/* The calls of the library whose failures report_failure reports. */
+enum call { CALL_OPEN, CALL_SEND, CALL_RECV, CALL_UNLINK };
+
+/* How report_failure names each call in its messages: "mq: recv /demo: ...". */
+static const char *const call_names[] = { "open", "send", "recv", "unlink" };
+
 /*
- * Report a send or receive that failed and give the exit status for it:
- * EXIT_WOULD_BLOCK for EAGAIN, EXIT_TIMED_OUT for ETIMEDOUT, else EXIT_ERROR.
+ * Report on stderr that call failed on the queue name, with errno, as
+ * "mq: CALL NAME: why" [spec:mq-failure-names-the-call-and-queue], and return
+ * the exit status for it:
+ *   EAGAIN     EXIT_WOULD_BLOCK; say that the queue is full (CALL_SEND) or
+ *              empty (CALL_RECV) and -n says not to wait
+ *              [spec:mq-eagain-exits-3] [spec:mq-eagain-says-full-or-empty];
+ *   ETIMEDOUT  EXIT_TIMED_OUT [spec:mq-etimedout-exits-4];
+ *   ENOENT     EXIT_ERROR; say "there is no queue called NAME"
+ *              [spec:mq-missing-queue-exits-1];
+ *   other      EXIT_ERROR, and strerror(errno) [spec:mq-other-errors-exit-1].
  */
-static int report_failure(const char *what, const char *name)
+static int report_failure(enum call call, const char *name)
 {
     /* TODO (handout section 4.1): print why the call failed and return the
      * exit status for it: EXIT_WOULD_BLOCK for EAGAIN (the queue is full or
      * empty and -n said not to wait), EXIT_TIMED_OUT for ETIMEDOUT,
      * EXIT_ERROR for anything else. */
+    const char *what = call_names[call];
     int err = errno;
 
     if (err == EAGAIN) {
         fprintf(stderr, "mq: %s %s: the queue is %s and -n says not to wait (EAGAIN)\n",
-                what, name, strcmp(what, "send") == 0 ? "full" : "empty");
+                what, name, call == CALL_SEND ? "full" : "empty");
         return EXIT_WOULD_BLOCK;
     }
     if (err == ETIMEDOUT) {
@@ -109,10 +128,11 @@ static int cmd_create(const struct options *options, const char *name)
 
 static int cmd_send(const struct options *options, const char *name, const char *message)
 {
-    /* TODO (handout section 4.3): the message is the argument, or all of
-     * standard input (cli_read_all) when there is none. Open the queue
-     * (non-blocking with -n), send with the priority and timeout, close.
-     * Failures go through report_failure. */
+    /* TODO (handout section 4.3): the message is the argument (even an empty
+     * one), or all of standard input (cli_read_all, at most MQ_LARGEST_MESSAGE
+     * bytes) when there is none. Open the queue (non-blocking with -n), send
+     * with the priority and timeout, close. Failures go through
+     * report_failure; close the queue and free what you read on every path. */
     size_t length;
     char *from_stdin = NULL;
     const char *data = message;
@@ -120,7 +140,7 @@ static int cmd_send(const struct options *options, const char *name, const char 
     mqd_t mq;
 
     if (message == NULL) {
-        from_stdin = cli_read_all(stdin, 16 * 1024 * 1024, &length);
+        from_stdin = cli_read_all(stdin, MQ_LARGEST_MESSAGE, &length);
         if (from_stdin == NULL)
             return cli_error("mq", "reading the message from standard input");
         data = from_stdin;
@@ -130,10 +150,10 @@ static int cmd_send(const struct options *options, const char *name, const char 
     mq = pmq_open(name, options->nonblocking);
     if (mq == (mqd_t)-1) {
         free(from_stdin);
-        return report_failure("open", name);
+        return report_failure(CALL_OPEN, name);
     }
     if (pmq_send(mq, data, length, options->priority, options->timeout_ms) == -1)
-        status = report_failure("send", name);
+        status = report_failure(CALL_SEND, name);
     free(from_stdin);
     if (mq_close(mq) == -1)
         status = cli_error("mq", "mq_close");
@@ -154,10 +174,10 @@ static int cmd_recv(const struct options *options, const char *name)
     mqd_t mq = pmq_open(name, options->nonblocking);
 
     if (mq == (mqd_t)-1)
-        return report_failure("open", name);
+        return report_failure(CALL_OPEN, name);
     length = pmq_receive(mq, &data, &priority, options->timeout_ms);
     if (length == -1) {
-        status = report_failure("recv", name);
+        status = report_failure(CALL_RECV, name);
     } else {
         if (options->verbose)
             fprintf(stderr, "mq: priority %u, %zd bytes\n", priority, length);
@@ -181,7 +201,7 @@ static int cmd_stat(const char *name)
     mqd_t mq = pmq_open(name, 0);
 
     if (mq == (mqd_t)-1)
-        return report_failure("open", name);
+        return report_failure(CALL_OPEN, name);
     count = pmq_count(mq);
     if (count == -1 || mq_getattr(mq, &attr) == -1)
         status = cli_error("mq", "mq_getattr");
@@ -197,7 +217,7 @@ static int cmd_unlink(const char *name)
 {
     /* TODO (handout section 4.2): pmq_unlink. */
     if (pmq_unlink(name) == -1)
-        return report_failure("unlink", name);
+        return report_failure(CALL_UNLINK, name);
     return EXIT_DONE;
     /* END TODO */
 }
@@ -214,7 +234,7 @@ static int cmd_drain(const char *name)
     mqd_t mq = pmq_open(name, 1);
 
     if (mq == (mqd_t)-1)
-        return report_failure("open", name);
+        return report_failure(CALL_OPEN, name);
     while ((length = pmq_receive(mq, &data, &priority, PMQ_NO_TIMEOUT)) != -1) {
         printf("%u %zd ", priority, length);
         if (cli_print_escaped(stdout, data, (size_t)length) == -1 || putchar('\n') == EOF)
@@ -224,7 +244,7 @@ static int cmd_drain(const char *name)
             break;
     }
     if (length == -1 && errno != EAGAIN)    /* EAGAIN: the queue is empty, we are done */
-        status = report_failure("recv", name);
+        status = report_failure(CALL_RECV, name);
     if (mq_close(mq) == -1)
         status = cli_error("mq", "mq_close");
     return status;

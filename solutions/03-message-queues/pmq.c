@@ -159,24 +159,31 @@ int pmq_deadline(long timeout_ms, struct timespec *deadline)
 int pmq_send(mqd_t mq, const void *data, size_t length, unsigned int priority,
              long timeout_ms)
 {
-    /* TODO (handout sections 3.5 and 3.6): mq_send, or mq_timedsend with the
-     * deadline of timeout_ms when timeout_ms >= 0. */
+    /* TODO (handout sections 3.5, 3.6 and 3.8): mq_send, or mq_timedsend with
+     * the deadline of timeout_ms when timeout_ms >= 0. When a signal handler
+     * interrupts the wait (EINTR), wait again, until the same deadline. */
     struct timespec deadline;
+    int result;
 
-    if (timeout_ms < 0)
-        return mq_send(mq, data, length, priority);
-    if (pmq_deadline(timeout_ms, &deadline) == -1)
+    if (timeout_ms >= 0 && pmq_deadline(timeout_ms, &deadline) == -1)
         return -1;
-    return mq_timedsend(mq, data, length, priority, &deadline);
+    do {
+        if (timeout_ms < 0)
+            result = mq_send(mq, data, length, priority);
+        else
+            result = mq_timedsend(mq, data, length, priority, &deadline);
+    } while (result == -1 && errno == EINTR);
+    return result;
     /* END TODO */
 }
 
 ssize_t pmq_receive(mqd_t mq, char **data, unsigned int *priority, long timeout_ms)
 {
-    /* TODO (handout sections 3.5 and 3.6): malloc a buffer of the queue's
-     * mq_msgsize (mq_getattr), then mq_receive, or mq_timedreceive with the
-     * deadline of timeout_ms when timeout_ms >= 0. On failure free the buffer,
-     * keep errno and leave *data NULL. */
+    /* TODO (handout sections 3.5, 3.6 and 3.8): malloc a buffer of the
+     * queue's mq_msgsize (mq_getattr), then mq_receive, or mq_timedreceive
+     * with the deadline of timeout_ms when timeout_ms >= 0; when a signal
+     * handler interrupts the wait (EINTR), wait again, until the same
+     * deadline. On failure free the buffer, keep errno and leave *data NULL. */
     struct mq_attr attr;
     struct timespec deadline;
     ssize_t received;
@@ -186,17 +193,19 @@ ssize_t pmq_receive(mqd_t mq, char **data, unsigned int *priority, long timeout_
     *data = NULL;
     if (mq_getattr(mq, &attr) == -1)
         return -1;
+    if (timeout_ms >= 0 && pmq_deadline(timeout_ms, &deadline) == -1)
+        return -1;
     /* A buffer smaller than mq_msgsize fails with EMSGSIZE, even for a short message. */
     buffer = malloc((size_t)attr.mq_msgsize);
     if (buffer == NULL)
         return -1;
-    if (timeout_ms < 0) {
-        received = mq_receive(mq, buffer, (size_t)attr.mq_msgsize, priority);
-    } else if (pmq_deadline(timeout_ms, &deadline) == -1) {
-        received = -1;
-    } else {
-        received = mq_timedreceive(mq, buffer, (size_t)attr.mq_msgsize, priority, &deadline);
-    }
+    do {
+        if (timeout_ms < 0)
+            received = mq_receive(mq, buffer, (size_t)attr.mq_msgsize, priority);
+        else
+            received = mq_timedreceive(mq, buffer, (size_t)attr.mq_msgsize, priority,
+                                       &deadline);
+    } while (received == -1 && errno == EINTR);
     if (received == -1) {
         saved_errno = errno;
         free(buffer);

@@ -163,9 +163,10 @@ static int cmd_send(const struct options *options, const char *path, long type,
                     const char *message)
 {
     /* TODO (handout section 6.1): open the queue of path (open_queue), take
-     * the message from the argument or all of standard input (cli_read_all,
-     * at most SYSVQ_MAX_TEXT bytes) and sysvq_send it, with IPC_NOWAIT for
-     * -n. A full queue with -n is EAGAIN: say so and return EXIT_WOULD_BLOCK. */
+     * the message from the argument (even an empty one) or, when there is
+     * none, all of standard input (cli_read_all, at most SYSVQ_MAX_TEXT
+     * bytes) and sysvq_send it, with IPC_NOWAIT for -n. A full queue with -n
+     * is EAGAIN: say so and return EXIT_WOULD_BLOCK. */
     size_t length;
     char *from_stdin = NULL;
     const char *data = message;
@@ -298,11 +299,13 @@ static int run_server(const char *path)
     /* TODO (handout section 6.2): create the queue of path (EEXIST: say that
      * another server may be running), install_stop_handler, print
      * "server: queue ID (key 0xKEY) is ready" and flush stdout. Then, for
-     * ever: receive a request (type REQUEST_TYPE), "PID TEXT", and send TEXT
-     * in capitals back as a message of type PID. When msgrcv or msgsnd fails
-     * with EIDRM or EINVAL the queue was removed (SIGTERM, SIGINT, or someone
-     * else): return EXIT_DONE. EINTR: go on. Any other error: remove the queue
-     * and return EXIT_ERROR. */
+     * ever: receive a request (type REQUEST_TYPE), "PID TEXT", send TEXT in
+     * capitals back as a message of type PID, and print "PID: TEXT -> REPLY"
+     * (flush). A request that is not "PID TEXT" with a PID of 2 or more:
+     * warn on stderr and go on. When msgrcv or msgsnd fails with EIDRM or
+     * EINVAL the queue was removed (SIGTERM, SIGINT, or someone else): return
+     * EXIT_DONE. EINTR: go on. Any other error: remove the queue and return
+     * EXIT_ERROR. */
     char request[SYSVQ_MAX_TEXT + 1];
     key_t key = sysvq_key(path);
     ssize_t length;
@@ -347,9 +350,11 @@ static int run_server(const char *path)
 static int run_client(const char *path, const char *text)
 {
     /* TODO (handout section 6.3): open the queue of path, send the request
-     * "PID TEXT" (your own pid) as a message of type REQUEST_TYPE, then
+     * "PID TEXT" (your own pid) as a message of type REQUEST_TYPE (a request
+     * longer than SYSVQ_MAX_TEXT: say so, send nothing, EXIT_ERROR), then
      * receive the reply: the message whose type is your pid, and no other.
-     * Print it and a newline. */
+     * Print it and a newline. The queue removed while you wait (EIDRM,
+     * EINVAL): say that the server stopped, EXIT_ERROR. */
     char request[SYSVQ_MAX_TEXT], reply[SYSVQ_MAX_TEXT];
     long me = (long)getpid();
     ssize_t length;
