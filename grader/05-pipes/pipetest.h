@@ -185,35 +185,37 @@ static inline void find_leftover_child(struct outcome *outcome)
 enum { AGAIN_SECONDS = 2 };
 
 /*
- * The functions seen hanging in this run of the suite. Check forks every
- * test from one process, which maps this page before main(): a test that
- * notes a hang here is seen by the tests forked after it.
+ * Memory that every test of a suite and every process it starts share:
+ * Check forks each test from one process, which maps this page before
+ * main(). It holds the functions seen hanging in this run of the suite, and
+ * how many signals the process under test has handled.
  */
-struct hang_memory {
-    char names[8][48];
+struct suite_memory {
+    char hung[8][48];
+    volatile sig_atomic_t interruptions;
 };
-static struct hang_memory *hang_memory;
+static struct suite_memory *suite_memory;
 
-__attribute__((constructor)) static void map_hang_memory(void)
+__attribute__((constructor)) static void map_suite_memory(void)
 {
-    void *page = mmap(NULL, sizeof *hang_memory, PROT_READ | PROT_WRITE,
+    void *page = mmap(NULL, sizeof *suite_memory, PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    hang_memory = page == MAP_FAILED ? NULL : page;
+    suite_memory = page == MAP_FAILED ? NULL : page;
 }
 
 static inline int hung_before(const char *what)
 {
-    for (int i = 0; hang_memory != NULL && i < 8; i++)
-        if (strcmp(hang_memory->names[i], what) == 0)
+    for (int i = 0; suite_memory != NULL && i < 8; i++)
+        if (strcmp(suite_memory->hung[i], what) == 0)
             return 1;
     return 0;
 }
 
 static inline void note_hang(const char *what)
 {
-    for (int i = 0; hang_memory != NULL && i < 8 && !hung_before(what); i++)
-        if (hang_memory->names[i][0] == '\0')
-            snprintf(hang_memory->names[i], sizeof hang_memory->names[i], "%s", what);
+    for (int i = 0; suite_memory != NULL && i < 8 && !hung_before(what); i++)
+        if (suite_memory->hung[i][0] == '\0')
+            snprintf(suite_memory->hung[i], sizeof suite_memory->hung[i], "%s", what);
 }
 
 /* What /proc/PID/wchan names, in words: where a sleeping process waits. */
@@ -432,12 +434,11 @@ static inline int finishes_within(double seconds, const char *what, void (*body)
 
 /* ---------- signals that interrupt a blocking call ---------- */
 
-static volatile sig_atomic_t interruptions;
-
 static void count_interruption(int signal_number)
 {
     (void)signal_number;
-    interruptions++;
+    if (suite_memory != NULL)
+        suite_memory->interruptions++;
 }
 
 /* In the process under test: handle SIGUSR1 without SA_RESTART, so that a
@@ -477,17 +478,21 @@ static inline int wait_until_asleep_in(pid_t pid, const char *part, double secon
     return 1;
 }
 
-/* Send SIGUSR1 to process pid each time it sleeps in part, times times;
- * returns how many it got. A process that does not go back to sleep there
- * (it gave up, or went on) gets no more. */
+/* Send SIGUSR1 to process pid each time it sleeps in part, times times, and
+ * each time wait until its handler has run (the call it slept in has been
+ * interrupted). Returns how many it handled. A process that does not go back
+ * to sleep there (it gave up, or went on) gets no more. */
 static inline int interrupt_while_asleep_in(pid_t pid, const char *part, int times)
 {
-    int sent = 0;
-    while (sent < times && wait_until_asleep_in(pid, part, 5)) {
+    ck_assert_msg(suite_memory != NULL, "test setup: no shared memory for the signal count");
+    suite_memory->interruptions = 0;
+    for (int sent = 0; sent < times && wait_until_asleep_in(pid, part, 5); sent++) {
         ck_assert_msg(kill(pid, SIGUSR1) == 0, "test setup: kill: %s", strerror(errno));
-        sent++;
+        double deadline = monotonic_seconds() + scaled(5);
+        while (suite_memory->interruptions <= sent && monotonic_seconds() < deadline)
+            pause_briefly();
     }
-    return sent;
+    return suite_memory->interruptions;
 }
 
 /* Fail unless the child of finishes_within ran body to its end. */
