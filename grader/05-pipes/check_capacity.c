@@ -182,19 +182,28 @@ LAB_TEST_WITH_TIMEOUT(capacity_leaves_the_flags_as_it_found_them_on_every_path, 
 }
 END_TEST
 
+/* pipe_resize(size) of a new pipe: what it returned, with its errno in
+ * *error and the capacity the pipe has afterwards in *capacity. */
+static long resize_new_pipe(long size, int *error, long *capacity)
+{
+    int fds[2];
+    make_pipe(fds);
+    errno = 0;
+    long got = pipe_resize(fds[1], size);
+    *error = errno;
+    *capacity = fcntl(fds[1], F_GETPIPE_SZ);
+    close(fds[0]);
+    close(fds[1]);
+    return got;
+}
+
 LAB_TEST(resize_rounds_up_to_a_power_of_two_number_of_pages, 2, "3.2", "")
 {
     long asked[] = { 100000, 4097, 1, 65536, 300000 };
     long expected[] = { 131072, 8192, 4096, 65536, 524288 };
     for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
-        int fds[2];
-        make_pipe(fds);
-        errno = 0;
-        long got = pipe_resize(fds[1], asked[i]);
-        int saved_errno = errno;
-        long real = fcntl(fds[1], F_GETPIPE_SZ);
-        close(fds[0]);
-        close(fds[1]);
+        int saved_errno;
+        long real, got = resize_new_pipe(asked[i], &saved_errno, &real);
         ck_assert_msg(got == expected[i] && real == expected[i],
                       "pipe_resize(fd, %ld) returned %ld (errno: %s) and F_GETPIPE_SZ now "
                       "says %ld; expected %ld both: the kernel rounds up to a power of two "
@@ -227,14 +236,8 @@ LAB_TEST(resize_rejects_a_size_that_does_not_fit_in_an_int_with_EINVAL, 1, "3.2"
     /* 2^32 + 4096 cut to an int is 4096, which the kernel would take. */
     long sizes[] = { 4294967296L + 4096, 2147483648L, -1, -4096 };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        int fds[2];
-        make_pipe(fds);
-        errno = 0;
-        long got = pipe_resize(fds[1], sizes[i]);
-        int saved_errno = errno;
-        long real = fcntl(fds[1], F_GETPIPE_SZ);
-        close(fds[0]);
-        close(fds[1]);
+        int saved_errno;
+        long real, got = resize_new_pipe(sizes[i], &saved_errno, &real);
         ck_assert_msg(got == -1 && saved_errno == EINVAL && real == DEFAULT_CAPACITY,
                       "pipe_resize(fd, %ld) returned %ld (errno: %s), and the pipe holds %ld "
                       "bytes now; expected -1 with errno EINVAL and the pipe unchanged: "
