@@ -19,8 +19,8 @@ quoted() {
 # Fail with what a hang means when the last run_within timed out.
 fail_if_hung() {
     [ "$status" -eq 124 ] || return 0
-    fail "$(printf '%s did not finish within %s s. Two usual causes:\n%s\n%s\n%s\n%s' \
-        "$(quoted "$@")" "$((DEADLINE * TIMEOUT_SCALE))" \
+    fail "$(printf '%s %s\n%s\n%s\n%s\n%s\n%s' "$(quoted "$@")" "$(hang_report)" \
+        "Two usual causes:" \
         "- a reader never sees end-of-file: it comes only when EVERY write end of its pipe is" \
         "  closed. Close the unused ends in the parent after each fork(), and in each child." \
         "- a command is waited for before the next one starts: a writer whose pipe is full" \
@@ -36,11 +36,9 @@ flat() {
 # same_as_sh 'SH COMMAND LINE' 'COMMAND' ...: compare pipeline's output and
 # status with sh's; add a line to DIFFERENCES when they differ.
 same_as_sh() {
-    local line=$1 sh_output sh_status
+    local line=$1 sh_output sh_status=0
     shift
-    run --separate-stderr run_program sh -c "$line"
-    sh_output=$output
-    sh_status=$status
+    sh_output=$(sh -c "$line" 2>/dev/null </dev/null) || sh_status=$?
     run --separate-stderr run_within "$DEADLINE" "$(program pipeline)" "$@"
     fail_if_hung "$@"
     if [ "$output" != "$sh_output" ] || [ "$status" -ne "$sh_status" ]; then
