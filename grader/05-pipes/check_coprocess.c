@@ -131,7 +131,7 @@ static void expect_same(struct run got, char *const argv[], const char *expected
 
 static char *cat[] = { "cat", NULL };
 
-LAB_TEST_WITH_TIMEOUT(coprocess_sends_a_megabyte_through_cat_without_deadlock, 3, "7.2", "", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(coprocess_sends_a_megabyte_through_cat_without_deadlock, 2, "7.2", "", 2 * DEADLINE)
 {
     char *input = megabyte_of_lines();
     struct run got = run(cat, input, MEGABYTE,
@@ -204,7 +204,7 @@ LAB_TEST_WITH_TIMEOUT(coprocess_returns_the_status_of_the_child, 1, "7.4", "", 4
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(coprocess_waits_for_its_child_and_closes_its_pipes, 2, "7.4", "", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(coprocess_waits_for_its_child_and_closes_its_pipes, 1, "7.4", "", 2 * DEADLINE)
 {
     struct run got = run(cat, "hello\n", 6, "cat gets 6 bytes and end-of-file: close the "
                          "write end when the input is sent");

@@ -91,7 +91,7 @@ static void expect_packets(char writer, long count, size_t size)
                   PIPE_BUF);
 }
 
-LAB_TEST_WITH_TIMEOUT(each_record_is_one_write_of_exactly_its_size, 3, "5.2", "", 4 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(each_record_is_one_write_of_exactly_its_size, 2, "5.2", "", 4 * DEADLINE)
 {
     expect_packets('C', 3, PIPE_BUF);
     expect_packets('Z', 2, 100);
@@ -277,7 +277,7 @@ LAB_TEST(count_finds_no_interleaving_in_whole_records, 1, "5.3", "")
 }
 END_TEST
 
-LAB_TEST(count_finds_each_interleaved_piece, 2, "5.3", "")
+LAB_TEST(count_finds_each_interleaved_piece, 1, "5.3", "")
 {
     /* A, then B cut in two with C inside it, then D: the middle two
      * 10-byte pieces are mixed; a short last piece counts too. */

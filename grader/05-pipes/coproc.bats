@@ -16,7 +16,7 @@ fail_if_deadlocked() {
         "or you wait for it (waitpid) before reading what it still has to write.")"
 }
 
-# bats test_tags=points:2,section:7_5
+# bats test_tags=points:1,section:7_5
 @test "coproc_gets_output_larger_than_a_pipe_from_a_short_input" {
     # xargs seq turns the 8 bytes "1 30000" into 168894 bytes of output.
     run --separate-stderr run_within "$DEADLINE" "$(program coproc)" xargs seq <<<'1 30000'

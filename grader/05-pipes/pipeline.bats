@@ -56,7 +56,7 @@ report_differences() {
     fail "$(printf '%s\n' "${DIFFERENCES[@]}")"
 }
 
-# bats test_tags=points:4,section:2
+# bats test_tags=points:3,section:2
 @test "pipeline_gives_the_same_output_and_status_as_sh" {
     DIFFERENCES=()
     same_as_sh 'echo hello' 'echo hello'
@@ -73,7 +73,7 @@ report_differences() {
     report_differences
 }
 
-# bats test_tags=points:4,section:2_3
+# bats test_tags=points:3,section:2_3
 @test "pipeline_lets_the_reader_see_end_of_file" {
     local commands
     for commands in "printf hello|wc -c" "seq 3|cat|cat|wc -l"; do
@@ -85,7 +85,7 @@ report_differences() {
     done
 }
 
-# bats test_tags=points:2,section:2_5
+# bats test_tags=points:1,section:2_5
 @test "pipeline_reports_128_plus_the_signal_that_killed_the_last_command" {
     DIFFERENCES=()
     # perl kills itself: kill(15, $$) is SIGTERM (143), kill(9, $$) SIGKILL (137).
@@ -97,7 +97,7 @@ report_differences() {
     report_differences
 }
 
-# bats test_tags=points:2,section:2_3
+# bats test_tags=points:1,section:2_3
 @test "pipeline_passes_more_data_than_a_pipe_holds" {
     DIFFERENCES=()
     same_as_sh 'seq 1 200000 | cat | wc -c' 'seq 1 200000' 'cat' 'wc -c'
@@ -113,7 +113,7 @@ extra_descriptors() {
         sed 's/.* \([0-9]* -> .*\)/\1/' || true
 }
 
-# bats test_tags=points:4,section:2_2
+# bats test_tags=points:3,section:2_2
 @test "commands_in_a_pipeline_see_only_descriptors_0_1_2" {
     local args wrong=() extra
     for args in "ls -l /proc/self/fd|cat" "true|ls -l /proc/self/fd|cat" "true|true|ls -l /proc/self/fd"; do
@@ -141,7 +141,7 @@ extra_descriptors() {
         fail "expected a message naming no-such-command-05 on stderr, got: '$stderr'"
 }
 
-# bats test_tags=points:2,section:2_7
+# bats test_tags=points:1,section:2_7
 @test "pipeline_runs_clean_under_valgrind" {
     run_valgrind "$(program pipeline)" 'seq 1 1000' 'head -n 3'
 }
