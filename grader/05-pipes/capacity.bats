@@ -19,7 +19,7 @@ load lab
         fail "$(printf 'capacity 100000 4097 1 printed:\n%s\nexpected:\n%s' "$output" "$expected")"
 }
 
-# bats test_tags=points:2,section:3_4
+# bats test_tags=points:1,section:3_4
 @test "capacity_reports_the_limit_instead_of_crashing" {
     local limit prefix=()
     limit=$(cat /proc/sys/fs/pipe-max-size)
@@ -31,6 +31,17 @@ load lab
             "$limit" "$stderr")"
     [[ $stderr == *"Operation not permitted"* || $stderr == *EPERM* ]] ||
         fail "expected stderr to say why (EPERM: Operation not permitted); got: $stderr"
+    [[ $output == *"default: 65536 bytes"* && $output == *"asked 4096: F_SETPIPE_SZ gave 4096 bytes"* ]] ||
+        fail "$(printf "expected the default line and the line for 4096 on stdout (a refused size must not stop the others); got:\n%s" "$output")"
+}
+
+# bats test_tags=points:1,section:3_4
+@test "capacity_reports_any_other_refusal_with_its_reason" {
+    # 2^32 + 4096 does not fit in an int: pipe_resize() says EINVAL.
+    run --separate-stderr run_program "$(program capacity)" 4294971392 4096
+    expect_status 1 "capacity 4294971392 4096 (a size too large for F_SETPIPE_SZ, then a good size)"
+    [[ $stderr == *pipe_resize*"Invalid argument"* ]] ||
+        fail "$(printf 'expected stderr to say that pipe_resize failed, and why (capacity: pipe_resize: Invalid argument); got:\n%s' "$stderr")"
     [[ $output == *"default: 65536 bytes"* && $output == *"asked 4096: F_SETPIPE_SZ gave 4096 bytes"* ]] ||
         fail "$(printf "expected the default line and the line for 4096 on stdout (a refused size must not stop the others); got:\n%s" "$output")"
 }

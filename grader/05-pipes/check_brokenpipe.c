@@ -9,6 +9,8 @@
 #include "pipetest.h"
 #include "brokenpipe.h"
 
+#include <sys/resource.h>
+
 enum { DEADLINE = 5 };
 
 struct sigpipe_call {
@@ -35,11 +37,11 @@ static int run(int ignore, struct outcome *outcome)
     struct sigpipe_call call = { ignore, outcome };
     int wait_status;
 
-    if (!finishes_within(DEADLINE, call_write_without_reader, &call, -1, -1, -1,
-                         &wait_status))
-        ck_abort_msg("write_without_reader() did not return within %u s: a write() "
-                     "blocks when the pipe is full; one byte into a new pipe should not",
-                     scaled(DEADLINE));
+    if (!finishes_within(DEADLINE, "write_without_reader", call_write_without_reader, &call,
+                         -1, -1, -1, &wait_status))
+        ck_abort_msg("write_without_reader() %s. A write() waits only when the pipe is full "
+                     "(one byte into a new pipe does not) and when the read end is still "
+                     "open: is it closed before the write?", hang_details());
     return wait_status;
 }
 
@@ -75,5 +77,39 @@ LAB_TEST_WITH_TIMEOUT(with_SIGPIPE_ignored_the_write_fails_with_EPIPE, 2, "4.1",
                   "the caller had %d open descriptors before write_without_reader() and %d "
                   "after (%s): close both ends of the pipe, and keep errno from the write",
                   outcome->fds_before, outcome->fds_after, outcome->fd_list);
+}
+END_TEST
+
+/* write_without_reader() when no descriptor is left for a pipe. */
+static void call_without_descriptors(void *arg)
+{
+    struct outcome *outcome = arg;
+    struct rlimit limit;
+
+    close_range(3, ~0U, 0);
+    if (getrlimit(RLIMIT_NOFILE, &limit) == -1)
+        _exit(125);
+    limit.rlim_cur = 3;         /* 0, 1 and 2: no room for a pipe */
+    if (setrlimit(RLIMIT_NOFILE, &limit) == -1)
+        _exit(125);
+    errno = 0;
+    outcome->result = (int)write_without_reader();
+    outcome->error = errno;
+}
+
+LAB_TEST_WITH_TIMEOUT(writing_without_a_reader_fails_when_no_pipe_can_be_made, 1, "4.1", "", 2 * DEADLINE)
+{
+    struct outcome *outcome = shared_outcome();
+    int wait_status;
+
+    if (!finishes_within(DEADLINE, "write_without_reader", call_without_descriptors, outcome,
+                         -1, -1, -1, &wait_status))
+        ck_abort_msg("write_without_reader() %s", hang_details());
+    expect_clean_end("write_without_reader() when pipe() fails", wait_status);
+    ck_assert_msg(outcome->result == -1 && outcome->error == EMFILE,
+                  "write_without_reader(), when pipe() fails with EMFILE (no descriptor "
+                  "left), returned %d (errno: %s); expected -1 with errno EMFILE: check what "
+                  "pipe() returns before using the descriptors", outcome->result,
+                  strerror(outcome->error));
 }
 END_TEST

@@ -58,10 +58,11 @@ static struct outcome *measure(int fds[2])
     struct capacity_call call = { fds[1], fds[0], outcome };
     int wait_status;
 
-    if (!finishes_within(DEADLINE, call_pipe_capacity, &call, -1, -1, -1, &wait_status))
-        ck_abort_msg("pipe_capacity() did not return within %u s: a blocking write() on a "
-                     "full pipe waits for a reader forever. Set O_NONBLOCK, so that write() "
-                     "fails with EAGAIN when the pipe is full", scaled(DEADLINE));
+    if (!finishes_within(DEADLINE, "pipe_capacity", call_pipe_capacity, &call, -1, -1, -1,
+                         &wait_status))
+        ck_abort_msg("pipe_capacity() %s. A blocking write() on a full pipe waits for a "
+                     "reader forever: set O_NONBLOCK, so that write() fails with EAGAIN when "
+                     "the pipe is full", hang_details());
     expect_clean_end("pipe_capacity()", wait_status);
     ck_assert_msg(outcome->result != -1, "pipe_capacity() failed: %s%s",
                   strerror(outcome->error),
@@ -69,7 +70,7 @@ static struct outcome *measure(int fds[2])
     return outcome;
 }
 
-LAB_TEST_WITH_TIMEOUT(capacity_of_a_new_pipe_is_65536_bytes, 2, "3.1", "", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(capacity_of_a_new_pipe_is_65536_bytes, 1, "3.1", "", 2 * DEADLINE)
 {
     int fds[2];
     make_pipe(fds);
@@ -127,19 +128,82 @@ LAB_TEST_WITH_TIMEOUT(capacity_measures_a_resized_pipe, 1, "3.1", "", 4 * DEADLI
 }
 END_TEST
 
-LAB_TEST(resize_rounds_up_to_a_power_of_two_number_of_pages, 2, "3.2", "")
+/* values[0]: the result; values[1], values[2]: the flags before and after. */
+static void call_pipe_capacity_without_reader(void *arg)
+{
+    struct capacity_call *call = arg;
+    struct outcome *outcome = call->outcome;
+
+    signal(SIGPIPE, SIG_IGN);
+    outcome->values[1] = fcntl(call->write_fd, F_GETFL);
+    errno = 0;
+    outcome->values[0] = pipe_capacity(call->write_fd);
+    outcome->error = errno;
+    outcome->values[2] = fcntl(call->write_fd, F_GETFL);
+}
+
+LAB_TEST_WITH_TIMEOUT(capacity_leaves_the_flags_as_it_found_them_on_every_path, 1, "3.1", "", 3 * DEADLINE)
+{
+    /* A descriptor that was non-blocking already stays non-blocking. */
+    int fds[2];
+    make_pipe(fds);
+    ck_assert_msg(fcntl(fds[1], F_SETFL, O_NONBLOCK) == 0, "test setup: F_SETFL: %s",
+                  strerror(errno));
+    struct outcome *outcome = measure(fds);
+    ck_assert_msg(outcome->result == DEFAULT_CAPACITY && outcome->values[2] == outcome->values[1],
+                  "pipe_capacity() of a new pipe whose write end was O_NONBLOCK already gave %d "
+                  "bytes, and left its flags %#lx (they were %#lx); expected %d and the flags "
+                  "as they were: put back the flags you found, not the ones you think a "
+                  "descriptor has", outcome->result, outcome->values[2], outcome->values[1],
+                  DEFAULT_CAPACITY);
+    close(fds[0]);
+    close(fds[1]);
+
+    /* A write that fails: no reader (SIGPIPE ignored, so EPIPE). */
+    make_pipe(fds);
+    close(fds[0]);
+    outcome = shared_outcome();
+    struct capacity_call call = { fds[1], -1, outcome };
+    int wait_status;
+    if (!finishes_within(DEADLINE, "pipe_capacity", call_pipe_capacity_without_reader, &call,
+                         -1, -1, -1, &wait_status))
+        ck_abort_msg("pipe_capacity() of a pipe without a reader %s", hang_details());
+    expect_clean_end("pipe_capacity()", wait_status);
+    close(fds[1]);
+    ck_assert_msg(outcome->values[0] == -1 && outcome->error == EPIPE,
+                  "pipe_capacity() of a pipe whose read end is closed (SIGPIPE ignored) "
+                  "returned %ld (errno: %s); expected -1 with errno EPIPE, from the write()%s",
+                  outcome->values[0], strerror(outcome->error),
+                  outcome->error == ENOSYS ? " (it is not written yet)" : "");
+    ck_assert_msg(outcome->values[2] == outcome->values[1],
+                  "pipe_capacity() failed with EPIPE and left the write end's flags %#lx; they "
+                  "were %#lx: put them back on the way out of a failure too (and keep errno "
+                  "from the write)", outcome->values[2], outcome->values[1]);
+}
+END_TEST
+
+/* pipe_resize(size) of a new pipe: what it returned, with its errno in
+ * *error and the capacity the pipe has afterwards in *capacity. */
+static long resize_new_pipe(long size, int *error, long *capacity)
+{
+    int fds[2];
+    make_pipe(fds);
+    errno = 0;
+    long got = pipe_resize(fds[1], size);
+    *error = errno;
+    *capacity = fcntl(fds[1], F_GETPIPE_SZ);
+    close(fds[0]);
+    close(fds[1]);
+    return got;
+}
+
+LAB_TEST(resize_rounds_up_to_a_power_of_two_number_of_pages, 1, "3.2", "")
 {
     long asked[] = { 100000, 4097, 1, 65536, 300000 };
     long expected[] = { 131072, 8192, 4096, 65536, 524288 };
     for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
-        int fds[2];
-        make_pipe(fds);
-        errno = 0;
-        long got = pipe_resize(fds[1], asked[i]);
-        int saved_errno = errno;
-        long real = fcntl(fds[1], F_GETPIPE_SZ);
-        close(fds[0]);
-        close(fds[1]);
+        int saved_errno;
+        long real, got = resize_new_pipe(asked[i], &saved_errno, &real);
         ck_assert_msg(got == expected[i] && real == expected[i],
                       "pipe_resize(fd, %ld) returned %ld (errno: %s) and F_GETPIPE_SZ now "
                       "says %ld; expected %ld both: the kernel rounds up to a power of two "
@@ -164,6 +228,22 @@ LAB_TEST(resize_fails_with_EBUSY_when_the_pipe_holds_more, 1, "3.2", "")
                   "(errno: %s); expected -1 with EBUSY", got, strerror(saved_errno));
     close(fds[0]);
     close(fds[1]);
+}
+END_TEST
+
+LAB_TEST(resize_rejects_a_size_that_does_not_fit_in_an_int_with_EINVAL, 1, "3.2", "overflow")
+{
+    /* 2^32 + 4096 cut to an int is 4096, which the kernel would take. */
+    long sizes[] = { 4294967296L + 4096, 2147483648L, -1, -4096 };
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int saved_errno;
+        long real, got = resize_new_pipe(sizes[i], &saved_errno, &real);
+        ck_assert_msg(got == -1 && saved_errno == EINVAL && real == DEFAULT_CAPACITY,
+                      "pipe_resize(fd, %ld) returned %ld (errno: %s), and the pipe holds %ld "
+                      "bytes now; expected -1 with errno EINVAL and the pipe unchanged: "
+                      "F_SETPIPE_SZ takes an int, and a long that does not fit changes when "
+                      "it is cut to one", sizes[i], got, strerror(saved_errno), real);
+    }
 }
 END_TEST
 

@@ -10,6 +10,8 @@
 #include "pipetest.h"
 #include "coprocess.h"
 
+#include <sys/resource.h>
+
 enum { DEADLINE = 10, MEGABYTE = 1024 * 1024 };
 
 struct coprocess_call {
@@ -21,7 +23,8 @@ struct coprocess_call {
 };
 
 /* values[0]: output length; values[1]: SIGPIPE's action afterwards was SIG_IGN;
- * values[2]: SIGPIPE's action before was SIG_IGN. */
+ * values[2]: SIGPIPE's action before was SIG_IGN; values[3]: the output is
+ * followed by '\0' (1), is NULL (2), or neither (0). */
 static void call_coprocess_run(void *arg)
 {
     struct coprocess_call *call = arg;
@@ -43,7 +46,9 @@ static void call_coprocess_run(void *arg)
     outcome->values[1] = action.sa_handler == SIG_IGN;
     if (outcome->result != -1) {
         outcome->values[0] = (long)output_length;
-        if (write(call->output_fd, output, output_length) != (ssize_t)output_length)
+        outcome->values[3] = output == NULL ? 2 : output[output_length] == '\0';
+        if (output != NULL &&
+            write(call->output_fd, output, output_length) != (ssize_t)output_length)
             outcome->values[0] = -1;
         free(output);
     }
@@ -78,9 +83,10 @@ static struct run run(char *const argv[], const char *input, size_t input_length
     int out = memfd_with(""), err = memfd_with("");
     struct coprocess_call call = { argv, input, input_length, out, result.outcome };
 
-    if (!finishes_within(DEADLINE, call_coprocess_run, &call, -1, -1, err, &result.wait_status))
-        ck_abort_msg("coprocess_run(\"%s\") with %zu bytes of input did not return within "
-                     "%u s: %s", describe(argv), input_length, scaled(DEADLINE), if_it_hangs);
+    if (!finishes_within(DEADLINE, "coprocess_run", call_coprocess_run, &call, -1, -1, err,
+                         &result.wait_status))
+        ck_abort_msg("coprocess_run(\"%s\") with %zu bytes of input %s. %s", describe(argv),
+                     input_length, hang_details(), if_it_hangs);
     result.output = memfd_text(out, &result.output_length);
     result.errors = memfd_text(err, NULL);
     close(out);
@@ -125,7 +131,7 @@ static void expect_same(struct run got, char *const argv[], const char *expected
 
 static char *cat[] = { "cat", NULL };
 
-LAB_TEST_WITH_TIMEOUT(coprocess_sends_a_megabyte_through_cat_without_deadlock, 3, "7.2", "", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(coprocess_sends_a_megabyte_through_cat_without_deadlock, 2, "7.2", "", 2 * DEADLINE)
 {
     char *input = megabyte_of_lines();
     struct run got = run(cat, input, MEGABYTE,
@@ -198,7 +204,7 @@ LAB_TEST_WITH_TIMEOUT(coprocess_returns_the_status_of_the_child, 1, "7.4", "", 4
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(coprocess_waits_for_its_child_and_closes_its_pipes, 2, "7.4", "", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(coprocess_waits_for_its_child_and_closes_its_pipes, 1, "7.4", "", 2 * DEADLINE)
 {
     struct run got = run(cat, "hello\n", 6, "cat gets 6 bytes and end-of-file: close the "
                          "write end when the input is sent");
@@ -239,5 +245,200 @@ LAB_TEST_WITH_TIMEOUT(coprocess_leaves_the_childs_SIGPIPE_alone, 1, "7.3", "", 2
                   "(0x1000) ignored before fork() stays ignored in the command after exec. "
                   "Ignore it in the parent only, after fork()", shown(got.output),
                   shown(expected));
+}
+END_TEST
+
+LAB_TEST_WITH_TIMEOUT(coprocess_returns_an_empty_output_as_an_empty_string, 1, "7.4", "", 2 * DEADLINE)
+{
+    char *true_command[] = { "true", NULL };
+    struct run got = run(true_command, "", 0, "true reads nothing and writes nothing: with no "
+                         "input, close the write end at once");
+    expect_status(got, true_command, 0);
+    ck_assert_msg(got.outcome->values[0] == 0 && got.outcome->values[3] == 1,
+                  "coprocess_run(\"true\") with no input gave %ld bytes of output%s; expected "
+                  "an empty string: a buffer holding only '\\0', and length 0",
+                  got.outcome->values[0], got.outcome->values[3] == 1 ? "" :
+                  got.outcome->values[3] == 2 ? ", and *output was NULL" :
+                  ", not followed by '\\0'");
+}
+END_TEST
+
+/* A handler of the caller's own, to see that it is given back. */
+static void callers_handler(int signal_number)
+{
+    (void)signal_number;
+}
+
+/* values[4]: SIGPIPE's handler afterwards is callers_handler. */
+static void call_coprocess_run_with_a_handler(void *arg)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = callers_handler;
+    if (sigaction(SIGPIPE, &action, NULL) == -1)
+        _exit(125);
+    call_coprocess_run(arg);
+    struct coprocess_call *call = arg;
+    if (sigaction(SIGPIPE, NULL, &action) == 0)
+        call->outcome->values[4] = action.sa_handler == callers_handler;
+}
+
+LAB_TEST_WITH_TIMEOUT(coprocess_puts_back_the_callers_SIGPIPE_action, 1, "7.3", "", 2 * DEADLINE)
+{
+    char *head[] = { "head", "-c", "5", NULL };
+    char *input = megabyte_of_lines();
+    struct outcome *outcome = shared_outcome();
+    int out = memfd_with(""), err = memfd_with(""), wait_status;
+    struct coprocess_call call = { head, input, MEGABYTE, out, outcome };
+
+    if (!finishes_within(DEADLINE, "coprocess_run", call_coprocess_run_with_a_handler, &call,
+                         -1, -1, err, &wait_status))
+        ck_abort_msg("coprocess_run(\"head -c 5\") %s", hang_details());
+    close(out);
+    close(err);
+    free(input);
+    expect_clean_end("coprocess_run()", wait_status);
+    ck_assert_msg(outcome->result != -1 || outcome->error != ENOSYS,
+                  "coprocess_run() is not written yet (it fails with ENOSYS)");
+    ck_assert_msg(outcome->values[4] == 1,
+                  "the caller had a handler of its own for SIGPIPE; after coprocess_run(\"head "
+                  "-c 5\") its action was another: keep the old action that sigaction() gives "
+                  "you when you ignore SIGPIPE, and put that back");
+}
+END_TEST
+
+struct interrupted_coprocess {
+    struct coprocess_call call;
+    int gate[2];                /* the command reads lines from a copy of gate[0] */
+    char script[160];           /* the command's script, which names that copy */
+};
+
+/* coprocess_run() with SIGUSR1 handled without SA_RESTART, and a copy of
+ * the gate's read end that the command inherits (no FD_CLOEXEC). */
+static void call_coprocess_run_interruptibly(void *arg)
+{
+    struct interrupted_coprocess *interrupted = arg;
+    int gate = dup(interrupted->gate[0]);
+
+    if (gate == -1)
+        _exit(125);
+    close(interrupted->gate[1]);
+    snprintf(interrupted->script, sizeof interrupted->script,
+             "cat; read -r -u %d x; exec >&-; read -r -u %d y; true", gate, gate);
+    let_SIGUSR1_interrupt();
+    call_coprocess_run(&interrupted->call);
+}
+
+LAB_TEST_WITH_TIMEOUT(coprocess_goes_on_when_a_signal_interrupts_poll_or_waitpid, 2, "7.4", "EINTR", 3 * DEADLINE)
+{
+    /* The command echoes its input, waits for a line from the test with its
+     * output still open (coprocess_run polls), closes its output and waits
+     * for a second line (coprocess_run waits for it in waitpid). */
+    struct interrupted_coprocess interrupted;
+    char *command[] = { "bash", "-c", interrupted.script, NULL };
+    struct outcome *outcome = shared_outcome();
+    int out = memfd_with(""), err = memfd_with(""), wait_status;
+
+    interrupted.call = (struct coprocess_call){ command, "hello\n", 6, out, outcome };
+    snprintf(interrupted.script, sizeof interrupted.script,
+             "cat; read x; exec >&-; read y; true");
+
+    ck_assert_msg(pipe2(interrupted.gate, O_CLOEXEC) == 0, "test setup: pipe2: %s",
+                  strerror(errno));
+    pid_t body = start_body(call_coprocess_run_interruptibly, &interrupted, -1, -1, err);
+    close(interrupted.gate[0]);
+    int in_poll = interrupt_while_asleep_in(body, "poll", 2);
+    signal(SIGPIPE, SIG_IGN);   /* a command already gone: the test goes on */
+    ck_assert_msg(write(interrupted.gate[1], "1\n", 2) == 2 || errno == EPIPE,
+                  "test setup: write: %s", strerror(errno));
+    int in_waitpid = interrupt_while_asleep_in(body, "do_wait", 2);
+    close(interrupted.gate[1]);
+    if (!finished_within(body, DEADLINE, "coprocess_run", &wait_status))
+        ck_abort_msg("coprocess_run(\"%s\") %s", describe(command), hang_details());
+    char *output = memfd_text(out, NULL), *errors = memfd_text(err, NULL);
+    close(out);
+    close(err);
+    expect_clean_end("coprocess_run()", wait_status);
+    ck_assert_msg(outcome->result != -1 || outcome->error != ENOSYS,
+                  "coprocess_run() is not written yet (it fails with ENOSYS)");
+    ck_assert_msg(outcome->result == 0 && strcmp(output, "hello\n") == 0 &&
+                  outcome->leftover == 0,
+                  "coprocess_run(\"%s\") returned %d (errno: %s) with the output \"%s\"%s, "
+                  "after %d signal(s) interrupted its poll() and %d its waitpid(); expected 0 "
+                  "and \"hello\\n\". A handler installed without SA_RESTART makes poll() and "
+                  "waitpid() fail with EINTR: call them again", describe(command),
+                  outcome->result, strerror(outcome->error), shown(output),
+                  outcome->leftover != 0 ? ", leaving its child behind" : "", in_poll,
+                  in_waitpid);
+    ck_assert_msg(errors[0] == '\0', "coprocess_run(\"%s\"): the command wrote \"%s\" on "
+                  "standard error", describe(command), shown(errors));
+    free(output);
+    free(errors);
+}
+END_TEST
+
+/* coprocess_run() with room for only 2 more descriptors: the first pipe can
+ * be made, the second cannot (EMFILE). values[1], values[2]: SIGPIPE ignored
+ * after, before; values[5]: *output was left alone. */
+static void call_coprocess_run_with_few_descriptors(void *arg)
+{
+    struct coprocess_call *call = arg;
+    struct outcome *outcome = call->outcome;
+    struct rlimit normal, few;
+    struct sigaction action;
+    char *output = (char *)&normal;
+    size_t output_length = 12345;
+
+    close_range(3, ~0U, 0);
+    if (getrlimit(RLIMIT_NOFILE, &normal) == -1)
+        _exit(125);
+    few = normal;
+    few.rlim_cur = 5;           /* 0, 1, 2, and one pipe */
+    sigaction(SIGPIPE, NULL, &action);
+    outcome->values[2] = action.sa_handler == SIG_IGN;
+    outcome->fds_before = open_descriptors(NULL, 0);
+    if (setrlimit(RLIMIT_NOFILE, &few) == -1)
+        _exit(125);
+    errno = 0;
+    outcome->result = coprocess_run(call->argv, call->input, call->input_length, &output,
+                                    &output_length);
+    outcome->error = errno;
+    if (setrlimit(RLIMIT_NOFILE, &normal) == -1)
+        _exit(125);
+    outcome->fds_after = open_descriptors(outcome->fd_list, sizeof outcome->fd_list);
+    find_leftover_child(outcome);
+    sigaction(SIGPIPE, NULL, &action);
+    outcome->values[1] = action.sa_handler == SIG_IGN;
+    outcome->values[5] = output == (char *)&normal && output_length == 12345;
+}
+
+LAB_TEST_WITH_TIMEOUT(coprocess_cleans_up_when_a_pipe_cannot_be_made, 1, "7.4", "when pipe() fails", 2 * DEADLINE)
+{
+    struct outcome *outcome = shared_outcome();
+    int err = memfd_with(""), wait_status;
+    struct coprocess_call call = { cat, "hello\n", 6, -1, outcome };
+
+    if (!finishes_within(DEADLINE, "coprocess_run", call_coprocess_run_with_few_descriptors,
+                         &call, -1, -1, err, &wait_status))
+        ck_abort_msg("coprocess_run(\"cat\"), whose second pipe() fails with EMFILE, %s",
+                     hang_details());
+    close(err);
+    expect_clean_end("coprocess_run()", wait_status);
+    ck_assert_msg(outcome->result != -1 || outcome->error != ENOSYS,
+                  "coprocess_run() is not written yet (it fails with ENOSYS)");
+    ck_assert_msg(outcome->result == -1 && outcome->error == EMFILE,
+                  "coprocess_run(\"cat\") with room for only one pipe returned %d (errno: %s); "
+                  "expected -1 with errno EMFILE, from the pipe() that failed",
+                  outcome->result, strerror(outcome->error));
+    ck_assert_msg(outcome->fds_after == outcome->fds_before && outcome->leftover == 0,
+                  "coprocess_run(\"cat\") failed, but the caller had %d open descriptors "
+                  "before and %d after (%s)%s: close the first pipe before returning -1",
+                  outcome->fds_before, outcome->fds_after, outcome->fd_list,
+                  outcome->leftover != 0 ? ", and a child was left" : "");
+    ck_assert_msg(outcome->values[1] == outcome->values[2] && outcome->values[5] == 1,
+                  "coprocess_run(\"cat\") failed, and %s: on failure, leave the caller's "
+                  "SIGPIPE action and *output as they were",
+                  outcome->values[5] != 1 ? "changed *output" : "changed SIGPIPE's action");
 }
 END_TEST

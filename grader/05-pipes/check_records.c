@@ -11,6 +11,7 @@
 #include "records.h"
 
 #include <limits.h>
+#include <sys/ioctl.h>
 
 enum { DEADLINE = 5 };
 
@@ -50,10 +51,11 @@ static void expect_packets(char writer, long count, size_t size)
     ck_assert_msg(pipe2(fds, O_DIRECT) == 0, "test setup: pipe2(O_DIRECT): %s",
                   strerror(errno));
     call.fd = fds[1];
-    if (!finishes_within(DEADLINE, call_write_records, &call, -1, -1, -1, &wait_status))
-        ck_abort_msg("write_records(fd, '%c', %ld, %zu) did not return within %u s into a "
-                     "packet pipe, which holds 16 writes: write each record with ONE "
-                     "write()", writer, count, size, scaled(DEADLINE));
+    if (!finishes_within(DEADLINE, "write_records", call_write_records, &call, -1, -1, -1,
+                         &wait_status))
+        ck_abort_msg("write_records(fd, '%c', %ld, %zu) into a packet pipe, which holds 16 "
+                     "writes, %s. Write each record with ONE write()", writer, count, size,
+                     hang_details());
     expect_clean_end("write_records()", wait_status);
     close(fds[1]);
     ck_assert_msg(outcome->result == 0, "write_records(fd, '%c', %ld, %zu) returned %d "
@@ -89,11 +91,161 @@ static void expect_packets(char writer, long count, size_t size)
                   PIPE_BUF);
 }
 
-LAB_TEST_WITH_TIMEOUT(each_record_is_one_write_of_exactly_its_size, 3, "5.2", "", 4 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(each_record_is_one_write_of_exactly_its_size, 2, "5.2", "", 4 * DEADLINE)
 {
     expect_packets('C', 3, PIPE_BUF);
     expect_packets('Z', 2, 100);
     expect_packets('A', 1, 2);
+}
+END_TEST
+
+LAB_TEST(write_records_rejects_bad_arguments_with_EINVAL, 1, "5.2", "")
+{
+    struct {
+        char writer;
+        long count;
+        size_t size;
+    } bad[] = { { 'a', 1, 10 }, { '@', 1, 10 }, { '[', 1, 10 }, { '\0', 1, 10 },
+                { 'A', 1, 1 }, { 'A', 1, 0 }, { 'A', 1, RECORD_MAX + 1 }, { 'A', -1, 10 } };
+    int fds[2];
+
+    ck_assert_msg(pipe(fds) == 0, "test setup: pipe: %s", strerror(errno));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        errno = 0;
+        int result = write_records(fds[1], bad[i].writer, bad[i].count, bad[i].size);
+        int saved_errno = errno, waiting = -1;
+        ioctl(fds[0], FIONREAD, &waiting);
+        ck_assert_msg(result == -1 && saved_errno == EINVAL && waiting == 0,
+                      "write_records(fd, %d ('%c'), %ld, %zu) returned %d (errno: %s) and wrote "
+                      "%d bytes; expected -1 with errno EINVAL and nothing written: a writer is "
+                      "a capital letter A-Z, a size is %d to %d bytes, a count is not negative",
+                      bad[i].writer, bad[i].writer >= ' ' ? bad[i].writer : '?', bad[i].count,
+                      bad[i].size, result, strerror(saved_errno), waiting, RECORD_MIN,
+                      RECORD_MAX);
+    }
+    close(fds[0]);
+    close(fds[1]);
+}
+END_TEST
+
+LAB_TEST(write_records_takes_the_smallest_and_largest_size_and_a_count_of_0, 1, "5.2", "")
+{
+    int fds[2];
+
+    ck_assert_msg(pipe(fds) == 0, "test setup: pipe: %s", strerror(errno));
+    errno = 0;
+    int result = write_records(fds[1], 'Q', 0, 100);
+    int saved_errno = errno, waiting = -1;
+    ioctl(fds[0], FIONREAD, &waiting);
+    ck_assert_msg(result == 0 && waiting == 0, "write_records(fd, 'Q', 0, 100) returned %d "
+                  "(errno: %s) and wrote %d bytes; expected 0 and nothing written", result,
+                  strerror(saved_errno), waiting);
+    errno = 0;
+    result = write_records(fds[1], 'Z', 1, RECORD_MIN);
+    saved_errno = errno;
+    char two[3] = "";
+    ssize_t got = read(fds[0], two, 2);
+    ck_assert_msg(result == 0 && got == 2 && memcmp(two, "Z\n", 2) == 0,
+                  "write_records(fd, 'Z', 1, %d) returned %d (errno: %s) and wrote \"%s\"; "
+                  "expected 0 and the record \"Z\\n\"", RECORD_MIN, result,
+                  strerror(saved_errno), shown(two));
+    close(fds[0]);
+    close(fds[1]);
+
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    ck_assert_msg(null != -1, "test setup: /dev/null: %s", strerror(errno));
+    errno = 0;
+    result = write_records(null, 'M', 2, RECORD_MAX);
+    saved_errno = errno;
+    close(null);
+    ck_assert_msg(result == 0, "write_records(/dev/null, 'M', 2, %d), the largest size, "
+                  "returned %d (errno: %s); expected 0", RECORD_MAX, result,
+                  strerror(saved_errno));
+}
+END_TEST
+
+/* write_records() with SIGPIPE ignored. */
+static void call_write_records_ignoring_sigpipe(void *arg)
+{
+    signal(SIGPIPE, SIG_IGN);
+    call_write_records(arg);
+}
+
+LAB_TEST_WITH_TIMEOUT(write_records_fails_with_the_errno_of_a_failed_write, 1, "5.2", "", 2 * DEADLINE)
+{
+    int fds[2];
+    struct outcome *outcome = shared_outcome();
+    struct write_call call = { -1, 'K', 3, 100, outcome };
+    int wait_status;
+
+    ck_assert_msg(pipe(fds) == 0, "test setup: pipe: %s", strerror(errno));
+    close(fds[0]);
+    call.fd = fds[1];
+    if (!finishes_within(DEADLINE, "write_records", call_write_records_ignoring_sigpipe, &call,
+                         -1, -1, -1, &wait_status))
+        ck_abort_msg("write_records() into a pipe without a reader %s. A write() that fails "
+                     "returns -1: stop there", hang_details());
+    expect_clean_end("write_records()", wait_status);
+    close(fds[1]);
+    ck_assert_msg(outcome->result == -1 && outcome->error == EPIPE,
+                  "write_records(fd, 'K', 3, 100) into a pipe without a reader (SIGPIPE "
+                  "ignored) returned %d (errno: %s); expected -1 with errno EPIPE, the "
+                  "write()'s%s", outcome->result, strerror(outcome->error),
+                  outcome->error == ENOSYS ? " (it is not written yet)" : "");
+}
+END_TEST
+
+/* write_records() with SIGUSR1 able to interrupt its write()s. */
+static void call_write_records_interruptibly(void *arg)
+{
+    let_SIGUSR1_interrupt();
+    call_write_records(arg);
+}
+
+LAB_TEST_WITH_TIMEOUT(write_records_finishes_a_record_that_a_signal_cut_short, 2, "5.2", "partial writes and EINTR", 2 * DEADLINE)
+{
+    /* Records of 200000 bytes into a pipe of 65536 that nobody reads yet:
+     * the first signal cuts a write() short (it returns 65536), the second
+     * finds the next write() with nothing written (EINTR). */
+    enum { SIZE = 200000, COUNT = 3 };
+    int fds[2], wait_status;
+    struct outcome *outcome = shared_outcome();
+    struct write_call call = { -1, 'S', COUNT, SIZE, outcome };
+    char *expected = malloc(SIZE), *got = malloc(SIZE);
+
+    ck_assert_msg(expected != NULL && got != NULL, "test setup: malloc failed");
+    make_record(expected, 'S', SIZE);
+    ck_assert_msg(pipe(fds) == 0, "test setup: pipe: %s", strerror(errno));
+    call.fd = fds[1];
+    pid_t body = start_body(call_write_records_interruptibly, &call, -1, -1, -1);
+    close(fds[1]);
+    int signals = interrupt_while_asleep_in(body, "pipe_write", 2);
+
+    long records = 0, right = 0;
+    size_t filled = 0;
+    ssize_t n;
+    while ((n = read(fds[0], got + filled, SIZE - filled)) > 0) {
+        filled += (size_t)n;
+        if (filled == SIZE) {
+            records++;
+            right += memcmp(got, expected, SIZE) == 0;
+            filled = 0;
+        }
+    }
+    close(fds[0]);
+    if (!finished_within(body, DEADLINE, "write_records", &wait_status))
+        ck_abort_msg("write_records() %s", hang_details());
+    expect_clean_end("write_records()", wait_status);
+    free(expected);
+    free(got);
+    ck_assert_msg(outcome->result == 0 && records == COUNT && right == COUNT && filled == 0,
+                  "write_records(fd, 'S', %d, %d), interrupted by %d signal(s) while it waited "
+                  "for room, returned %d (errno: %s) and wrote %ld whole records, %ld of them "
+                  "right, and %zu bytes more; expected 0 and %d right records. A signal makes "
+                  "a write() that has written part of a record return that part (write the "
+                  "rest), and one that has written nothing fail with EINTR (write again)",
+                  COUNT, SIZE, signals, outcome->result, strerror(outcome->error), records,
+                  right, filled, COUNT);
 }
 END_TEST
 
@@ -125,7 +277,7 @@ LAB_TEST(count_finds_no_interleaving_in_whole_records, 1, "5.3", "")
 }
 END_TEST
 
-LAB_TEST(count_finds_each_interleaved_piece, 2, "5.3", "")
+LAB_TEST(count_finds_each_interleaved_piece, 1, "5.3", "")
 {
     /* A, then B cut in two with C inside it, then D: the middle two
      * 10-byte pieces are mixed; a short last piece counts too. */
@@ -152,6 +304,19 @@ LAB_TEST(count_finds_each_interleaved_piece, 2, "5.3", "")
                   "count_interleaved() of \"%s\" gave %ld interleaved of %ld; expected 3 of 5 "
                   "(a short last piece is not a whole record)", shown(stream), interleaved,
                   pieces);
+
+    /* Pieces that start with a capital and end with a newline, but mix
+     * letters in between, or carry another writer's letters. */
+    const char *mixed[] = { "AaaBbbbbb\n", "Abbbbbbbb\n", "Aaaaa\naaa\n", "Aaaaaaaaa\n" };
+    long expected[] = { 1, 1, 1, 0 };
+    for (int i = 0; i < 4; i++) {
+        interleaved = count(mixed[i], 10, &pieces);
+        ck_assert_msg(interleaved == expected[i] && pieces == 1,
+                      "count_interleaved() of the one 10-byte piece \"%s\" gave %ld interleaved "
+                      "of %ld; expected %ld of 1: a whole record is one capital letter, 8 of "
+                      "the same letter in lower case, and a newline", shown(mixed[i]),
+                      interleaved, pieces, expected[i]);
+    }
 }
 END_TEST
 
@@ -171,9 +336,28 @@ static void call_count_interleaved(void *arg)
     call->outcome->values[1] = pieces;
 }
 
+/* The writer of the stream: PIECE bytes at a time, each only once the pipe
+ * is empty, so that every read() returns at most PIECE bytes. (A writer that
+ * filled the pipe before the reader started would let one read() bring a
+ * whole record, and hide a reader that never reads twice.) */
+static void write_paced(int fd, const char *stream, size_t length, size_t piece)
+{
+    for (size_t sent = 0; sent < length; sent += piece) {
+        size_t chunk = length - sent < piece ? length - sent : piece;
+        if (write(fd, stream + sent, chunk) != (ssize_t)chunk)
+            _exit(1);
+        double deadline = monotonic_seconds() + scaled(1);
+        int waiting;
+        while (ioctl(fd, FIONREAD, &waiting) == 0 && waiting > 0 &&
+               monotonic_seconds() < deadline)
+            pause_milliseconds(1);
+    }
+    _exit(0);
+}
+
 LAB_TEST_WITH_TIMEOUT(count_reads_records_that_arrive_in_small_pieces, 2, "5.3", "a read returns what is there", 2 * DEADLINE)
 {
-    enum { RECORDS = 50, SIZE = 100, PIECE = 37 };
+    enum { RECORDS = 20, SIZE = 100, PIECE = 37 };
     static char stream[RECORDS * SIZE];
     int fds[2];
 
@@ -183,32 +367,89 @@ LAB_TEST_WITH_TIMEOUT(count_reads_records_that_arrive_in_small_pieces, 2, "5.3",
     pid_t writer = fork();
     ck_assert_msg(writer != -1, "test setup: fork: %s", strerror(errno));
     if (writer == 0) {
-        /* The stream in 37-byte writes: a read() may return any part of a record. */
         close(fds[0]);
-        for (size_t sent = 0; sent < sizeof stream; sent += PIECE) {
-            size_t length = sizeof stream - sent < PIECE ? sizeof stream - sent : PIECE;
-            if (write(fds[1], stream + sent, length) != (ssize_t)length)
-                _exit(1);
-        }
-        _exit(0);
+        write_paced(fds[1], stream, sizeof stream, PIECE);
     }
     close(fds[1]);
 
     struct outcome *outcome = shared_outcome();
     struct count_call call = { fds[0], SIZE, outcome };
     int wait_status;
-    int finished = finishes_within(DEADLINE, call_count_interleaved, &call, -1, -1, -1,
-                                   &wait_status);
+    int finished = finishes_within(DEADLINE, "count_interleaved", call_count_interleaved, &call,
+                                   -1, -1, -1, &wait_status);
     close(fds[0]);
-    waitpid(writer, NULL, 0);
-    ck_assert_msg(finished, "count_interleaved() did not return within %u s after the writer "
-                  "closed the pipe: read until read() returns 0 (end-of-file)", scaled(DEADLINE));
+    kill_and_reap(writer);
+    ck_assert_msg(finished, "count_interleaved() of records written %d bytes at a time %s. "
+                  "Read until read() returns 0 (end-of-file)", PIECE, hang_details());
     expect_clean_end("count_interleaved()", wait_status);
     ck_assert_msg(outcome->values[0] == 0 && outcome->values[1] == RECORDS,
-                  "count_interleaved() of %d whole %d-byte records that arrived in %d-byte "
-                  "pieces gave %ld interleaved of %ld (errno: %s); expected 0 of %d: a read() "
+                  "count_interleaved() of %d whole %d-byte records that arrived %d bytes at a "
+                  "time gave %ld interleaved of %ld (errno: %s); expected 0 of %d: a read() "
                   "returns what is there, so fill each piece with as many reads as it takes",
                   RECORDS, SIZE, PIECE, outcome->values[0], outcome->values[1],
                   strerror(outcome->error), RECORDS);
+}
+END_TEST
+
+LAB_TEST(count_rejects_a_size_out_of_range_with_EINVAL, 1, "5.3", "")
+{
+    size_t sizes[] = { 0, 1, RECORD_MAX + 1 };
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int fd = memfd_with("Aaaaaaaaa\n");
+        long pieces = -1;
+        errno = 0;
+        long got = count_interleaved(fd, sizes[i], &pieces);
+        int saved_errno = errno;
+        close(fd);
+        ck_assert_msg(got == -1 && saved_errno == EINVAL,
+                      "count_interleaved(fd, %zu, &pieces) returned %ld (errno: %s); expected "
+                      "-1 with errno EINVAL: a record is %d to %d bytes", sizes[i], got,
+                      strerror(saved_errno), RECORD_MIN, RECORD_MAX);
+    }
+}
+END_TEST
+
+struct interrupted_count {
+    struct count_call call;
+    int write_fd;               /* the test's end of the pipe */
+};
+
+/* count_interleaved() with SIGUSR1 able to interrupt its read()s. */
+static void call_count_interleaved_interruptibly(void *arg)
+{
+    struct interrupted_count *interrupted = arg;
+
+    close(interrupted->write_fd);
+    let_SIGUSR1_interrupt();
+    call_count_interleaved(&interrupted->call);
+}
+
+LAB_TEST_WITH_TIMEOUT(count_reads_on_when_a_signal_interrupts_a_read, 1, "5.3", "EINTR", 2 * DEADLINE)
+{
+    int fds[2], wait_status;
+    struct outcome *outcome = shared_outcome();
+    char stream[30];
+
+    ck_assert_msg(pipe(fds) == 0, "test setup: pipe: %s", strerror(errno));
+    struct interrupted_count interrupted = { { fds[0], 10, outcome }, fds[1] };
+    pid_t body = start_body(call_count_interleaved_interruptibly, &interrupted, -1, -1, -1);
+    close(fds[0]);
+    int signals = interrupt_while_asleep_in(body, "pipe_read", 2);
+    for (int i = 0; i < 3; i++)
+        make_record(stream + 10 * i, (char)('A' + i), 10);
+    signal(SIGPIPE, SIG_IGN);   /* a reader that gave up: the test goes on */
+    ssize_t written = write(fds[1], stream, sizeof stream);
+    ck_assert_msg(written == (ssize_t)sizeof stream || errno == EPIPE, "test setup: write: %s",
+                  strerror(errno));
+    close(fds[1]);
+    if (!finished_within(body, DEADLINE, "count_interleaved", &wait_status))
+        ck_abort_msg("count_interleaved() %s", hang_details());
+    expect_clean_end("count_interleaved()", wait_status);
+    ck_assert_msg(outcome->values[0] == 0 && outcome->values[1] == 3,
+                  "count_interleaved() of 3 whole records that came after %d signal(s) had "
+                  "interrupted its read() gave %ld interleaved of %ld (errno: %s); expected 0 "
+                  "of 3. A read() that a signal interrupts before any byte came fails with "
+                  "EINTR: read again", signals, outcome->values[0], outcome->values[1],
+                  strerror(outcome->error));
 }
 END_TEST

@@ -10,6 +10,8 @@
 #include "pipetest.h"
 #include "runner.h"
 
+#include <sys/resource.h>
+
 /* ---------- shell_status ---------- */
 
 /* The wait status of a child that runs action: exit with code, or raise signal. */
@@ -31,7 +33,7 @@ static int status_of_child(int exit_code, int signal_number)
     return wait_status;
 }
 
-LAB_TEST(shell_status_gives_the_exit_code_of_a_normal_exit, 2, "2.5", "")
+LAB_TEST(shell_status_gives_the_exit_code_of_a_normal_exit, 1, "2.5", "")
 {
     int codes[] = { 0, 1, 3, 127, 255 };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
@@ -44,7 +46,7 @@ LAB_TEST(shell_status_gives_the_exit_code_of_a_normal_exit, 2, "2.5", "")
 }
 END_TEST
 
-LAB_TEST(shell_status_gives_128_plus_the_signal_of_a_killed_process, 2, "2.5", "")
+LAB_TEST(shell_status_gives_128_plus_the_signal_of_a_killed_process, 1, "2.5", "")
 {
     int signals[] = { SIGTERM, SIGKILL, SIGPIPE, SIGINT };
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
@@ -55,6 +57,44 @@ LAB_TEST(shell_status_gives_128_plus_the_signal_of_a_killed_process, 2, "2.5", "
                       "expected 128 + %d = %d, as the shell says (WIFSIGNALED, WTERMSIG)",
                       wait_status, signals[i], strsignal(signals[i]), got, signals[i],
                       128 + signals[i]);
+    }
+}
+END_TEST
+
+/* The wait status of a child that stopped (SIGSTOP) and of one that went on
+ * again (SIGCONT): neither is an end. */
+static void stopped_and_continued(int *stopped, int *continued)
+{
+    pid_t child = fork();
+
+    ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
+    if (child == 0) {
+        raise(SIGSTOP);
+        _exit(0);
+    }
+    ck_assert_msg(waitpid(child, stopped, WUNTRACED) == child, "test setup: waitpid: %s",
+                  strerror(errno));
+    ck_assert_msg(kill(child, SIGCONT) == 0, "test setup: kill: %s", strerror(errno));
+    ck_assert_msg(waitpid(child, continued, WCONTINUED) == child, "test setup: waitpid: %s",
+                  strerror(errno));
+    ck_assert_msg(waitpid(child, NULL, 0) == child, "test setup: waitpid: %s",
+                  strerror(errno));
+}
+
+LAB_TEST(shell_status_rejects_a_stopped_or_continued_status_with_EINVAL, 1, "2.5", "")
+{
+    int statuses[2];
+    const char *what[] = { "stopped by SIGSTOP (WIFSTOPPED)", "continued (WIFCONTINUED)" };
+
+    stopped_and_continued(&statuses[0], &statuses[1]);
+    for (int i = 0; i < 2; i++) {
+        errno = 0;
+        int got = shell_status(statuses[i]);
+        int saved_errno = errno;
+        ck_assert_msg(got == -1 && saved_errno == EINVAL,
+                      "shell_status(%#x) for a child that %s gave %d (errno: %s); expected -1 "
+                      "with errno EINVAL: the child has not ended, so there is no exit code",
+                      statuses[i], what[i], got, strerror(saved_errno));
     }
 }
 END_TEST
@@ -115,12 +155,13 @@ static struct run run(const char *input, char **const commands[], int count)
     int in = memfd_with(input), out = memfd_with(""), err = memfd_with("");
     int wait_status;
 
-    if (!finishes_within(DEADLINE, call_pipeline_run, &call, in, out, err, &wait_status))
-        ck_abort_msg("pipeline_run(%s) did not return within %u s. Either a command never "
-                     "sees end-of-file because a write end of its pipe is still open "
-                     "somewhere (close every unused end, in the parent and in each child), "
-                     "or a command is waited for before the next one starts",
-                     describe(commands, count), scaled(DEADLINE));
+    if (!finishes_within(DEADLINE, "pipeline_run", call_pipeline_run, &call, in, out, err,
+                         &wait_status))
+        ck_abort_msg("pipeline_run(%s) %s. A reader sees end-of-file only when every write "
+                     "end of its pipe is closed, in every process: close the unused ends in "
+                     "the parent after each fork() and in each child. And a command that is "
+                     "waited for before the next one starts may wait for a reader that does "
+                     "not exist yet", describe(commands, count), hang_details());
     expect_clean_end("pipeline_run", wait_status);
     result.output = memfd_text(out, NULL);
     result.errors = memfd_text(err, NULL);
@@ -161,7 +202,7 @@ static char *yes_command[] = { "yes", NULL };
 static char *head_one[] = { "head", "-n", "1", NULL };
 static char *missing[] = { "no-such-command-05", NULL };
 
-LAB_TEST_WITH_TIMEOUT(run_reads_the_callers_input_and_writes_its_output, 3, "2.2", "", 4 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(run_reads_the_callers_input_and_writes_its_output, 2, "2.2", "", 4 * DEADLINE)
 {
     char **const three[] = { printf_lines, sort_reverse, head_two };
     expect_output(run("", three, 3), three, 3, "two\nthree\n");
@@ -174,7 +215,7 @@ LAB_TEST_WITH_TIMEOUT(run_reads_the_callers_input_and_writes_its_output, 3, "2.2
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(run_returns_the_status_of_the_last_command, 2, "2.5", "", 4 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(run_returns_the_status_of_the_last_command, 1, "2.5", "", 4 * DEADLINE)
 {
     char **const last_fails[] = { true_command, exit_three };
     expect_status(run("", last_fails, 2), last_fails, 2, 3);
@@ -187,7 +228,7 @@ LAB_TEST_WITH_TIMEOUT(run_returns_the_status_of_the_last_command, 2, "2.5", "", 
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(run_starts_every_command_before_waiting_for_any, 3, "2.4", "", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(run_starts_every_command_before_waiting_for_any, 2, "2.4", "", 2 * DEADLINE)
 {
     /* yes never ends on its own: only head's exit ends it (SIGPIPE). */
     char **const commands[] = { yes_command, head_one };
@@ -197,7 +238,7 @@ LAB_TEST_WITH_TIMEOUT(run_starts_every_command_before_waiting_for_any, 3, "2.4",
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(run_reaps_every_child, 4, "2.4", "zombies", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(run_reaps_every_child, 3, "2.4", "zombies", 2 * DEADLINE)
 {
     /* true ends before cat does, so it is a zombie unless it was waited for. */
     char **const commands[] = { true_command, cat, cat };
@@ -218,7 +259,7 @@ LAB_TEST_WITH_TIMEOUT(run_reaps_every_child, 4, "2.4", "zombies", 2 * DEADLINE)
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(run_leaves_no_descriptor_open_in_the_caller, 3, "2.3", "", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(run_leaves_no_descriptor_open_in_the_caller, 2, "2.3", "", 2 * DEADLINE)
 {
     char **const commands[] = { printf_lines, cat, wc_lines };
     struct run got = run("", commands, 3);
@@ -233,7 +274,7 @@ LAB_TEST_WITH_TIMEOUT(run_leaves_no_descriptor_open_in_the_caller, 3, "2.3", "",
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(run_reports_a_command_that_cannot_be_executed, 2, "2.6", "", 3 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(run_reports_a_command_that_cannot_be_executed, 1, "2.6", "", 3 * DEADLINE)
 {
     char **const alone[] = { missing };
     struct run got = run("", alone, 1);
@@ -247,5 +288,137 @@ LAB_TEST_WITH_TIMEOUT(run_reports_a_command_that_cannot_be_executed, 2, "2.6", "
     got = run("", first, 2);
     expect_output(got, first, 2, "0\n");
     expect_status(got, first, 2, 0);
+}
+END_TEST
+
+LAB_TEST(run_rejects_an_empty_pipeline_with_EINVAL, 1, "2.2", "count < 1")
+{
+    char **const commands[] = { cat };
+    int counts[] = { 0, -1 };
+
+    for (int i = 0; i < 2; i++) {
+        struct run got = run("", commands, counts[i]);
+        ck_assert_msg(got.outcome->result == -1 && got.outcome->error == EINVAL,
+                      "pipeline_run(commands, %d) returned %d (errno: %s); expected -1 with "
+                      "errno EINVAL: a pipeline has at least one command", counts[i],
+                      got.outcome->result, strerror(got.outcome->error));
+        ck_assert_msg(got.outcome->leftover == 0,
+                      "pipeline_run(commands, %d) started a process (%s)", counts[i],
+                      got.outcome->leftover_command);
+    }
+}
+END_TEST
+
+struct interrupted_call {
+    struct pipeline_call call;
+    int gate;                   /* the test's write end of our standard input */
+};
+
+/* pipeline_run() with SIGUSR1 handled without SA_RESTART. */
+static void call_pipeline_run_interruptibly(void *arg)
+{
+    struct interrupted_call *interrupted = arg;
+
+    close(interrupted->gate);
+    let_SIGUSR1_interrupt();
+    call_pipeline_run(&interrupted->call);
+}
+
+LAB_TEST_WITH_TIMEOUT(run_waits_on_when_a_signal_interrupts_waitpid, 2, "2.4", "EINTR", 3 * DEADLINE)
+{
+    /* cat reads a pipe that the test holds open: pipeline_run() waits for
+     * it, and gets SIGUSR1 each time it sleeps in waitpid(). */
+    char **const commands[] = { cat };
+    int gate[2], wait_status;
+    ck_assert_msg(pipe2(gate, O_CLOEXEC) == 0, "test setup: pipe2: %s", strerror(errno));
+    struct run got = { shared_outcome(), NULL, NULL };
+    struct interrupted_call interrupted = { { commands, 1, got.outcome }, gate[1] };
+    int out = memfd_with(""), err = memfd_with("");
+
+    pid_t body = start_body(call_pipeline_run_interruptibly, &interrupted, gate[0], out, err);
+    close(gate[0]);
+    int signals = interrupt_while_asleep_in(body, "do_wait", 3);
+    ck_assert_msg(write(gate[1], "late\n", 5) == 5, "test setup: write: %s", strerror(errno));
+    close(gate[1]);
+    if (!finished_within(body, DEADLINE, "pipeline_run", &wait_status))
+        ck_abort_msg("pipeline_run(cat) %s; cat had got its input and end-of-file",
+                     hang_details());
+    expect_clean_end("pipeline_run", wait_status);
+    got.output = memfd_text(out, NULL);
+    close(out);
+    close(err);
+    ck_assert_msg(got.outcome->result != -1 || got.outcome->error != ENOSYS,
+                  "pipeline_run() is not written yet (it fails with ENOSYS)");
+    ck_assert_msg(got.outcome->result == 0 && got.outcome->leftover == 0,
+                  "pipeline_run(cat) returned %d (errno: %s)%s%s after %d signal(s) "
+                  "interrupted its waitpid(); expected it to wait on and return cat's status "
+                  "0. A handler installed without SA_RESTART makes waitpid() fail with EINTR: "
+                  "then call it again", got.outcome->result, strerror(got.outcome->error),
+                  got.outcome->leftover != 0 ? " while its child was still " : "",
+                  got.outcome->leftover == 0 ? "" :
+                  got.outcome->leftover_state == 'Z' ? "a zombie" : "running", signals);
+    expect_output(got, commands, 1, "late\n");
+}
+END_TEST
+
+/* pipeline_run() with room for only 2 more descriptors: the first pipe
+ * can be made, the second cannot (EMFILE). */
+static void call_pipeline_run_with_few_descriptors(void *arg)
+{
+    struct pipeline_call *call = arg;
+    struct outcome *outcome = call->outcome;
+    struct rlimit normal, few;
+
+    close_range(3, ~0U, 0);
+    if (getrlimit(RLIMIT_NOFILE, &normal) == -1)
+        _exit(125);
+    few = normal;
+    few.rlim_cur = 5;           /* 0, 1, 2, and one pipe */
+    outcome->fds_before = open_descriptors(NULL, 0);
+    if (setrlimit(RLIMIT_NOFILE, &few) == -1)
+        _exit(125);
+    errno = 0;
+    outcome->result = pipeline_run(call->commands, call->count);
+    outcome->error = errno;
+    if (setrlimit(RLIMIT_NOFILE, &normal) == -1)
+        _exit(125);
+    outcome->fds_after = open_descriptors(outcome->fd_list, sizeof outcome->fd_list);
+    find_leftover_child(outcome);
+}
+
+LAB_TEST_WITH_TIMEOUT(run_cleans_up_when_a_pipe_cannot_be_made, 2, "2.4", "when pipe() fails half way", 2 * DEADLINE)
+{
+    char **const commands[] = { yes_command, cat, cat };
+    struct outcome *outcome = shared_outcome();
+    struct pipeline_call call = { commands, 3, outcome };
+    int in = memfd_with(""), out = memfd_with(""), err = memfd_with("");
+    int wait_status;
+
+    if (!finishes_within(DEADLINE, "pipeline_run", call_pipeline_run_with_few_descriptors,
+                         &call, in, out, err, &wait_status))
+        ck_abort_msg("pipeline_run(%s), whose second pipe() fails with EMFILE, %s. Close what "
+                     "you hold (yes writes until the read end of its pipe is closed), then "
+                     "wait for the commands you started", describe(commands, 3),
+                     hang_details());
+    expect_clean_end("pipeline_run", wait_status);
+    close(in);
+    close(out);
+    close(err);
+    ck_assert_msg(outcome->result != -1 || outcome->error != ENOSYS,
+                  "pipeline_run() is not written yet (it fails with ENOSYS)");
+    ck_assert_msg(outcome->result == -1 && outcome->error == EMFILE,
+                  "pipeline_run(%s) with room for only one pipe returned %d (errno: %s); "
+                  "expected -1 with errno EMFILE, from the pipe() that failed",
+                  describe(commands, 3), outcome->result, strerror(outcome->error));
+    ck_assert_msg(outcome->fds_after == outcome->fds_before,
+                  "pipeline_run(%s) failed, but the caller had %d open descriptors before and "
+                  "%d after (%s): close the pipe ends you hold before returning -1",
+                  describe(commands, 3), outcome->fds_before, outcome->fds_after,
+                  outcome->fd_list);
+    ck_assert_msg(outcome->leftover == 0,
+                  "pipeline_run(%s) returned -1, but its child %s was %s: wait for the "
+                  "commands already started before returning", describe(commands, 3),
+                  outcome->leftover_command,
+                  outcome->leftover_state == 'Z' ? "a zombie" : "still running");
 }
 END_TEST

@@ -8,7 +8,7 @@ load ../lib/helpers
 EXPECTED='SIGPIPE default: the writer was killed by signal 13 (Broken pipe)
 SIGPIPE ignored: write() failed with EPIPE (Broken pipe)'
 
-# bats test_tags=points:2,section:4_2
+# bats test_tags=points:1,section:4_2
 @test "sigpipe_shows_a_writer_killed_and_a_write_failing_with_EPIPE" {
     run --separate-stderr run_program "$(program sigpipe)"
     expect_status 0 sigpipe

@@ -14,6 +14,7 @@
 #include "lab06_check.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -167,7 +168,7 @@ static void nothing(struct pair *pair, void *unused)
 
 /* ---------- tests ---------- */
 
-LAB_TEST_WITH_TIMEOUT(unix_socket_carries_messages_of_every_size_both_ways, 4, "4.2", "", 20)
+LAB_TEST_WITH_TIMEOUT(unix_socket_carries_messages_of_every_size_both_ways, 3, "4.2", "", 20)
 {
     check_every_size_both_ways(&unix_transport);
 }
@@ -179,7 +180,7 @@ LAB_TEST_WITH_TIMEOUT(unix_socket_is_a_byte_stream, 2, "4.2", "a stream has no m
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(unix_socket_send_finishes_a_short_write, 7, "4.2", "short writes", 20)
+LAB_TEST_WITH_TIMEOUT(unix_socket_send_finishes_a_short_write, 5, "4.2", "short writes", 20)
 {
     /* The child reads normally; the parent's send may write only a few
      * hundred bytes per call, as if signals kept interrupting it. */
@@ -239,7 +240,7 @@ static void send_every_size(struct pair *pair, void *unused)
     free(buf);
 }
 
-LAB_TEST_WITH_TIMEOUT(unix_socket_recv_finishes_a_short_read, 5, "4.2", "short reads", 20)
+LAB_TEST_WITH_TIMEOUT(unix_socket_recv_finishes_a_short_read, 4, "4.2", "short reads", 20)
 {
     short_io = 0;
     struct pair pair;
@@ -273,7 +274,7 @@ LAB_TEST_WITH_TIMEOUT(unix_socket_recv_finishes_a_short_read, 5, "4.2", "short r
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(unix_socket_file_is_removed_once_the_child_has_connected, 4, "4.1", "remove the path", 20)
+LAB_TEST_WITH_TIMEOUT(unix_socket_file_is_removed_once_the_child_has_connected, 3, "4.1", "remove the path", 20)
 {
     struct pair pair;
     char found[256] = "";
@@ -323,7 +324,7 @@ static void send_100_and_close(struct pair *pair, void *unused)
         child_fails(pair, "the child's send(100 bytes) failed: %s", strerror(errno));
 }
 
-LAB_TEST_WITH_TIMEOUT(unix_socket_recv_fails_with_EPIPE_when_the_other_side_closes, 3, "4.2", "the end of the stream", 20)
+LAB_TEST_WITH_TIMEOUT(unix_socket_recv_fails_with_EPIPE_when_the_other_side_closes, 2, "4.2", "the end of the stream", 20)
 {
     struct pair pair;
     unsigned char buf[1000];
@@ -394,5 +395,121 @@ LAB_TEST(unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path, 2, "4.1", "
                   strlen(dir) + strlen(name) + 8, state == NULL ? "NULL" : "a state",
                   saved_errno, strerror(saved_errno),
                   sizeof ((struct sockaddr_un *)0)->sun_path);
+}
+END_TEST
+
+LAB_TEST_WITH_TIMEOUT(unix_socket_goes_on_when_signals_interrupt_send_and_recv, 2, "4.2", "EINTR", 30)
+{
+    short_io = 0;
+    check_waits_go_on_after_signals(&unix_transport);
+}
+END_TEST
+
+/* The socket descriptors this process has open: how many, and how many of
+ * them are close-on-exec. */
+static int sockets_open(int *close_on_exec)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    struct dirent *entry;
+    int count = 0;
+
+    *close_on_exec = 0;
+    if (dir == NULL)
+        return -1;
+    while ((entry = readdir(dir)) != NULL) {
+        int fd = atoi(entry->d_name);
+        if (entry->d_name[0] == '.' || fd == dirfd(dir) || !is_socket(fd))
+            continue;
+        count++;
+        int flags = fcntl(fd, F_GETFD);
+        if (flags != -1 && (flags & FD_CLOEXEC) != 0)
+            ++*close_on_exec;
+    }
+    closedir(dir);
+    return count;
+}
+
+/* The child: after attach, it must hold one socket, its end of the connection. */
+static void count_my_sockets(struct pair *pair, void *unused)
+{
+    int close_on_exec;
+    int count = sockets_open(&close_on_exec);
+
+    (void)unused;
+    if (count != 1)
+        child_fails(pair, "after attach(SIDE_CHILD) the child holds %d sockets; expected one, "
+                    "its end of the connection (close the listening socket it inherited)",
+                    count);
+    if (close_on_exec != 1)
+        child_fails(pair, "the child's connection is not close-on-exec: make it with "
+                    "socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)");
+}
+
+LAB_TEST_WITH_TIMEOUT(unix_socket_each_side_keeps_only_its_connection, 2, "4.1", "close the listener", 20)
+{
+    struct pair pair;
+    int close_on_exec, before = sockets_open(&close_on_exec);
+
+    pair_create(&pair, &unix_transport, 64);
+    pair_start(&pair, count_my_sockets, NULL);
+    int after = sockets_open(&close_on_exec);
+    if (after - before != 1)
+        kill_and_reap(pair.child);
+    ck_assert_msg(after - before == 1, "unix: after attach(SIDE_PARENT) the parent holds %d "
+                  "sockets more than before create(); expected one, its end of the connection "
+                  "(close the listening socket once the child has connected)", after - before);
+    pair_expect_child_success(&pair);
+    pair_close(&pair);
+}
+END_TEST
+
+LAB_TEST(unix_socket_makes_its_sockets_close_on_exec, 1, "4.1", "SOCK_CLOEXEC")
+{
+    struct pair pair;
+    int before_cloexec, before = sockets_open(&before_cloexec), after_cloexec;
+
+    pair_create(&pair, &unix_transport, 64);
+    int after = sockets_open(&after_cloexec);
+    ck_assert_msg(after - before == 1 && after_cloexec - before_cloexec == 1,
+                  "unix: create() made %d socket(s), %d of them close-on-exec; expected one, "
+                  "the listening socket, made with socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, "
+                  "0): a program the process runs later must not inherit it", after - before,
+                  after_cloexec - before_cloexec);
+    pair_close(&pair);
+}
+END_TEST
+
+LAB_TEST(unix_socket_create_fails_with_EADDRINUSE_when_the_path_is_taken, 2, "4.1", "")
+{
+    char name[96], path[200], content[16] = "";
+    struct transport_config config = { .name = name, .dir = test_dir(), .message_size = 64 };
+    int close_on_exec, before = sockets_open(&close_on_exec);
+
+    unique_name(name, sizeof name);
+    snprintf(path, sizeof path, "%s/%s.socket", config.dir, name);
+    FILE *file = fopen(path, "w");
+    ck_assert_msg(file != NULL && fputs("someone's", file) >= 0 && fclose(file) == 0,
+                  "test setup: %s: %s", path, strerror(errno));
+    errno = 0;
+    void *state = unix_transport.create(&config);
+    int saved_errno = errno, after = sockets_open(&close_on_exec);
+    if (state != NULL)
+        unix_transport.close(state);
+    file = fopen(path, "r");
+    if (file != NULL) {
+        if (fgets(content, sizeof content, file) == NULL)
+            content[0] = '\0';
+        fclose(file);
+    }
+    unlink(path);
+    ck_assert_msg(state == NULL && saved_errno == EADDRINUSE, "unix: create() when its path "
+                  "%s is a file already returned %s (errno %d: %s); expected NULL with errno "
+                  "EADDRINUSE, bind()'s", path, state == NULL ? "NULL" : "a state",
+                  saved_errno, strerror(saved_errno));
+    ck_assert_msg(after == before, "unix: create() failed, but left %d socket(s) open: close "
+                  "the socket when bind() fails", after - before);
+    ck_assert_msg(strcmp(content, "someone's") == 0, "unix: create() failed at bind(), and "
+                  "removed or changed the file that was at %s: unlink the path only when your "
+                  "bind() made it", path);
 }
 END_TEST

@@ -17,6 +17,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,9 +87,11 @@ static inline unsigned char *allocate_or_fail(size_t size)
 
 /* ---------- a parent and a child joined by a transport ---------- */
 
-/* What the child tells the test: the first thing that went wrong. */
+/* What the child tells the test: the first thing that went wrong, and how
+ * many signals it has handled. */
 struct child_report {
     char message[600];
+    volatile sig_atomic_t interruptions;
 };
 
 struct pair {
@@ -160,16 +163,91 @@ static inline void pair_start(struct pair *pair, void (*body)(struct pair *, voi
                   pair->ops->name, result, saved_errno, strerror(saved_errno));
 }
 
+/* ---------- what a process that does not finish is doing ---------- */
+
+/* "asleep in recv() on the socket", "running (spinning?)": process pid's
+ * state, and where it sleeps (/proc/PID/wchan) in words, in a buffer that
+ * the next call overwrites. */
+static inline const char *doing(pid_t pid)
+{
+    static const struct {
+        const char *part, *words;
+    } known[] = {
+        { "futex", "on a futex (sem_wait(), or the ring's futex_wait())" },
+        { "unix_stream_read", "in recv() on the socket, waiting for data" },
+        { "unix_stream_data_wait", "in recv() on the socket, waiting for data" },
+        { "sock_alloc_send", "in send() on the socket, waiting for room" },
+        { "unix_wait_for_peer", "in send() on the socket, waiting for room" },
+        { "inet_csk_accept", "in accept(), waiting for the other side to connect" },
+        { "unix_wait", "in accept() or connect(), waiting for the other side" },
+    };
+    static char text[160];
+    char path[64], wchan[64] = "";
+    char state = process_state(pid);
+
+    if (state == 'R')
+        return "running, not waiting in the kernel (spinning?)";
+    if (state == 'Z' || state == 'X')
+        return "ended";
+    snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
+    FILE *file = fopen(path, "r");
+    if (file != NULL) {
+        if (fgets(wchan, sizeof wchan, file) == NULL)
+            wchan[0] = '\0';
+        fclose(file);
+    }
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strstr(wchan, known[i].part) != NULL) {
+            snprintf(text, sizeof text, "asleep %s", known[i].words);
+            return text;
+        }
+    snprintf(text, sizeof text, "in state %c (in the kernel function %s)", state, wchan);
+    return text;
+}
+
+/* The parent's call that must not wait forever, for the watchdog. */
+static struct pair *watched_pair;
+static const char *watched_call;
+static size_t watched_length;
+
+/* SIGALRM in the test process: a send() or recv() of the parent waited too
+ * long. Say who waited for what, and end the test. */
+static void watchdog_fired(int signal_number)
+{
+    (void)signal_number;
+    struct pair *pair = watched_pair;
+    ck_abort_msg("%s: %s(%zu bytes) in the parent did not return within %.0f s (the test "
+                 "stopped it); the child was %s%s%s", pair->ops->name, watched_call,
+                 watched_length, scaled(2 * SOON),
+                 pair->child > 0 ? doing(pair->child) : "gone",
+                 pair->report->message[0] != '\0' ? "; it said: " : "", pair->report->message);
+}
+
+/* Arm (or disarm, call NULL) the watchdog for the parent's next call. */
+static inline void watch(struct pair *pair, const char *call, size_t len)
+{
+    watched_pair = pair;
+    watched_call = call;
+    watched_length = len;
+    if (call == NULL) {
+        alarm(0);
+        return;
+    }
+    signal(SIGALRM, watchdog_fired);
+    alarm((unsigned)scaled(2 * SOON) + 1);
+}
+
 /* Wait for the child to exit 0, or fail with what it reported. */
 static inline void pair_expect_child_success(struct pair *pair)
 {
     int status = 0;
 
-    if (!wait_for_exit(pair->child, 4 * SOON, &status)) {
+    if (!wait_for_exit(pair->child, 2 * SOON, &status)) {
+        const char *what = doing(pair->child);
         kill_and_reap(pair->child);
         pair->child = 0;
-        ck_abort_msg("%s: the child did not finish within %.0f s (is it waiting for data "
-                     "that never came?)%s%s", pair->ops->name, scaled(4 * SOON),
+        ck_abort_msg("%s: the child did not finish within %.0f s (the test stopped it); it "
+                     "was %s%s%s", pair->ops->name, scaled(2 * SOON), what,
                      pair->report->message[0] != '\0' ? "; it said: " : "",
                      pair->report->message);
     }
@@ -200,8 +278,10 @@ static inline void pair_close(struct pair *pair)
 static inline void send_or_fail(struct pair *pair, const void *buf, size_t len)
 {
     errno = 0;
+    watch(pair, "send", len);
     int result = pair->ops->send(pair->state, buf, len);
     int saved_errno = errno;
+    watch(pair, NULL, 0);
     if (result != 0)
         kill_and_reap(pair->child);
     ck_assert_msg(result == 0, "%s: send(%zu bytes) in the parent returned %d (errno %d: %s); "
@@ -214,14 +294,78 @@ static inline void send_or_fail(struct pair *pair, const void *buf, size_t len)
 static inline void recv_or_fail(struct pair *pair, void *buf, size_t len)
 {
     errno = 0;
+    watch(pair, "recv", len);
     int result = pair->ops->recv(pair->state, buf, len);
     int saved_errno = errno;
+    watch(pair, NULL, 0);
     if (result != 0)
         kill_and_reap(pair->child);
     ck_assert_msg(result == 0, "%s: recv(%zu bytes) in the parent returned %d (errno %d: %s); "
                   "expected 0%s%s", pair->ops->name, len, result, saved_errno,
                   strerror(saved_errno), pair->report->message[0] ? "; the child said: " : "",
                   pair->report->message);
+}
+
+/* ---------- signals that interrupt a child's waits ---------- */
+
+static struct child_report *report_of_this_child;  /* for its signal handler */
+
+static void count_interruption(int signal_number)
+{
+    (void)signal_number;
+    if (report_of_this_child != NULL)
+        report_of_this_child->interruptions++;
+}
+
+/* In the child: handle SIGUSR1 without SA_RESTART, so that a blocking call
+ * it interrupts (recv, send, sem_wait) fails with EINTR instead of being
+ * restarted by the kernel. */
+static inline void let_SIGUSR1_interrupt(struct pair *pair)
+{
+    struct sigaction action;
+
+    report_of_this_child = pair->report;
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = count_interruption;
+    action.sa_flags = 0;
+    if (sigaction(SIGUSR1, &action, NULL) == -1)
+        child_fails(pair, "test setup: sigaction: %s", strerror(errno));
+}
+
+/* Send SIGUSR1 to the child each time it is asleep (waiting), times times,
+ * and each time wait until its handler has run. Returns how many it
+ * handled; fewer when it stopped waiting (it ended, or went on). */
+static inline int interrupt_while_asleep(struct pair *pair, int times)
+{
+    int handled = pair->report->interruptions;
+
+    for (int sent = 0; sent < times; sent++) {
+        if (wait_until_asleep(pair->child, SOON, 0.05) != 'S')
+            break;
+        ck_assert_msg(kill(pair->child, SIGUSR1) == 0, "test setup: kill: %s", strerror(errno));
+        double deadline = monotonic_seconds() + scaled(SOON);
+        while (pair->report->interruptions <= handled + sent && monotonic_seconds() < deadline)
+            pause_briefly();
+    }
+    return pair->report->interruptions - handled;
+}
+
+/* Fail, with what the child said, if it has ended while the test meant it to wait. */
+static inline void expect_child_still_waiting(struct pair *pair, const char *when)
+{
+    char state = process_state(pair->child);
+
+    if (state != 'Z' && state != 'X')
+        return;
+    int status = 0;
+    wait_for_exit(pair->child, SOON, &status);
+    pair->child = 0;
+    ck_abort_msg("%s: %s, the child %s: %s. A call that a signal interrupts before it has "
+                 "moved anything fails with EINTR (its handler was installed without "
+                 "SA_RESTART): make it again", pair->ops->name, when, how_it_ended(status),
+                 pair->report->message[0] != '\0' ? pair->report->message
+                                                   : "(it reported nothing)");
 }
 
 /* ---------- tests that every one of the student's transports must pass ---------- */
@@ -424,6 +568,54 @@ static inline void check_writer_sleeps_when_full(const struct transport_ops *ops
                       pattern_byte(9, position + (size_t)wrong));
         position += size;
     }
+    pair_expect_child_success(&pair);
+    pair_close(&pair);
+    free(buf);
+}
+
+/* The child of the signal test: its waits may be interrupted; it receives
+ * 64 bytes, then sends more than the transport holds. */
+static inline void receive_then_send_interruptibly(struct pair *pair, void *argument)
+{
+    size_t small = 64;
+
+    let_SIGUSR1_interrupt(pair);
+    receive_and_check(pair, &small);
+    send_a_lot(pair, argument);
+}
+
+/* SIGUSR1 (no SA_RESTART) interrupts the child twice while it waits for
+ * data, and twice while it waits for room: nothing may fail or be lost. */
+static inline void check_waits_go_on_after_signals(const struct transport_ops *ops)
+{
+    struct pair pair;
+    size_t total = 3 * 1024 * 1024 + 4321, position = 0;
+    unsigned char *buf = allocate_or_fail(65536);
+
+    pair_create(&pair, ops, 65536);
+    pair_start(&pair, receive_then_send_interruptibly, &total);
+    int in_recv = interrupt_while_asleep(&pair, 2);
+    expect_child_still_waiting(&pair, "with SIGUSR1 interrupting its recv() while it waited "
+                                      "for data");
+    fill_pattern(buf, 64, 9, 0);
+    send_or_fail(&pair, buf, 64);
+    int in_send = interrupt_while_asleep(&pair, 2);
+    expect_child_still_waiting(&pair, "with SIGUSR1 interrupting its send() while it waited "
+                                      "for room");
+    while (position < total) {
+        size_t size = total - position < 65536 ? total - position : 65536;
+        recv_or_fail(&pair, buf, size);
+        long wrong = first_wrong_byte(buf, size, 9, position);
+        if (wrong >= 0)
+            kill_and_reap(pair.child);
+        ck_assert_msg(wrong < 0, "%s: after %d signal(s) had interrupted the child's send(), "
+                      "byte %zu of the stream is %u; the child sent %u: a send() cut short "
+                      "must go on from where it stopped", ops->name, in_send,
+                      position + (size_t)wrong, buf[wrong],
+                      pattern_byte(9, position + (size_t)wrong));
+        position += size;
+    }
+    (void)in_recv;
     pair_expect_child_success(&pair);
     pair_close(&pair);
     free(buf);

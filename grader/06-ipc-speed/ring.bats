@@ -9,7 +9,7 @@
 
 load ../lib/helpers
 
-# bats test_tags=points:8,section:6_1
+# bats test_tags=points:7,section:6_1
 @test "lockfree_ring_orders_its_copies_with_acquire_and_release" {
     [ -x "$LAB_BIN/order_check" ] ||
         fail "$(printf 'spsc.c does not build with the order probe (order_probe.h):\n%s' "$(cat "$LAB_BIN/order_check.log")")"

@@ -11,10 +11,12 @@
 /*
  * Make a pipe, close its read end, and write one byte into its write end.
  * With SIGPIPE at its default action the kernel kills the calling process
- * with SIGPIPE, and this function never returns. With SIGPIPE ignored the
- * write fails: the function returns -1 with errno EPIPE. Either way no
- * descriptor is left open. Returns -1 with errno set if the pipe cannot be
- * made; returns what write() returned otherwise.
+ * with SIGPIPE, and this function never returns [spec:broken-pipe-sigpipe].
+ * With SIGPIPE ignored the write fails: the function returns -1 with errno
+ * EPIPE, the write's, not a later close's [spec:broken-pipe-epipe]. Either
+ * way no descriptor is left open [spec:broken-pipe-closes-both]. Returns -1
+ * with the errno of pipe() if the pipe cannot be made
+ * [spec:broken-pipe-pipe-fails]; returns what write() returned otherwise.
  */
 ssize_t write_without_reader(void);
 

@@ -59,10 +59,18 @@ static int read_answer(int fd, long *number)
 /*
  * The whole exchange, given the name of our FIFO (already created):
  *  1. open our FIFO for reading with O_NONBLOCK, so that it has a reader
- *     before the server tries to open it (and our open does not wait);
- *  2. send the request (send_request);
- *  3. poll() our FIFO until the answer arrives, and read it.
- * Returns 0, or -1 with errno set; *what names the step that failed.
+ *     before the server tries to open it, and our open does not wait
+ *     [spec:client-own-fifo-first];
+ *  2. open the server's FIFO with O_WRONLY | O_NONBLOCK: with no server it
+ *     fails at once with ENXIO [spec:client-enxio-no-server]; clear
+ *     O_NONBLOCK, so that a full FIFO makes the write wait
+ *     [spec:client-waits-when-full]; write "PID LENGTH\n" (our pid) with one
+ *     write() [spec:client-request-format] [spec:client-one-write];
+ *  3. poll() our FIFO until the answer arrives, however late, and read it
+ *     [spec:client-polls-for-answer].
+ * Returns 0, or -1 with errno set; *what names what failed, for the message:
+ * the FIFO's path when opening or writing a FIFO failed, else the call
+ * ("poll", "reading the answer") [spec:client-what-names-the-fifo].
  */
 static int ask_server(const char *server_fifo, const char *my_fifo, long length,
                       long *number, const char **what)
@@ -70,7 +78,7 @@ static int ask_server(const char *server_fifo, const char *my_fifo, long length,
     /* TODO (handout section 6.4): open my_fifo O_RDONLY | O_NONBLOCK; open
      * server_fifo O_WRONLY | O_NONBLOCK (ENXIO: no server), clear O_NONBLOCK, write
      * "PID LENGTH\n" with one write() and close it; poll() my_fifo for POLLIN, then
-     * read_answer(). Set *what to the step that failed. */
+     * read_answer(). Set *what to what failed (a FIFO's path, or the call). */
     (void)server_fifo;
     (void)my_fifo;
     (void)length;

@@ -7,7 +7,8 @@
  *   SIGPIPE default: the writer was killed by signal 13 (Broken pipe)
  *   SIGPIPE ignored: write() failed with EPIPE (Broken pipe)
  *
- * Each writer is a child process, so that the one that is killed is not us.
+ * Each writer is a child process, so that the one that is killed is not us
+ * [spec:sigpipe-program].
  *
  * Handout: handouts/05-pipes.md, section 4.
  */
@@ -23,8 +24,9 @@
 #include <unistd.h>
 
 /*
- * Fork a child that sets SIGPIPE's action (ignored, or the default) and
- * calls write_without_reader(). The child exits with 0 if the write
+ * Fork a child that sets SIGPIPE's action (ignored, or the default: set it
+ * either way, an ignored signal is inherited [spec:sigpipe-sets-action-either-way])
+ * and calls write_without_reader(). The child exits with 0 if the write
  * succeeded, or with the write's errno. Returns the child's wait status, or
  * -1 after printing why.
  */

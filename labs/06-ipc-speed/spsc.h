@@ -52,15 +52,22 @@ struct spsc_ring {
 size_t spsc_size(size_t capacity);
 
 /* Make an empty ring of capacity bytes in memory of spsc_size(capacity)
- * bytes. 0, or -1 with errno EINVAL when capacity is not a power of two. */
+ * bytes. 0, or -1 with errno EINVAL when capacity is not a power of two
+ * (0 is not; 1 is, 2^0) [spec:spsc-init-power-of-two]. */
 int spsc_init(struct spsc_ring *ring, size_t capacity);
 
-/* Copy len bytes into the ring, waiting for room as often as needed.
- * Only one process may write to a ring. 0, or -1 with errno set. */
+/* Copy len bytes into the ring, waiting for room as often as needed
+ * [spec:spsc-write-waits-for-room]; the bytes may run past the end of data
+ * and on at its start [spec:spsc-wraps]. A side that waits spins only while
+ * the other side runs on another CPU, and then sleeps on a futex (state S)
+ * [spec:spsc-sleeps]; each copy is published with a release store and read
+ * after an acquire load [spec:spsc-acquire-release]. Only one process may
+ * write to a ring. 0, or -1 with errno set. */
 int spsc_write(struct spsc_ring *ring, const void *buf, size_t len);
 
-/* Copy len bytes out of the ring, waiting for data as often as needed.
- * Only one process may read from a ring. 0, or -1 with errno set. */
+/* Copy len bytes out of the ring, waiting for data as often as needed
+ * [spec:spsc-read-waits-for-data]. Only one process may read from a ring.
+ * 0, or -1 with errno set. */
 int spsc_read(struct spsc_ring *ring, void *buf, size_t len);
 
 #endif

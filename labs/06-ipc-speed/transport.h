@@ -14,8 +14,11 @@
  *                                      child has exited: it removes what is left
  *
  * send() and recv() move exactly len bytes or fail: a transport loops over the
- * short reads and writes of the calls it makes. Kernel-copy transports (pipe,
- * FIFO, sockets) are byte streams: recv may take a message in several pieces.
+ * short reads and writes of the calls it makes [spec:transport-short-io], and
+ * a call that a signal interrupts (EINTR: a handler without SA_RESTART) is made
+ * again, never reported [spec:transport-eintr]. Kernel-copy transports (pipe,
+ * FIFO, sockets) and the shared-memory rings are byte streams: recv may take
+ * a message in several pieces, or parts of two [spec:transport-byte-stream].
  * Message queues keep message boundaries: recv must ask for the size that was
  * sent, which is all that ipcbench's workloads do.
  *
@@ -39,20 +42,23 @@ struct transport_ops {
     const char *name;        /* what ipcbench -m calls it: "pipe", "shm-spsc", ... */
     const char *description; /* one line for ipcbench -l */
     const char *source;      /* where it is written, for "not written yet" */
-    /* Before fork. Returns the transport's state, or NULL with errno set.
-     * errno EMSGSIZE: a system limit stops config->message_size; the reason
-     * is in config->limit. */
+    /* Before fork. Returns the transport's state, or NULL with the errno of
+     * the call that failed, having undone what it did (nothing left open or
+     * named) [spec:transport-create-undoes]. errno EMSGSIZE: a system limit
+     * stops config->message_size; the reason is in config->limit. */
     void *(*create)(struct transport_config *config);
     /* After fork, in each process. 0, or -1 with errno set. */
     int (*attach)(void *state, enum side side);
-    /* Send all len bytes. 0, or -1 with errno set (EPIPE: the other side has gone). */
+    /* Send all len bytes. 0, or -1 with errno set (EPIPE: the other side has
+     * gone, for the transports that can tell [spec:transport-send-epipe]). */
     int (*send)(void *state, const void *buf, size_t len);
     /* Receive exactly len bytes. 0, or -1 with errno set (EPIPE: the other
-     * side closed the stream before len bytes came). */
+     * side closed the stream before len bytes came [spec:transport-recv-epipe]). */
     int (*recv)(void *state, void *buf, size_t len);
     /* Release this process's ends and free its copy of the state. The parent
      * closes last, after the child has exited, and also removes whatever has
-     * a name or outlives processes. 0, or -1 with errno set. */
+     * a name or outlives processes [spec:transport-close-removes]. 0, or -1
+     * with errno set. */
     int (*close)(void *state);
 };
 

@@ -8,8 +8,9 @@
  *   asked 100000: F_SETPIPE_SZ gave 131072 bytes, filling it took 131072 bytes
  *
  * The first line measures a new pipe. Each SIZE resizes a new pipe with
- * F_SETPIPE_SZ and measures it. A size the kernel refuses is reported with
- * the limit, /proc/sys/fs/pipe-max-size; the exit status is then 1.
+ * F_SETPIPE_SZ and measures it [spec:capacity-program-output]. A size the
+ * kernel refuses is reported, and the other sizes are still measured; the
+ * exit status is then 1.
  *
  * Handout: handouts/05-pipes.md, section 3.
  */
@@ -36,7 +37,10 @@ static void report(const char *what)
         fprintf(stderr, "capacity: %s: %s\n", what, strerror(errno));
 }
 
-/* Explain why the kernel refused size; EPERM means it is above the limit. */
+/* Explain why the kernel refused size. EPERM means it is above the limit:
+ * say the size, strerror(EPERM) and the limit, naming
+ * /proc/sys/fs/pipe-max-size [spec:capacity-refusal-eperm-limit]; any other
+ * errno: report("pipe_resize") [spec:capacity-refusal-other]. */
 static void report_refusal(long size)
 {
     /* TODO (handout section 3.4): pipe_resize() failed. For EPERM print, on stderr,

@@ -53,8 +53,10 @@ static long number(const char *text, long low, long high)
 
 /*
  * Make one pipe, start every writer (writer i writes its records as letter
- * 'A' + i, then exits), read the pipe to its end with count_interleaved(),
- * and wait for every writer. Fills e->pieces and e->interleaved.
+ * 'A' + i, then exits) before reading [spec:interleave-starts-all-writers],
+ * close our own write end [spec:interleave-closes-write-end], read the pipe
+ * to its end with count_interleaved(), and wait for every writer
+ * [spec:interleave-waits-every-writer]. Fills e->pieces and e->interleaved.
  * Returns 0, or -1 after printing why.
  */
 static int run_experiment(struct experiment *e)

@@ -7,7 +7,9 @@
  * removes it. Each request "PID LENGTH" gets the answer "NUMBER" on the
  * client's FIFO, FIFO.PID; the next client's NUMBER is LENGTH higher. A
  * client that is gone (no FIFO, or nobody reading it) gets nothing, uses up
- * no numbers, and does not stop the server.
+ * no numbers, and does not stop the server [spec:server-gone-uses-no-numbers].
+ * SIGTERM and SIGINT remove FIFO and end the server with status 0
+ * [spec:server-removes-fifo-on-term].
  *
  * Handout: handouts/05-pipes.md, section 6.3.
  */
@@ -53,9 +55,10 @@ static int install_handlers(void)
 /*
  * Create the FIFO at path and open it for reading without waiting for a
  * writer; also open it for writing ourselves (*keep_fd), so that read()
- * never sees end-of-file when the last client closes it. Then make the
- * read end blocking again. Returns the read end, or -1 with errno set
- * (EEXIST when path already exists).
+ * never sees end-of-file when the last client closes it
+ * [spec:server-keeps-write-end]. Then make the read end blocking again.
+ * Returns the read end, or -1 with errno set: EEXIST when path already
+ * exists, which is left as it is, since it is someone else's [spec:server-eexist].
  */
 static int open_server_fifo(const char *path, int *keep_fd)
 {
@@ -88,10 +91,12 @@ static int open_server_fifo(const char *path, int *keep_fd)
 }
 
 /*
- * Send "NUMBER\n" to client pid on its FIFO. Open it with O_NONBLOCK: if
- * nobody reads it the open fails at once with ENXIO, where a blocking open
- * would wait forever for a client that is gone. Returns 0, or -1 with errno
- * set (ENOENT: no FIFO; ENXIO: no reader; EPIPE: the reader left).
+ * Send "NUMBER\n" to client pid on its FIFO, with one write()
+ * [spec:server-answer-one-write], and close it again [spec:server-closes-client-fifo].
+ * Open it with O_NONBLOCK: if nobody reads it the open fails at once with
+ * ENXIO, where a blocking open would wait forever for a client that is gone
+ * [spec:server-answer-nonblocking]. Returns 0, or -1 with errno set (ENOENT:
+ * no FIFO; ENXIO: no reader; EPIPE: the reader left [spec:server-answer-epipe]).
  */
 static int answer(const char *server_fifo, pid_t pid, long number)
 {

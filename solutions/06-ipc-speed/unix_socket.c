@@ -33,8 +33,10 @@ static void *unix_create(struct transport_config *config)
 {
     /* TODO (handout section 4.1): allocate a struct unix_transport, fill the
      * address with the path config->dir/config->name.socket (ENAMETOOLONG if
-     * it does not fit in sun_path), then socket(AF_UNIX, SOCK_STREAM), bind,
-     * listen. On any error, undo what was done and return NULL with errno. */
+     * it does not fit in sun_path), then socket(AF_UNIX, SOCK_STREAM |
+     * SOCK_CLOEXEC), bind, listen. On any error, undo what was done (close the
+     * socket; unlink the path only if bind made it) and return NULL with the
+     * errno of the call that failed. */
     struct unix_transport *u = malloc(sizeof *u);
     if (u == NULL)
         return NULL;
@@ -75,9 +77,10 @@ fail:;
 /* After fork: the child connects, the parent accepts and removes the path. */
 static int unix_attach(void *state, enum side side)
 {
-    /* TODO (handout section 4.1): the child makes a socket and connects to
-     * the address; the parent accepts the connection and unlinks the path.
-     * Both close the listening socket: only the connection is used. */
+    /* TODO (handout section 4.1): the child makes a socket (SOCK_STREAM |
+     * SOCK_CLOEXEC) and connects to the address; the parent accepts the
+     * connection and unlinks the path. Both close the listening socket: only
+     * the connection is used. */
     struct unix_transport *u = state;
 
     if (side == SIDE_PARENT) {
