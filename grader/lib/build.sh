@@ -120,6 +120,7 @@ build_lab() {
     mkdir -p "$dir/work/bin" "$dir/work/tmp" "$dir/log"
     cache=$(object_cache)
     student_symbols "$lab" >"$dir/src/.symbols"
+    chmod 644 "$dir/src/.symbols"      # (the sandbox user's compiler reads it)
     headers=$(headers_digest "$lab" "$dir")
     while IFS=$'\t' read -r kind name; do
         [ "$kind" != tool ] || [ "$with_tools" = tools ] || continue

@@ -134,7 +134,7 @@ expect_total() {
     expect_total hangs "$(full_but parse_keeps_spaces_in_a_path)"
     expect_total exits-early "$(full_but parse_keeps_the_deleted_suffix)"
     grep -q "signal 11" "$OUT/crashes/feedback.txt" || fail "the crash is not named"
-    grep -q "timeout" "$OUT/hangs/feedback.txt" || fail "the hang is not named"
+    grep -q "did not return within" "$OUT/hangs/feedback.txt" || fail "the hang is not named"
 }
 
 @test "fake_results_and_a_grader_folder_in_the_submission_change_nothing" {

@@ -48,6 +48,11 @@ setup_file() {
     export BEFORE="$BATS_FILE_TMPDIR/grader.sums"
     find grader labs handouts -type f -print0 | sort -z | xargs -0 sha256sum >"$BEFORE"
 
+    # The yardstick: an attack that never works. An attacker scores what it
+    # does (the tests that do not parse a line pass); a working attack would
+    # add to that.
+    attacker attacks-nothing '
+    return 0;'
     # Root used to write into, and read back from, folders the sandbox user owns.
     attacker symlinks-its-files '
     const char *completed = getenv("GRADER_COMPLETED_FILE"), *skipped = getenv("GRADER_SKIPPED_FILE");
@@ -184,28 +189,33 @@ expect_total() {
     assert_equal "$rows" "$(find "$CLASS" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l)"
 }
 
+@test "an_attack_that_never_works_scores_less_than_full_marks" {
+    [ "$(total_of attacks-nothing)" -lt "$(max_of attacks-nothing)" ] ||
+        fail "the yardstick of the attacks scores $(total_of attacks-nothing)/$(max_of attacks-nothing)"
+}
+
 @test "a_classmate_graded_after_them_keeps_full_marks" {
     expect_total zz-classmate "$(max_of zz-classmate)"
 }
 
 @test "links_put_in_place_of_the_suites_files_give_nothing_and_leak_nothing" {
-    expect_total symlinks-its-files 0
+    expect_total symlinks-its-files "$(total_of attacks-nothing)"
     ! grep -q '^root:' "$OUT/symlinks-its-files/feedback.txt" "$OUT/symlinks-its-files/results.json" ||
         fail "a root-only file was copied into the feedback"
 }
 
 @test "test_names_that_are_paths_create_nothing_and_forged_lines_count_for_nothing" {
-    expect_total forges-tap-names 0
+    expect_total forges-tap-names "$(total_of attacks-nothing)"
     [ -z "$(find "$ROOT" /tmp -name 'hostile-pwned*' 2>/dev/null | head -n 1)" ] ||
         fail "a file named by a forged test name was created: $(find "$ROOT" /tmp -name 'hostile-pwned*' 2>/dev/null)"
 }
 
 @test "the_history_and_the_solutions_are_out_of_reach" {
-    expect_total reads-the-history 0
+    expect_total reads-the-history "$(total_of attacks-nothing)"
 }
 
 @test "the_hosts_loopback_is_out_of_reach" {
-    expect_total calls-home 0
+    expect_total calls-home "$(total_of attacks-nothing)"
     [ ! -e "$BATS_FILE_TMPDIR/called" ] || fail "the submission reached a listener on the host's loopback"
 }
 
@@ -234,7 +244,8 @@ expect_total() {
 }
 
 @test "links_devices_and_fifos_in_a_submission_are_refused" {
-    expect_total lab-folder-is-a-link 0
+    # (Nothing is left once the link is refused: an error row, or 0.)
+    [ "$(total_of lab-folder-is-a-link)" = "error: could not unpack it" ] || expect_total lab-folder-is-a-link 0
     grep -q 'refused: 01-memory-layout (a link)' "$OUT/lab-folder-is-a-link/feedback.txt" ||
         fail "$(head -n 5 "$OUT/lab-folder-is-a-link/feedback.txt")"
     grep -q 'refused.*null-device' "$OUT/tar-with-a-device/feedback.txt" ||
@@ -275,5 +286,5 @@ EOF
     attacker runs-as-root '
     return getuid() == 0;'
     run make --no-print-directory grade LAB=01 SRC="$CLASS/runs-as-root" RESULTS="$BATS_TEST_TMPDIR/r.json"
-    assert_equal "$(jq .score "$BATS_TEST_TMPDIR/r.json")" 0
+    assert_equal "$(jq .score "$BATS_TEST_TMPDIR/r.json")" "$(total_of attacks-nothing)"
 }

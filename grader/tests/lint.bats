@@ -103,6 +103,7 @@ lint_copy() {
 @test "lint_catches_a_marked_behaviour_without_a_row_in_the_spec_table" {
     sed -i '1a /* [spec:find-enoent] maps_find fails with ENOENT for an unmapped address. */' \
         "$COPY/labs/$LAB/maps.h"
+    rm -f "$COPY/grader/$LAB/spec.tsv"
     lint_copy
     assert_failure
     assert_output --partial "behaviours are marked [spec:ID] but there is no grader/$LAB/spec.tsv"
