@@ -149,7 +149,9 @@ while True:
 " 3>&- &
     echo "$!" >"$BATS_FILE_TMPDIR/listener.pid"
 
-    grader/grade-all "$CLASS" --labs 01 -j 2 --out "$OUT" >"$BATS_FILE_TMPDIR/batch.log" 2>&1 || true
+    # The Check tests: every attack is made in maps_parse_line.
+    grader/grade-all "$CLASS" --labs 01 --tests '^(parse_|find_|classify_)' -j 2 --out "$OUT" \
+        >"$BATS_FILE_TMPDIR/batch.log" 2>&1 || true
 }
 
 teardown_file() {
