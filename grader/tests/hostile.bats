@@ -112,7 +112,7 @@ setup_file() {
         >>"$CLASS/defines-strcmp/$LAB/maps.c"
     mkdir -p "$CLASS/has-a-constructor"
     cp -R "labs/$LAB" "$CLASS/has-a-constructor/"
-    printf '%s\n' '#include <fcntl.h>' \
+    printf '%s\n' '#include <fcntl.h>' '#include <unistd.h>' \
         '__attribute__((constructor)) static void early(void) { close(open("/tmp/hostile-constructor-ran", O_CREAT | O_WRONLY, 0644)); }' \
         >>"$CLASS/has-a-constructor/$LAB/maps.c"
     # Files that are not files: a lab folder that is a link to the solution, a tar with a device.
@@ -188,7 +188,9 @@ expect_total() {
     grep -q '^graded ' "$BATS_FILE_TMPDIR/batch.log" || fail "$(cat "$BATS_FILE_TMPDIR/batch.log")"
     local rows
     rows=$(python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1]))) - 1)' "$OUT/grades.csv")
-    assert_equal "$rows" "$(find "$CLASS" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l)"
+    [ "$rows" -eq "$(find "$CLASS" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l)" ] ||
+        fail "$(printf '%s rows for these entries:\n%s\ngrades.csv:\n%s' "$rows" \
+            "$(find "$CLASS" -mindepth 1 -maxdepth 1 ! -name '.*' -printf '%f\n' | cat -A)" "$(cut -c 1-60 "$OUT/grades.csv")")"
 }
 
 @test "an_attack_that_never_works_scores_less_than_full_marks" {
