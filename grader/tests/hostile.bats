@@ -176,6 +176,15 @@ for row in csv.DictReader(open(sys.argv[1])):
         print(row["max"])' "$OUT/grades.csv" "$1"
 }
 
+# expect_at_most STUDENT POINTS: an attack may cost its author, never gain.
+expect_at_most() {
+    local got
+    got=$(total_of "$1")
+    [ -n "$got" ] && [ "$got" -le "$2" ] ||
+        fail "$(printf '%s scored %s, at most %s expected. Its feedback:\n%s' "$1" "${got:-nothing}" "$2" \
+            "$(grep -v PASS "$OUT/$1/feedback.txt" 2>/dev/null | head -n 30)")"
+}
+
 expect_total() {
     local got
     got=$(total_of "$1")
@@ -188,7 +197,8 @@ expect_total() {
     grep -q '^graded ' "$BATS_FILE_TMPDIR/batch.log" || fail "$(cat "$BATS_FILE_TMPDIR/batch.log")"
     local rows
     rows=$(python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1]))) - 1)' "$OUT/grades.csv")
-    [ "$rows" -eq "$(find "$CLASS" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l)" ] ||
+    # (One mark per entry: a name may hold a newline.)
+    [ "$rows" -eq "$(find "$CLASS" -mindepth 1 -maxdepth 1 ! -name '.*' -printf x | wc -c)" ] ||
         fail "$(printf '%s rows for these entries:\n%s\ngrades.csv:\n%s' "$rows" \
             "$(find "$CLASS" -mindepth 1 -maxdepth 1 ! -name '.*' -printf '%f\n' | cat -A)" "$(cut -c 1-60 "$OUT/grades.csv")")"
 }
@@ -203,23 +213,23 @@ expect_total() {
 }
 
 @test "links_put_in_place_of_the_suites_files_give_nothing_and_leak_nothing" {
-    expect_total symlinks-its-files "$(total_of attacks-nothing)"
+    expect_at_most symlinks-its-files "$(total_of attacks-nothing)"
     ! grep -q '^root:' "$OUT/symlinks-its-files/feedback.txt" "$OUT/symlinks-its-files/results.json" ||
         fail "a root-only file was copied into the feedback"
 }
 
 @test "test_names_that_are_paths_create_nothing_and_forged_lines_count_for_nothing" {
-    expect_total forges-tap-names "$(total_of attacks-nothing)"
+    expect_at_most forges-tap-names "$(total_of attacks-nothing)"
     [ -z "$(find "$ROOT" /tmp -name 'hostile-pwned*' 2>/dev/null | head -n 1)" ] ||
         fail "a file named by a forged test name was created: $(find "$ROOT" /tmp -name 'hostile-pwned*' 2>/dev/null)"
 }
 
 @test "the_history_and_the_solutions_are_out_of_reach" {
-    expect_total reads-the-history "$(total_of attacks-nothing)"
+    expect_at_most reads-the-history "$(total_of attacks-nothing)"
 }
 
 @test "the_hosts_loopback_is_out_of_reach" {
-    expect_total calls-home "$(total_of attacks-nothing)"
+    expect_at_most calls-home "$(total_of attacks-nothing)"
     [ ! -e "$BATS_FILE_TMPDIR/called" ] || fail "the submission reached a listener on the host's loopback"
 }
 
@@ -289,6 +299,8 @@ EOF
     [ ! -e "$marker" ] || fail "listing or running the tests ran the submission's constructor"
     attacker runs-as-root '
     return getuid() == 0;'
-    run make --no-print-directory grade LAB=01 SRC="$CLASS/runs-as-root" RESULTS="$BATS_TEST_TMPDIR/r.json"
-    assert_equal "$(jq .score "$BATS_TEST_TMPDIR/r.json")" "$(total_of attacks-nothing)"
+    run make --no-print-directory grade LAB=01 SRC="$CLASS/runs-as-root" RESULTS="$BATS_TEST_TMPDIR/r.json" \
+        T='^(parse_|find_|classify_)'
+    [ "$(jq .score "$BATS_TEST_TMPDIR/r.json")" -le "$(total_of attacks-nothing)" ] ||
+        fail "it scored $(jq .score "$BATS_TEST_TMPDIR/r.json"), more than an attack that never works"
 }
