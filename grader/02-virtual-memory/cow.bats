@@ -98,7 +98,7 @@ expect_fields() {
 # hint: wait for the child before you look again
 # bats test_tags=points:1,section:5_4
 @test "cow_the_parent_looks_again_only_after_the_child_wrote" {
-    run_vmlab_paced cow
+    run_vmlab_paced_by_line cow
     expect_in_order "child: after writing" "parent: after" "The parent must wait for the child (wait_for_child) before it looks at the page again: only then has the child written."
 }
 

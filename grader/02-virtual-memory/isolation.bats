@@ -56,6 +56,6 @@ read_isolation() {
 # hint: wait for the child before you report again
 # bats test_tags=points:1,section:5_1
 @test "isolation_the_parent_reports_again_only_after_the_child_wrote" {
-    run_vmlab_paced isolation
+    run_vmlab_paced_by_line isolation
     expect_in_order "child: " "parent: after" "The parent must wait for the child (wait_for_child) before it reports again: only then has the child written."
 }

@@ -54,6 +54,17 @@ run_vmlab_paced() {
     expect_vmlab_status 0 "vmlab $*"
 }
 
+# run_vmlab_paced_by_line ARGS...: the same, with stdout line-buffered
+# (stdbuf -oL): each line is written when it is printed, so that the order of
+# the output is the order of events, not the order in which the processes
+# exited and flushed their buffers.
+run_vmlab_paced_by_line() {
+    local vmlab
+    vmlab=$(program vmlab_paced)
+    vmlab_recorded "paced by line $*" stdbuf -oL "$vmlab" "$@"
+    expect_vmlab_status 0 "vmlab $*"
+}
+
 # Does this process have CAP_SYS_ADMIN (bit 21 of CapEff)? Only then does
 # /proc/PID/pagemap show frame numbers.
 frames_visible() {
@@ -167,7 +178,7 @@ expect_in_order() {
         [ "$second" -ne 0 ] || [[ $line != "$2"* ]] || second=$number
     done <<<"$output"
     [ "$first" -lt "$second" ] ||
-        fail "$(printf 'the line "%s..." came before "%s...". %s\n(This test runs vmlab with a child that starts only when its parent waits for it.) vmlab printed:\n%s' "$2" "$1" "$3" "$output")"
+        fail "$(printf 'the line "%s..." came before "%s...". %s\n(This test runs vmlab with a child that starts only when its parent waits for it, and each line written as it is printed.) vmlab printed:\n%s' "$2" "$1" "$3" "$output")"
 }
 
 # expect_lines_once: fail when a line of $output appears more than once.
