@@ -35,7 +35,8 @@ run_program() {
     # (A test that expects a program to block sets a shorter PROGRAM_TIMEOUT:
     # its timeouts are not hangs.)
     local usual=$((20 * ${TIMEOUT_SCALE:-1}))
-    if [ "$limit" -ge "$usual" ] && [ "$(wc -l <"$hangs" 2>/dev/null || echo 0)" -ge 2 ]; then
+    # (-f first: a failed redirection would print its error on the test's stderr.)
+    if [ "$limit" -ge "$usual" ] && [ -f "$hangs" ] && [ "$(wc -l <"$hangs")" -ge 2 ]; then
         limit=$SHORT_TIMEOUT
         echo "$limit s (two programs of this file hung already)" >"$BATS_TEST_TMPDIR/hang-limit"
     fi
