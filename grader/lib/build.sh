@@ -114,9 +114,13 @@ assemble_lab() {
 # for. Objects come from the cache (lib/compile-target) unless the code is
 # untrusted (--sandbox). Each student file may define only the global symbols
 # the manifest lists for it, and no code that runs before main or after exit.
+# With TESTS (a file of selected tests, as lab_tests prints them: grade
+# --tests), only what they need is built: the Check suites they are in, and
+# the programs and probes when a Bats test is among them.
 build_lab() {
-    local lab=$1 dir=$2 with_tools=${3:-} kind name status=0 cache headers
+    local lab=$1 dir=$2 with_tools=${3:-} tests=${4:-} kind name status=0 cache headers suites=''
     local -a command targets=()
+    [ -z "$tests" ] || suites=" $(cut -f 4 "$tests" | sort -u | paste -s -d ' ') "
     mkdir -p "$dir/work/bin" "$dir/work/tmp" "$dir/log"
     cache=$(object_cache)
     student_symbols "$lab" >"$dir/src/.symbols"
@@ -124,6 +128,12 @@ build_lab() {
     headers=$(headers_digest "$lab" "$dir")
     while IFS=$'\t' read -r kind name; do
         [ "$kind" != tool ] || [ "$with_tools" = tools ] || continue
+        if [ -n "$suites" ]; then
+            case "$kind" in
+                check) [[ $suites == *" $name "* ]] || continue ;;
+                program|probe) [[ $suites == *".bats "* ]] || continue ;;
+            esac
+        fi
         targets+=("$kind	$name")
         mapfile -t command < <(compile_command "$lab" "$dir" "$kind" "$name")
         # (The time limit is root's, outside the sandbox.)

@@ -61,7 +61,7 @@ result_of() {
 
 @test "a_classroom_step_hands_the_reporter_each_tests_score" {
     local copy step
-    # The student's repository: the solution of lab 01, the stub of lab 02.
+    # The student's repository: the solution of lab 01 (then its stub).
     # It lives under build/, where the sandbox user may read it (the test's
     # own temporary folder is root's alone).
     COPY=$(mktemp -d "$ROOT/build/classroom-repo.XXXXXX")
@@ -77,10 +77,11 @@ result_of() {
     jq -e '.version == 1 and .status == "pass" and .max_score <= 100 and .max_score >= 90 and
            ([.tests[].score] | add) == .max_score and all(.tests[]; .status == "pass")' \
         "$BATS_TEST_TMPDIR/01.json" >/dev/null || fail "$(jq -c . "$BATS_TEST_TMPDIR/01.json")"
-    step=$(run_steps | grep 'classroom-result 02$')
-    (cd "$copy" && GITHUB_OUTPUT="$BATS_TEST_TMPDIR/out.02" bash -c "$step") >"$BATS_TEST_TMPDIR/log" 2>&1 ||
+    # Then the stub of lab 01: it scores 0, test by test.
+    cp "$ROOT"/labs/01-memory-layout/*.c "$copy/labs/01-memory-layout/"
+    (cd "$copy" && GITHUB_OUTPUT="$BATS_TEST_TMPDIR/out.stub" bash -c "$step") >"$BATS_TEST_TMPDIR/log" 2>&1 ||
         fail "$(cat "$BATS_TEST_TMPDIR/log")"
-    result_of "$BATS_TEST_TMPDIR/out.02" >"$BATS_TEST_TMPDIR/02.json"
+    result_of "$BATS_TEST_TMPDIR/out.stub" >"$BATS_TEST_TMPDIR/stub.json"
     jq -e '.status == "fail" and ([.tests[].score] | add) == 0 and (.tests | length) > 10' \
-        "$BATS_TEST_TMPDIR/02.json" >/dev/null || fail "$(jq -c . "$BATS_TEST_TMPDIR/02.json" | head -c 2000)"
+        "$BATS_TEST_TMPDIR/stub.json" >/dev/null || fail "$(jq -c . "$BATS_TEST_TMPDIR/stub.json" | head -c 2000)"
 }

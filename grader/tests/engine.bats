@@ -197,14 +197,6 @@ status_of() {
         fail "the early exit is not explained: $(output_of parse_keeps_the_deleted_suffix)"
 }
 
-@test "fake_results_printed_by_the_code_under_test_change_nothing" {
-    submission_with grader/tests/fixtures/fake-results.patch stub
-    run "$GRADE" --src "$SUBMISSION" --results "$RESULTS" 01
-    assert_equal "$status" 1
-    assert_equal "$(jq .score "$RESULTS")" 0
-    assert_equal "$(status_of parse_reads_start_and_end_as_hex)" failed
-}
-
 @test "what_a_submission_leaves_behind_is_reported_and_removed" {
     submission_with grader/tests/fixtures/engine-only/leaves-behind.patch
     for namespaces in yes no; do
