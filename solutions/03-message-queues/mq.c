@@ -9,6 +9,7 @@
  * Handout: handouts/03-message-queues.md, section 4.
  */
 #include "cli.h"
+#include "mq.h"
 #include "pmq.h"
 
 #include <errno.h>
@@ -18,46 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char usage_text[] =
-    "usage: mq create [-m MAXMSG] [-s MSGSIZE] NAME\n"
-    "                        create the queue NAME (\"/something\") for MAXMSG messages\n"
-    "                        of at most MSGSIZE bytes (default 10 and 8192)\n"
-    "       mq send [-n] [-p PRIO] [-t MS] NAME [MESSAGE]\n"
-    "                        send MESSAGE, or all of standard input, with priority PRIO\n"
-    "       mq recv [-n] [-t MS] [-v] NAME\n"
-    "                        receive one message and write its bytes to standard output\n"
-    "       mq stat NAME     print maxmsg, msgsize and curmsgs, one per line\n"
-    "       mq unlink NAME   remove the queue\n"
-    "       mq drain NAME    receive every message waiting, one line each:\n"
-    "                        PRIORITY LENGTH TEXT (bytes that are not text as \\xHH)\n"
-    "options:\n"
-    "  -n       non-blocking: fail at once instead of waiting (O_NONBLOCK)\n"
-    "  -p PRIO  priority 0 to 32767 (default 0): higher priorities are received first\n"
-    "  -t MS    wait at most MS milliseconds\n"
-    "  -v       also print the message's priority and length on standard error\n"
-    "exit status:\n"
-    "  0  done\n"
-    "  1  error (the reason is printed)\n"
-    "  2  bad usage\n"
-    "  3  would block: -n, and the queue is full (send) or empty (recv) (EAGAIN)\n"
-    "  4  timed out: -t MS, and the time ran out (ETIMEDOUT)\n";
-
-/* What the command line asked for. */
-struct options {
-    long maxmsg;            /* create -m */
-    long msgsize;           /* create -s */
-    int nonblocking;        /* -n */
-    unsigned int priority;  /* send -p */
-    long timeout_ms;        /* -t, or PMQ_NO_TIMEOUT */
-    int verbose;            /* recv -v */
-};
-
-static void usage(void)
-{
-    fputs(usage_text, stderr);
-    exit(EXIT_USAGE);
-}
 
 /* The longest message mq send reads from standard input: the kernel's hard
  * limit of mq_msgsize (16 MiB), which no queue can go over. [spec:mq-send-stdin-max] */
@@ -107,7 +68,7 @@ static int report_failure(enum call call, const char *name)
     return EXIT_ERROR;
 }
 
-static int cmd_create(const struct options *options, const char *name)
+int cmd_create(const struct mq_options *options, const char *name)
 {
     /* TODO (handout section 4.2): pmq_create, then close the descriptor. On
      * failure print "mq: create NAME: " and pmq_explain_create_error's reason. */
@@ -126,7 +87,7 @@ static int cmd_create(const struct options *options, const char *name)
     /* END TODO */
 }
 
-static int cmd_send(const struct options *options, const char *name, const char *message)
+int cmd_send(const struct mq_options *options, const char *name, const char *message)
 {
     /* TODO (handout section 4.3): the message is the argument (even an empty
      * one), or all of standard input (cli_read_all, at most MQ_LARGEST_MESSAGE
@@ -161,7 +122,7 @@ static int cmd_send(const struct options *options, const char *name, const char 
     /* END TODO */
 }
 
-static int cmd_recv(const struct options *options, const char *name)
+int cmd_recv(const struct mq_options *options, const char *name)
 {
     /* TODO (handout section 4.4): open the queue (non-blocking with -n),
      * receive one message with the timeout, write its bytes - all of them,
@@ -191,7 +152,7 @@ static int cmd_recv(const struct options *options, const char *name)
     /* END TODO */
 }
 
-static int cmd_stat(const char *name)
+int cmd_stat(const char *name)
 {
     /* TODO (handout section 4.2): open the queue and print
      * "maxmsg M\nmsgsize S\ncurmsgs C\n" (mq_getattr and pmq_count). */
@@ -213,7 +174,7 @@ static int cmd_stat(const char *name)
     /* END TODO */
 }
 
-static int cmd_unlink(const char *name)
+int cmd_unlink(const char *name)
 {
     /* TODO (handout section 4.2): pmq_unlink. */
     if (pmq_unlink(name) == -1)
@@ -222,7 +183,7 @@ static int cmd_unlink(const char *name)
     /* END TODO */
 }
 
-static int cmd_drain(const char *name)
+int cmd_drain(const char *name)
 {
     /* TODO (handout section 4.5): open the queue non-blocking and receive
      * until EAGAIN says it is empty, printing each message as
@@ -249,86 +210,4 @@ static int cmd_drain(const char *name)
         status = cli_error("mq", "mq_close");
     return status;
     /* END TODO */
-}
-
-int main(int argc, char **argv)
-{
-    struct options options = { .maxmsg = 10, .msgsize = 8192, .timeout_ms = PMQ_NO_TIMEOUT };
-    const char *command, *allowed;
-    long number;
-    int option, status;
-
-    if (argc < 2)
-        usage();
-    command = argv[1];
-    if (strcmp(command, "create") == 0)
-        allowed = "m:s:";
-    else if (strcmp(command, "send") == 0)
-        allowed = "np:t:";
-    else if (strcmp(command, "recv") == 0)
-        allowed = "nt:v";
-    else if (strcmp(command, "stat") == 0 || strcmp(command, "unlink") == 0 ||
-             strcmp(command, "drain") == 0)
-        allowed = "";
-    else
-        usage();
-
-    /* The options come after the command: parse argv[1..] as if argv[1] were the program. */
-    argc--;
-    argv++;
-    while ((option = getopt(argc, argv, allowed)) != -1) {
-        switch (option) {
-        case 'm':
-            if (cli_parse_long(optarg, 1, LONG_MAX, &options.maxmsg) == -1)
-                usage();
-            break;
-        case 's':
-            if (cli_parse_long(optarg, 1, LONG_MAX, &options.msgsize) == -1)
-                usage();
-            break;
-        case 'n':
-            options.nonblocking = 1;
-            break;
-        case 'p':
-            if (cli_parse_long(optarg, 0, 32767, &number) == -1)
-                usage();
-            options.priority = (unsigned int)number;
-            break;
-        case 't':
-            if (cli_parse_long(optarg, 0, LONG_MAX, &options.timeout_ms) == -1)
-                usage();
-            break;
-        case 'v':
-            options.verbose = 1;
-            break;
-        default:
-            usage();
-        }
-    }
-    argc -= optind;
-    argv += optind;
-
-    if (strcmp(command, "send") == 0) {
-        if (argc != 1 && argc != 2)
-            usage();
-        status = cmd_send(&options, argv[0], argc == 2 ? argv[1] : NULL);
-    } else {
-        if (argc != 1)
-            usage();
-        if (strcmp(command, "create") == 0)
-            status = cmd_create(&options, argv[0]);
-        else if (strcmp(command, "recv") == 0)
-            status = cmd_recv(&options, argv[0]);
-        else if (strcmp(command, "stat") == 0)
-            status = cmd_stat(argv[0]);
-        else if (strcmp(command, "unlink") == 0)
-            status = cmd_unlink(argv[0]);
-        else
-            status = cmd_drain(argv[0]);
-    }
-    if (fflush(stdout) == EOF) {
-        perror("mq: standard output");
-        status = EXIT_ERROR;
-    }
-    return status;
 }

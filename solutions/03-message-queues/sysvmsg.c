@@ -12,6 +12,7 @@
 #define _GNU_SOURCE             /* MSG_EXCEPT, msg_cbytes */
 
 #include "cli.h"
+#include "sysvmsg.h"
 #include "sysvq.h"
 
 #include <ctype.h>
@@ -23,52 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage_text[] =
-    "usage: sysvmsg create [-b QBYTES] PATH\n"
-    "                        create the queue of PATH and print its id\n"
-    "       sysvmsg send [-n] PATH TYPE [MESSAGE]\n"
-    "                        send MESSAGE, or all of standard input, as a message of\n"
-    "                        type TYPE (1 or more)\n"
-    "       sysvmsg recv [-n] [-x] [-t TYPE] [-v] PATH\n"
-    "                        receive one message and write its text to standard output\n"
-    "       sysvmsg stat PATH       print the queue's id, key, messages, bytes and qbytes\n"
-    "       sysvmsg remove PATH     remove the queue (IPC_RMID)\n"
-    "       sysvmsg server PATH     create the queue and answer requests until stopped\n"
-    "                               (SIGINT, SIGTERM), then remove the queue\n"
-    "       sysvmsg client PATH TEXT\n"
-    "                        send TEXT to the server and print its reply\n"
-    "The queue of PATH has the key ftok(PATH, 'M'); PATH must exist.\n"
-    "options:\n"
-    "  -b QBYTES  the queue's capacity in bytes (msg_qbytes)\n"
-    "  -n         non-blocking: fail at once instead of waiting (IPC_NOWAIT)\n"
-    "  -t TYPE    which message: 0 the first (default); > 0 the first of type TYPE;\n"
-    "             < 0 the first of the lowest type <= |TYPE|\n"
-    "  -x         with -t TYPE > 0: the first message of any other type (MSG_EXCEPT)\n"
-    "  -v         also print the message's type and length on standard error\n"
-    "exit status:\n"
-    "  0  done\n"
-    "  1  error (the reason is printed)\n"
-    "  2  bad usage\n"
-    "  3  would block: -n, and no message matches (recv, ENOMSG) or the queue is\n"
-    "     full (send, EAGAIN)\n";
-
 /* Requests to the server have this type; the reply to a client has the client's pid as type. */
 enum { REQUEST_TYPE = 1 };
-
-/* What the command line asked for. */
-struct options {
-    long capacity;          /* create -b, or 0 for the default */
-    int nonblocking;        /* -n */
-    long type;              /* recv -t */
-    int except;             /* recv -x */
-    int verbose;            /* recv -v */
-};
-
-static void usage(void)
-{
-    fputs(usage_text, stderr);
-    exit(EXIT_USAGE);
-}
 
 /* The id of the existing queue of path, or -1 after saying why there is none. */
 static int open_queue(const char *path)
@@ -104,7 +61,7 @@ static int set_capacity(int msqid, long bytes)
     return msgctl(msqid, IPC_SET, &info);
 }
 
-static int cmd_create(const struct options *options, const char *path)
+int cmd_create(const struct sysvmsg_options *options, const char *path)
 {
     key_t key = sysvq_key(path);
     int msqid;
@@ -129,7 +86,7 @@ static int cmd_create(const struct options *options, const char *path)
     return EXIT_DONE;
 }
 
-static int cmd_stat(const char *path)
+int cmd_stat(const char *path)
 {
     struct msqid_ds info;
     long count;
@@ -148,7 +105,7 @@ static int cmd_stat(const char *path)
     return EXIT_DONE;
 }
 
-static int cmd_remove(const char *path)
+int cmd_remove(const char *path)
 {
     int msqid = open_queue(path);
 
@@ -159,8 +116,8 @@ static int cmd_remove(const char *path)
     return EXIT_DONE;
 }
 
-static int cmd_send(const struct options *options, const char *path, long type,
-                    const char *message)
+int cmd_send(const struct sysvmsg_options *options, const char *path, long type,
+             const char *message)
 {
     /* TODO (handout section 6.1): open the queue of path (open_queue), take
      * the message from the argument (even an empty one) or, when there is
@@ -197,7 +154,7 @@ static int cmd_send(const struct options *options, const char *path, long type,
     /* END TODO */
 }
 
-static int cmd_recv(const struct options *options, const char *path)
+int cmd_recv(const struct sysvmsg_options *options, const char *path)
 {
     /* TODO (handout section 6.1): open the queue of path, sysvq_receive with
      * options->type and the flags of -n (IPC_NOWAIT) and -x (MSG_EXCEPT), and
@@ -294,7 +251,7 @@ static int answer(int msqid, char *request, size_t length)
 }
 /* END TODO */
 
-static int run_server(const char *path)
+int run_server(const char *path)
 {
     /* TODO (handout section 6.2): create the queue of path (EEXIST: say that
      * another server may be running), install_stop_handler, print
@@ -347,7 +304,7 @@ static int run_server(const char *path)
     /* END TODO */
 }
 
-static int run_client(const char *path, const char *text)
+int run_client(const char *path, const char *text)
 {
     /* TODO (handout section 6.3): open the queue of path, send the request
      * "PID TEXT" (your own pid) as a message of type REQUEST_TYPE (a request
@@ -382,86 +339,4 @@ static int run_client(const char *path, const char *text)
     printf("%.*s\n", (int)length, reply);
     return EXIT_DONE;
     /* END TODO */
-}
-
-int main(int argc, char **argv)
-{
-    struct options options = { .capacity = 0 };
-    const char *command, *allowed;
-    long type;
-    int option, status;
-
-    if (argc < 2)
-        usage();
-    command = argv[1];
-    if (strcmp(command, "create") == 0)
-        allowed = "b:";
-    else if (strcmp(command, "send") == 0)
-        allowed = "n";
-    else if (strcmp(command, "recv") == 0)
-        allowed = "nt:xv";
-    else if (strcmp(command, "stat") == 0 || strcmp(command, "remove") == 0 ||
-             strcmp(command, "server") == 0 || strcmp(command, "client") == 0)
-        allowed = "";
-    else
-        usage();
-
-    /* The options come after the command: parse argv[1..] as if argv[1] were the program. */
-    argc--;
-    argv++;
-    while ((option = getopt(argc, argv, allowed)) != -1) {
-        switch (option) {
-        case 'b':
-            if (cli_parse_long(optarg, 1, LONG_MAX, &options.capacity) == -1)
-                usage();
-            break;
-        case 'n':
-            options.nonblocking = 1;
-            break;
-        case 't':
-            if (cli_parse_long(optarg, LONG_MIN + 1, LONG_MAX, &options.type) == -1)
-                usage();
-            break;
-        case 'x':
-            options.except = 1;
-            break;
-        case 'v':
-            options.verbose = 1;
-            break;
-        default:
-            usage();
-        }
-    }
-    argc -= optind;
-    argv += optind;
-    if (options.except && options.type <= 0)
-        usage();
-
-    if (strcmp(command, "send") == 0) {
-        if ((argc != 2 && argc != 3) || cli_parse_long(argv[1], 1, LONG_MAX, &type) == -1)
-            usage();
-        status = cmd_send(&options, argv[0], type, argc == 3 ? argv[2] : NULL);
-    } else if (strcmp(command, "client") == 0) {
-        if (argc != 2)
-            usage();
-        status = run_client(argv[0], argv[1]);
-    } else {
-        if (argc != 1)
-            usage();
-        if (strcmp(command, "create") == 0)
-            status = cmd_create(&options, argv[0]);
-        else if (strcmp(command, "recv") == 0)
-            status = cmd_recv(&options, argv[0]);
-        else if (strcmp(command, "stat") == 0)
-            status = cmd_stat(argv[0]);
-        else if (strcmp(command, "remove") == 0)
-            status = cmd_remove(argv[0]);
-        else
-            status = run_server(argv[0]);
-    }
-    if (fflush(stdout) == EOF) {
-        perror("sysvmsg: standard output");
-        status = EXIT_ERROR;
-    }
-    return status;
 }
