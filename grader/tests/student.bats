@@ -110,7 +110,7 @@ watch_sees_saves() {
 }
 
 @test "status_shows_one_line_per_lab_and_the_lab_to_do_next" {
-    cp "solutions/$LAB"/*.c "solutions/$LAB"/*.h "$SUB/$LAB/"
+    cp "solutions/$LAB"/*.c "$SUB/$LAB/"
     run make -s status SRC="$SUB"
     assert_success
     local labs json
@@ -143,15 +143,16 @@ watch_sees_saves() {
 @test "status_grades_a_lab_again_only_when_its_files_change" {
     run grader/student/status --src "$SUB"
     assert_success
-    local json="$STUDENT_STATE_DIR/$LAB.json"
-    touch -d '2000-01-01 00:00' "$json"
+    local json="$STUDENT_STATE_DIR/$LAB.json" graded
+    # (The results' time to the nanosecond: a new grading writes them anew.)
+    graded=$(stat -c %y "$json")
     run grader/student/status --src "$SUB"
     assert_success
-    assert_equal "$(date -r "$json" +%Y)" 2000
+    assert_equal "$(stat -c %y "$json")" "$graded"
     cp "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
     run grader/student/status --src "$SUB"
     assert_success
-    [ "$(date -r "$json" +%Y)" != 2000 ] || fail "a changed maps.c was not graded again"
+    [ "$(stat -c %y "$json")" != "$graded" ] || fail "a changed maps.c was not graded again"
     assert_line --regexp "^$LAB +[1-9][0-9]*/[0-9]+ "
 }
 
@@ -180,8 +181,8 @@ watch_sees_saves() {
     run make -s hint LAB=01 SRC="$SUB"
     assert_line --partial "hint level 3 of 3"
     assert_line --regexp "grader/$LAB/check_maps.c:[0-9]+"
-    assert_line "  START_TEST(parse_reads_start_and_end_as_hex)"
-    assert_line "  END_TEST"
+    assert_line --regexp '^ +LAB_TEST\(parse_reads_start_and_end_as_hex, '
+    assert_line --regexp '^ +END_TEST$'
     run make -s hint LAB=01 SRC="$SUB"
     assert_line --partial "hint level 3 of 3"
     run make -s hint LAB=01 LEVEL=1 SRC="$SUB"
@@ -203,7 +204,7 @@ watch_sees_saves() {
 }
 
 @test "hint_says_so_when_every_test_passes" {
-    cp "solutions/$LAB"/*.c "solutions/$LAB"/*.h "$SUB/$LAB/"
+    cp "solutions/$LAB"/*.c "$SUB/$LAB/"
     run grader/student/hint --src "$SUB" 01
     assert_success
     assert_output --partial "Every test of $LAB passes"
