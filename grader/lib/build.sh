@@ -111,14 +111,14 @@ assemble_lab() {
 # build (status 1); a probe that does not compile leaves its messages in
 # DIR/work/bin/NAME.log for the tests that use it. Tools (the grader's own
 # programs, such as the benchmark's cross-check) are built only when asked
-# for. Objects come from the cache (lib/compile-target) unless the code is
+# for. Objects and programs come from the cache (lib/compile-target) unless the code is
 # untrusted (--sandbox). Each student file may define only the global symbols
 # the manifest lists for it, and no code that runs before main or after exit.
 # With TESTS (a file of selected tests, as lab_tests prints them: grade
 # --tests), only what they need is built: the Check suites they are in, and
 # the programs and probes when a Bats test is among them.
 build_lab() {
-    local lab=$1 dir=$2 with_tools=${3:-} tests=${4:-} kind name status=0 cache headers suites=''
+    local lab=$1 dir=$2 with_tools=${3:-} tests=${4:-} kind name key status=0 cache headers suites=''
     local -a command targets=()
     [ -z "$tests" ] || suites=" $(cut -f 4 "$tests" | sort -u | paste -s -d ' ') "
     mkdir -p "$dir/work/bin" "$dir/work/tmp" "$dir/log"
@@ -126,7 +126,9 @@ build_lab() {
     student_symbols "$lab" >"$dir/src/.symbols"
     chmod 644 "$dir/src/.symbols"      # (the sandbox user's compiler reads it)
     headers=$(headers_digest "$lab" "$dir")
-    while IFS=$'\t' read -r kind name; do
+    while IFS=$'\t' read -r -a command; do
+        kind=${command[0]} name=${command[1]}
+        command=("${command[@]:2}")
         [ "$kind" != tool ] || [ "$with_tools" = tools ] || continue
         if [ -n "$suites" ]; then
             case "$kind" in
@@ -135,7 +137,18 @@ build_lab() {
             esac
         fi
         targets+=("$kind	$name")
-        mapfile -t command < <(compile_command "$lab" "$dir" "$kind" "$name")
+        # A program whose every input is that of one built before (trusted
+        # code only) is taken from the cache: no compiler, no linker.
+        if [ "$cache" != - ]; then
+            (cd "$dir/src" && program_key "$headers" "${command[@]}") >"$dir/log/key.$name"
+            key=$(cat "$dir/log/key.$name")
+            if [ -f "$cache/$key.prog" ] && cp "$cache/$key.prog" "$dir/work/bin/$name" 2>/dev/null; then
+                touch "$cache/$key.prog"
+                : >"$dir/log/build.$name.log"
+                echo 0 >"$dir/log/build.$name.status"
+                continue
+            fi
+        fi
         # (The time limit is root's, outside the sandbox.)
         (cd "$dir/src" && timeout --kill-after=10 $((120 * TIMEOUT_SCALE)) \
             "$GRADER_DIR/lib/isolate" "$dir/log/left.build.$name" \
@@ -143,7 +156,7 @@ build_lab() {
                 "$GRADER_DIR/lib/compile-target" "$dir/work/bin/$name" "$cache" "$headers" \
                 "${command[@]}" >"$dir/log/build.$name.log" 2>&1
          echo $? >"$dir/log/build.$name.status") &
-    done < <(lab_targets "$lab")
+    done < <(compile_commands "$lab")
     wait
     # A probe's messages are there for the tests that use it ($LAB_BUILD_LOGS).
     mkdir -p "$dir/src/.build-logs"
@@ -151,7 +164,10 @@ build_lab() {
         kind=${name%%	*}
         name=${name#*	}
         head -c 100000 "$dir/log/build.$name.log" >"$dir/src/.build-logs/$name.log"
-        [ "$(cat "$dir/log/build.$name.status" 2>/dev/null)" != 0 ] || continue
+        if [ "$(cat "$dir/log/build.$name.status" 2>/dev/null)" = 0 ]; then
+            [ "$cache" = - ] || cache_program "$cache" "$dir" "$name"
+            continue
+        fi
         case "$kind" in
             probe|tool) echo "(the $kind $name did not compile; the tests that use it fail)" >>"$dir/log/build.log" ;;
             *) # One target's messages: the others that share its files say the same.
@@ -162,17 +178,50 @@ build_lab() {
     return "$status"
 }
 
-# object_cache: the folder of cached objects (GRADER_CACHE_DIR, default
-# build/cache/objects), or - where there is none: for untrusted code (a
-# sandboxed submission must not read or write what other runs compile), or
-# where it cannot be written. Objects unused for a day are removed.
+# program_key HEADERS WORD...: the cache key of the program that
+# lib/compile-target builds from these words (run in the build tree): a digest
+# of the headers' digest, the words, the text of each source and of
+# compile-target itself.
+program_key() {
+    local headers=$1 word part=0
+    local -a sources=()
+    shift
+    for word in "$@"; do
+        if [ "$word" = -- ]; then
+            part=$((part + 1))
+        elif [ "$part" -eq 1 ]; then
+            sources+=("$word")
+        fi
+    done
+    { printf '%s\0' "$headers" "$@"
+      sha256sum -- "${sources[@]}" "$GRADER_DIR/lib/compile-target" | cut -d ' ' -f 1
+    } | sha256sum | cut -d ' ' -f 1
+}
+
+# cache_program CACHE DIR NAME: keep the program NAME that DIR just built under
+# its key (DIR/log/key.NAME), unless the cache has it already.
+cache_program() {
+    local cache=$1 dir=$2 name=$3 key staged
+    key=$(cat "$dir/log/key.$name" 2>/dev/null) || return 0
+    [ -n "$key" ] && [ ! -f "$cache/$key.prog" ] || return 0
+    # (A unique temporary name: runs side by side build the same programs.)
+    staged=$(mktemp "$cache/$key.prog.XXXXXX") || return 0
+    if ! { cp "$dir/work/bin/$name" "$staged" && chmod 755 "$staged" && mv -f "$staged" "$cache/$key.prog"; }; then
+        rm -f "$staged"
+    fi
+}
+
+# object_cache: the folder of cached objects and programs (GRADER_CACHE_DIR,
+# default build/cache/objects), or - where there is none: for untrusted code
+# (a sandboxed submission must not read or write what other runs compile), or
+# where it cannot be written. What was not used for a day is removed.
 object_cache() {
     local cache=${GRADER_CACHE_DIR:-$ROOT_DIR/build/cache/objects}
     if [ -n "${GRADER_SANDBOX_UID:-}" ] || ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
         echo -
         return
     fi
-    find "$cache" -name '*.o' -mmin +1440 -delete 2>/dev/null || true
+    find "$cache" \( -name '*.o' -o -name '*.prog' \) -mmin +1440 -delete 2>/dev/null || true
     echo "$cache"
 }
 
@@ -184,35 +233,58 @@ headers_digest() {
         "${CC:-gcc}" --version | head -n 1
         pkg-config --modversion check
         cat "$2/src/.symbols"
-        find "$2/src" "$GRADER_DIR/lib" "$GRADER_DIR/$1" ${GRADER_EXTRA_DIR:+"$GRADER_EXTRA_DIR/$1"} \
+        # (The build tree's by their names in it: every run has a folder of its own.)
+        (cd "$2/src" && find . -name '*.h' -type f -print0 | sort -z | xargs -0 -r sha256sum)
+        find "$GRADER_DIR/lib" "$GRADER_DIR/$1" ${GRADER_EXTRA_DIR:+"$GRADER_EXTRA_DIR/$1"} \
             -name '*.h' -type f -print0 2>/dev/null | sort -z |
             xargs -0 -r sha256sum
     } 2>/dev/null | sha256sum | cut -d ' ' -f 1
 }
 
-# compile_command LAB DIR KIND NAME: the words that lib/compile-target takes
-# for a target, one per line: the compiler and its flags, --, the sources, --,
-# the link flags. Everything is compiled with the same warnings; a Check suite
-# finds the grader's headers (grader/lib, grader/LAB) before the lab's, and
-# <check.h> only where Check put it.
-compile_command() {
-    local lab=$1 dir=$2 kind=$3 name=$4 item
-    printf '%s\n' "${CC:-gcc}" -std=gnu11 -Wall -Wextra -Werror -Og -g
-    target_field "$lab" "$name" cflags
-    local home
-    home=$(suite_home "$lab" "$name")
-    if [ "$kind" != program ]; then
-        printf '%s\n' -iquote "$GRADER_DIR/lib" -iquote "$GRADER_DIR/$lab" -iquote "$home"
+# compile_commands LAB: one line per target, in build order: its kind, its
+# name and the words that lib/compile-target takes for it (the compiler and its
+# flags, --, the sources, --, the link flags), separated by tabs. Everything is
+# compiled with the same warnings (the lab's cflags and ldlibs before the
+# target's own); a Check suite finds the grader's headers (grader/lib,
+# grader/LAB, its own folder) before the lab's, and <check.h> only where Check
+# put it. (One jq for every target: a grading run reads the manifest once.)
+compile_commands() {
+    local lab=$1 extra='{}' line home kind name cflags grader_sources sources ldlibs
+    local -a includes check_cflags check_libs words items
+    if [ -n "$(extra_manifest_of "$lab")" ]; then
+        extra=$(cat "$(extra_manifest_of "$lab")")
     fi
-    while read -r item; do printf '%s\n' -I "$item"; done < <(include_dirs "$lab")
-    [ "$kind" != check ] || pkg-config --cflags check | tr ' ' '\n' | sed '/^$/d'
-    echo --
-    if [ "$kind" = check ]; then
-        printf '%s\n' "$home/$name.c" "$GRADER_DIR/lib/labcheck.c"
-    fi
-    while read -r item; do echo "$home/$item"; done < <(target_field "$lab" "$name" grader_sources)
-    target_field "$lab" "$name" sources
-    echo --
-    target_field "$lab" "$name" ldlibs
-    [ "$kind" != check ] || pkg-config --libs check | tr ' ' '\n' | sed '/^$/d'
+    mapfile -t includes < <(include_dirs "$lab")
+    read -r -a check_cflags < <(pkg-config --cflags check)
+    read -r -a check_libs < <(pkg-config --libs check)
+    while IFS= read -r line; do
+        IFS=$'\x1f' read -r home kind name cflags grader_sources sources ldlibs <<<"$line"
+        words=("$kind" "$name" "${CC:-gcc}" -std=gnu11 -Wall -Wextra -Werror -Og -g)
+        IFS=$'\x1e' read -r -a items <<<"$cflags"
+        words+=(${items[@]+"${items[@]}"})
+        [ "$kind" = program ] || words+=(-iquote "$GRADER_DIR/lib" -iquote "$GRADER_DIR/$lab" -iquote "$home")
+        for item in "${includes[@]}"; do words+=(-I "$item"); done
+        [ "$kind" != check ] || words+=(${check_cflags[@]+"${check_cflags[@]}"})
+        words+=(--)
+        [ "$kind" != check ] || words+=("$home/$name.c" "$GRADER_DIR/lib/labcheck.c")
+        IFS=$'\x1e' read -r -a items <<<"$grader_sources"
+        for item in ${items[@]+"${items[@]}"}; do words+=("$home/$item"); done
+        IFS=$'\x1e' read -r -a items <<<"$sources"
+        words+=(${items[@]+"${items[@]}"} --)
+        IFS=$'\x1e' read -r -a items <<<"$ldlibs"
+        words+=(${items[@]+"${items[@]}"})
+        [ "$kind" != check ] || words+=(${check_libs[@]+"${check_libs[@]}"})
+        (IFS=$'\t'; echo "${words[*]}")
+    done < <(jq -r --arg home "$GRADER_DIR/$lab" --arg extra_home "${GRADER_EXTRA_DIR:-}/$lab" \
+                --argjson extra "$extra" '
+        . as $lab
+        | ([.targets // [] | .[] | {home: $home, target: .}] +
+           [$extra.targets // [] | .[] | {home: $extra_home, target: .}])[]
+        | .target as $t
+        | [.home, $t.kind, $t.name,
+           (($lab.cflags // []) + ($t.cflags // []) | join("\u001e")),
+           ($t.grader_sources // [] | join("\u001e")),
+           ($t.sources // [] | join("\u001e")),
+           (($lab.ldlibs // []) + ($t.ldlibs // []) | join("\u001e"))]
+        | join("\u001f")' "$(manifest_of "$lab")")
 }

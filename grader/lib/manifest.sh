@@ -75,20 +75,6 @@ lab_targets() {
     done < <(manifests_of "$1")
 }
 
-# target_field LAB NAME FIELD: a list field of a target (sources,
-# grader_sources, cflags, ldlibs), one item per line. The lab's own cflags and
-# ldlibs come first.
-target_field() {
-    local extra
-    jq -r --arg name "$2" --arg field "$3" \
-        '(if ($field == "cflags" or $field == "ldlibs") then (.[$field] // []) else [] end) +
-         (.targets[] | select(.name == $name) | .[$field] // []) | .[]' "$(manifest_of "$1")"
-    if extra=$(extra_manifest_of "$1"); then
-        jq -r --arg name "$2" --arg field "$3" \
-            '.targets // [] | .[] | select(.name == $name) | .[$field] // [] | .[]' "$extra"
-    fi
-}
-
 # The lab's include folders inside its build tree (. first), one per line.
 include_dirs() {
     jq -r '["."] + (.include_dirs // []) | .[]' "$(manifest_of "$1")"

@@ -93,6 +93,35 @@ fresh_results() {
     echo "$json"
 }
 
+# grade_labs_at_once SRC RESULTS LAB...: grade each LAB of SRC (fresh_results)
+# in the background, several labs at once where each run has namespaces of its
+# own (elsewhere their leftover checks would take each other's System V objects
+# for their own). A lab's results path goes to RESULTS/LAB.path, its messages to
+# RESULTS/LAB.err and, whatever happens, its status to RESULTS/LAB.status,
+# which results_of_lab waits for.
+grade_labs_at_once() {
+    local src=$1 results=$2 lab at_once=1
+    shift 2
+    namespaces_permitted && at_once=$(nproc)
+    for lab in "$@"; do
+        while [ "$(jobs -rp | wc -l)" -ge "$at_once" ]; do wait -n || true; done
+        (lab_status=0
+         fresh_results "$src" "$lab" >"$results/$lab.path" 2>"$results/$lab.err" || lab_status=$?
+         echo "$lab_status" >"$results/$lab.status") &
+    done &
+}
+
+# results_of_lab RESULTS LAB: wait for LAB's grading (grade_labs_at_once), pass
+# on its messages and print the path of its results; fails when it could not
+# be graded.
+results_of_lab() {
+    local results=$1 lab=$2
+    until [ -s "$results/$lab.status" ]; do sleep 0.1; done
+    cat "$results/$lab.err" >&2
+    [ "$(cat "$results/$lab.status")" -eq 0 ] || return 1
+    cat "$results/$lab.path"
+}
+
 # tests_of JSON LAB: one line per test of the lab, in order:
 # NAME<TAB>STATUS<TAB>SCORE<TAB>MAX, STATUS passed, failed or skipped (a test
 # that cannot run here, say without a privilege). Entries that are not tests

@@ -16,7 +16,8 @@ setup() {
     SUB="$BATS_FILE_TMPDIR/labs"
     rm -rf "$SUB"
     mkdir -p "$SUB"
-    cp -R "labs/$LAB" "$SUB/"
+    # (With their times: a test that grades the files another graded takes its results.)
+    cp -Rp "labs/$LAB" "$SUB/"
     export STUDENT_STATE_DIR="$BATS_FILE_TMPDIR/state"
     rm -f "$STUDENT_STATE_DIR"/*.hint
     TMUX_DIR=
@@ -109,51 +110,11 @@ watch_sees_saves() {
     ! pane -e | grep -q $'\e\\[' || fail "escape codes in piped output: $(pane -e | cat -v)"
 }
 
-@test "status_shows_one_line_per_lab_and_the_lab_to_do_next" {
-    cp "solutions/$LAB"/*.c "$SUB/$LAB/"
-    run make -s status SRC="$SUB"
-    assert_success
-    local labs json
-    labs=$(grader/lib/list-labs || true)
-    json="$STUDENT_STATE_DIR/$LAB.json"
-    # Full marks: 100 less the points of any test this machine skips.
-    local full tests
-    full=$(jq .max_score "$json")
-    assert_equal "$(jq .score "$json")" "$full"
-    tests=$(jq '[.tests[] | select(.extra_data.kind == "test" and .extra_data.outcome != "skip")] | length' "$json")
-    assert_line --regexp "^$LAB +$full/$full +$tests/$tests +done$"
-    local lab second
-    for lab in $labs; do
-        [ "$lab" = "$LAB" ] && continue
-        [ -n "${second:-}" ] || second=$lab
-        assert_line --regexp "^$lab +0/[0-9]+ +0/[0-9]+ +no folder .*/$lab$"
-    done
-    assert_line --regexp "^total +$full/[0-9]+$"
-    assert_line "Next: $second - read handouts/$second.md, then make watch LAB=${second%%-*}"
-    [[ $output != *$'\e'* ]] || fail "escape codes in piped output"
-}
-
 @test "status_names_the_next_failing_test_and_its_handout_section" {
     run grader/student/status --src "$SUB"
     assert_success
     assert_line --regexp "^$LAB +0/[0-9]+ +[0-9]+/[0-9]+ +parse_reads_start_and_end_as_hex - §3.2 Parsing one line$"
     assert_line "Next: $LAB - read handouts/$LAB.md, then make watch LAB=01"
-}
-
-@test "status_grades_a_lab_again_only_when_its_files_change" {
-    run grader/student/status --src "$SUB"
-    assert_success
-    local json="$STUDENT_STATE_DIR/$LAB.json" graded
-    # (The results' time to the nanosecond: a new grading writes them anew.)
-    graded=$(stat -c %y "$json")
-    run grader/student/status --src "$SUB"
-    assert_success
-    assert_equal "$(stat -c %y "$json")" "$graded"
-    cp "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
-    run grader/student/status --src "$SUB"
-    assert_success
-    [ "$(stat -c %y "$json")" != "$graded" ] || fail "a changed maps.c was not graded again"
-    assert_line --regexp "^$LAB +[1-9][0-9]*/[0-9]+ "
 }
 
 @test "colours_only_on_a_terminal_and_never_with_NO_COLOR" {
@@ -189,6 +150,22 @@ watch_sees_saves() {
     assert_line --partial "hint level 1 of 3"
 }
 
+@test "status_grades_a_lab_again_only_when_its_files_change" {
+    run grader/student/status --src "$SUB"
+    assert_success
+    local json="$STUDENT_STATE_DIR/$LAB.json" graded
+    # (The results' time to the nanosecond: a new grading writes them anew.)
+    graded=$(stat -c %y "$json")
+    run grader/student/status --src "$SUB"
+    assert_success
+    assert_equal "$(stat -c %y "$json")" "$graded"
+    cp "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
+    run grader/student/status --src "$SUB"
+    assert_success
+    [ "$(stat -c %y "$json")" != "$graded" ] || fail "a changed maps.c was not graded again"
+    assert_line --regexp "^$LAB +[1-9][0-9]*/[0-9]+ "
+}
+
 @test "hint_starts_again_at_level_1_when_the_next_failing_test_changes" {
     run grader/student/hint --src "$SUB" 01
     run grader/student/hint --src "$SUB" 01
@@ -203,8 +180,33 @@ watch_sees_saves() {
     assert_line --regexp "^  .*/labs/$LAB/segment.c:[0-9]+: +/\* TODO \(handout sections 4\.1 to 4\.5\)"
 }
 
+# (The next test grades the same files: it takes these results.)
+@test "status_shows_one_line_per_lab_and_the_lab_to_do_next" {
+    cp -p "solutions/$LAB"/*.c "$SUB/$LAB/"
+    run make -s status SRC="$SUB"
+    assert_success
+    local labs json
+    labs=$(grader/lib/list-labs || true)
+    json="$STUDENT_STATE_DIR/$LAB.json"
+    # Full marks: 100 less the points of any test this machine skips.
+    local full tests
+    full=$(jq .max_score "$json")
+    assert_equal "$(jq .score "$json")" "$full"
+    tests=$(jq '[.tests[] | select(.extra_data.kind == "test" and .extra_data.outcome != "skip")] | length' "$json")
+    assert_line --regexp "^$LAB +$full/$full +$tests/$tests +done$"
+    local lab second
+    for lab in $labs; do
+        [ "$lab" = "$LAB" ] && continue
+        [ -n "${second:-}" ] || second=$lab
+        assert_line --regexp "^$lab +0/[0-9]+ +0/[0-9]+ +no folder .*/$lab$"
+    done
+    assert_line --regexp "^total +$full/[0-9]+$"
+    assert_line "Next: $second - read handouts/$second.md, then make watch LAB=${second%%-*}"
+    [[ $output != *$'\e'* ]] || fail "escape codes in piped output"
+}
+
 @test "hint_says_so_when_every_test_passes" {
-    cp "solutions/$LAB"/*.c "$SUB/$LAB/"
+    cp -p "solutions/$LAB"/*.c "$SUB/$LAB/"
     run grader/student/hint --src "$SUB" 01
     assert_success
     assert_output --partial "Every test of $LAB passes"
