@@ -149,21 +149,23 @@ read_file() {
 # empty.
 run_watched() {
     local seconds=$1 out="$BATS_TEST_TMPDIR/watched.out" err="$BATS_TEST_TMPDIR/watched.err"
-    local pid guard first=''
+    local pid deadline
     shift
     WATCH_SECONDS=$seconds
     HUNG=
     "$@" <"${WATCH_STDIN:-/dev/null}" >"$out" 2>"$err" 3>&- &
     pid=$!
-    sleep "$seconds" 3>&- &
-    guard=$!
+    # (Polled: under Bats, wait -n can miss a child that ended before it was
+    # called, and wait out the whole time for a command that took 1 ms.)
+    # (In microseconds: SECONDS counts whole seconds, and 1 s could be 0.)
+    deadline=$((${EPOCHREALTIME//[!0-9]/} + seconds * 1000000))
+    while [ "$(process_state "$pid")" != Z ] && kill -0 "$pid" 2>/dev/null &&
+          [ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ]; do
+        sleep 0.02
+    done
     status=0
-    wait -n -p first "$pid" "$guard" || status=$?
-    if [ "$first" = "$pid" ]; then
-        # SIGKILL: a guard killed before it became sleep is still a copy of this shell,
-        # which would run Bats' traps on SIGTERM and report the test a second time.
-        kill -KILL "$guard" 2>/dev/null || true
-        { wait "$guard"; } 2>/dev/null || true      # without bash's "Killed" line
+    if [ "$(process_state "$pid")" = Z ] || ! kill -0 "$pid" 2>/dev/null; then
+        wait "$pid" || status=$?
     else
         HUNG=$(describe_process "$pid")
         kill -KILL "$pid" 2>/dev/null || true
