@@ -149,22 +149,14 @@ read_file() {
 # empty.
 run_watched() {
     local seconds=$1 out="$BATS_TEST_TMPDIR/watched.out" err="$BATS_TEST_TMPDIR/watched.err"
-    local pid deadline
+    local pid
     shift
     WATCH_SECONDS=$seconds
     HUNG=
     "$@" <"${WATCH_STDIN:-/dev/null}" >"$out" 2>"$err" 3>&- &
     pid=$!
-    # (Polled: under Bats, wait -n can miss a child that ended before it was
-    # called, and wait out the whole time for a command that took 1 ms.)
-    # (In microseconds: SECONDS counts whole seconds, and 1 s could be 0.)
-    deadline=$((${EPOCHREALTIME//[!0-9]/} + seconds * 1000000))
-    while [ "$(process_state "$pid")" != Z ] && kill -0 "$pid" 2>/dev/null &&
-          [ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ]; do
-        sleep 0.02
-    done
     status=0
-    if [ "$(process_state "$pid")" = Z ] || ! kill -0 "$pid" 2>/dev/null; then
+    if ends_within "$seconds" "$pid"; then
         wait "$pid" || status=$?
     else
         HUNG=$(describe_process "$pid")

@@ -19,7 +19,7 @@ AGAIN_SECONDS=2
 # what it opens itself. Status 124: the deadline passed; then the file
 # $HANG_REPORT (default $BATS_TEST_TMPDIR/hang) says what it was doing.
 run_within() {
-    local seconds=$1 report=${HANG_REPORT:-$BATS_TEST_TMPDIR/hang} pid deadline status
+    local seconds=$1 report=${HANG_REPORT:-$BATS_TEST_TMPDIR/hang} pid status
     local name=${2##*/} again=''
     shift
     rm -f "$report"
@@ -30,15 +30,7 @@ run_within() {
     seconds=$((seconds * ${TIMEOUT_SCALE:-1}))
     start_closed "$@" <&0
     pid=$!
-    # (Polled: under Bats, wait -n can miss a child that ended before it was
-    # called, and wait out the whole deadline for a program that took 1 ms.)
-    # (In microseconds: SECONDS counts whole seconds, and 1 s could be 0.)
-    deadline=$((${EPOCHREALTIME//[!0-9]/} + seconds * 1000000))
-    while [ "$(process_state "$pid")" != Z ] && kill -0 "$pid" 2>/dev/null &&
-          [ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ]; do
-        sleep 0.02
-    done
-    if [ "$(process_state "$pid")" = Z ] || ! kill -0 "$pid" 2>/dev/null; then
+    if ends_within "$seconds" "$pid"; then
         status=0
         wait "$pid" || status=$?
         return "$status"

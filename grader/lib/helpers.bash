@@ -31,7 +31,7 @@ SHORT_TIMEOUT=$((2 * ${TIMEOUT_SCALE:-1}))
 # waiting for is written to $BATS_TEST_TMPDIR/hang (lib/describe-hang) before
 # they are killed, and the status is 124.
 run_program() {
-    local limit=$PROGRAM_TIMEOUT hangs="${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}/hangs" pid deadline
+    local limit=$PROGRAM_TIMEOUT hangs="${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}/hangs" pid
     # (A test that expects a program to block sets a shorter PROGRAM_TIMEOUT:
     # its timeouts are not hangs.)
     local usual=$((20 * ${TIMEOUT_SCALE:-1}))
@@ -42,13 +42,7 @@ run_program() {
     fi
     "$@" 0<&0 3>&- &
     pid=$!
-    deadline=$((SECONDS + limit))
-    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
-        # (Done when the program has exited, even before it is reaped.)
-        [ "$(process_state "$pid")" != Z ] || break
-        sleep 0.02
-    done
-    if [ "$(process_state "$pid")" != Z ] && kill -0 "$pid" 2>/dev/null; then
+    if ! ends_within "$limit" "$pid"; then
         "$GRADER_LIB/describe-hang" "$pid" "the program" >"$BATS_TEST_TMPDIR/hang" 2>&1 || true
         [ "$limit" -lt "$usual" ] || echo "${1##*/}" >>"$hangs"
         kill_tree "$pid"
@@ -56,6 +50,20 @@ run_program() {
         return 124
     fi
     wait "$pid"
+}
+
+# ends_within SECONDS PID: wait until the child PID has exited (even before it
+# is reaped), at most SECONDS; fails when it is still running then. Polled,
+# not wait -n: under Bats, wait -n can miss a child that ended before it was
+# called and wait out the whole time. (The deadline is in microseconds:
+# SECONDS counts whole seconds, and 1 s of it could be 0.)
+ends_within() {
+    local pid=$2 deadline
+    deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
+    while [ "$(process_state "$pid")" != Z ] && kill -0 "$pid" 2>/dev/null; do
+        [ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ] || return 1
+        sleep 0.02
+    done
 }
 
 # kill_tree PID: SIGKILL a process and every process below it.
