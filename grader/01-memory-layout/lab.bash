@@ -8,7 +8,7 @@
 # shellcheck disable=SC2154 # run --separate-stderr sets output, stderr and status
 
 # shellcheck source=recorded.bash
-source "$(dirname "${BASH_SOURCE[0]}")/recorded.bash"
+source "${BASH_SOURCE[0]%/*}/recorded.bash"
 
 # Seconds layout may take to print its rows (and to pause, with --pause).
 LAYOUT_DEADLINE=$((10 * ${TIMEOUT_SCALE:-1}))
@@ -36,9 +36,10 @@ layout_failure() {
 # expect_no_hang NAME WHAT...: fail at once when one of the runs NAME of this
 # Bats file did not finish (layout_run), rather than wait for another run.
 expect_no_hang() {
-    local name
+    local name status
     for name in "$@"; do
-        [ "$(cat "$BATS_FILE_TMPDIR/$name.status" 2>/dev/null)" != hung ] ||
+        read_file "$BATS_FILE_TMPDIR/$name.status" status || status=
+        [ "$status" != hung ] ||
             fail "$(layout_failure "$name" "layout (the run '$name' of this file)")"
     done
 }

@@ -81,7 +81,7 @@ recorded_run() {
 # when it exited with status EXPECTED.
 recorded_failure() {
     local base=$1 what=$2 expected=$3 status why
-    status=$(cat "$base.status")
+    read_file "$base.status" status
     [ "$status" != "$expected" ] || return 0
     if [ "$status" = hung ]; then
         printf '%s %s' "$what" "$(cat "$base.hung")"

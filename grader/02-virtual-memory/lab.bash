@@ -9,7 +9,7 @@
 # shellcheck disable=SC2154 # run --separate-stderr sets output, stderr and status
 
 # shellcheck source=../01-memory-layout/recorded.bash
-source "$(dirname "${BASH_SOURCE[0]}")/../01-memory-layout/recorded.bash"
+source "${BASH_SOURCE[0]%/*}/../01-memory-layout/recorded.bash"
 
 # Seconds one run of vmlab may take.
 VMLAB_DEADLINE=$((10 * ${TIMEOUT_SCALE:-1}))
@@ -22,10 +22,10 @@ vmlab_recorded() {
     shift
     base="$BATS_FILE_TMPDIR/run.${what//[^a-zA-Z0-9_-]/_}"
     recorded_run "$base" "$VMLAB_DEADLINE" 0 "$@"
-    output=$(cat "$base.out")
+    read_file "$base.out" output
     # shellcheck disable=SC2034 # the tests read stderr
-    stderr=$(cat "$base.err")
-    status=$(cat "$base.status")
+    read_file "$base.err" stderr
+    read_file "$base.status" status
     RECORDED="$base"
 }
 

@@ -133,15 +133,6 @@ describe_process() {
     printf '%s; its open descriptors: %s' "$doing" "${fds:-none}"
 }
 
-# read_file FILE NAME: set the variable NAME to the text of FILE without its trailing
-# newlines, as $(cat FILE) would, without starting a process.
-read_file() {
-    local -n into=$2
-    into=
-    IFS= read -r -d '' into <"$1" || true
-    while [[ $into == *$'\n' ]]; do into=${into%$'\n'}; done
-}
-
 # run_watched SECONDS CMD...: run CMD (standard input from WATCH_STDIN, else /dev/null;
 # fd 3 closed) and wait at most SECONDS for it. Sets status, output and stderr as
 # `run --separate-stderr` does, and WATCH_SECONDS. When the time runs out, HUNG says

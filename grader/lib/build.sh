@@ -12,7 +12,18 @@
 
 # sha256_of FILE
 sha256_of() {
-    sha256sum -- "$1" | cut -d ' ' -f 1
+    local line
+    line=$(sha256sum -- "$1") || return 1
+    echo "${line%% *}"
+}
+
+# first_words: the first word of each line of standard input, as cut -d ' ' -f 1
+# prints them (of sha256sum's lines: the checksums), without starting a process.
+first_words() {
+    local word rest
+    while read -r word rest; do
+        echo "$word"
+    done
 }
 
 # pristine_given LAB FILE SHA256 CACHE: print the path of the grader's own copy
@@ -63,12 +74,12 @@ assemble_lab() {
     while read -r file; do
         known[$file]=1
         path="$from/$file"
-        if [ -L "$path" ] || { [ -e "$path" ] && [ ! -f "$path" ]; } || [ -L "$(dirname "$path")" ]; then
+        if [ -L "$path" ] || { [ -e "$path" ] && [ ! -f "$path" ]; } || [ -L "${path%/*}" ]; then
             echo "refused: $file is not a plain file (a link, a folder or a device): the grader takes plain files only" >>"$dir/log/notices"
         elif [ -f "$path" ] && [ "$(stat -c %s -- "$path")" -gt 1048576 ]; then
             echo "refused: $file is larger than 1 MiB" >>"$dir/log/notices"
         elif [ -f "$path" ]; then
-            mkdir -p "$dir/src/$(dirname "$file")"
+            [[ $file != */* ]] || mkdir -p "$dir/src/${file%/*}"
             cat -- "$path" >"$dir/src/$file"
         fi
     done < <(student_files "$lab")
@@ -81,7 +92,7 @@ assemble_lab() {
             } >>"$dir/log/build.log"
             return 1
         fi
-        mkdir -p "$dir/src/$(dirname "$file")"
+        [[ $file != */* ]] || mkdir -p "$dir/src/${file%/*}"
         cat -- "$original" >"$dir/src/$file"
         path="$from/$file"
         if [ -L "$path" ] || { [ -e "$path" ] && [ ! -f "$path" ]; }; then
@@ -194,8 +205,8 @@ program_key() {
         fi
     done
     { printf '%s\0' "$headers" "$@"
-      sha256sum -- "${sources[@]}" "$GRADER_DIR/lib/compile-target" | cut -d ' ' -f 1
-    } | sha256sum | cut -d ' ' -f 1
+      sha256sum -- "${sources[@]}" "$GRADER_DIR/lib/compile-target" | first_words
+    } | sha256sum | first_words
 }
 
 # cache_program CACHE DIR NAME: keep the program NAME that DIR just built under
@@ -238,7 +249,7 @@ headers_digest() {
         find "$GRADER_DIR/lib" "$GRADER_DIR/$1" ${GRADER_EXTRA_DIR:+"$GRADER_EXTRA_DIR/$1"} \
             -name '*.h' -type f -print0 2>/dev/null | sort -z |
             xargs -0 -r sha256sum
-    } 2>/dev/null | sha256sum | cut -d ' ' -f 1
+    } 2>/dev/null | sha256sum | first_words
 }
 
 # compile_commands LAB: one line per target, in build order: its kind, its

@@ -3,7 +3,11 @@
 # timeouts, and the list of IPC objects and processes a run may leave behind.
 # Sourced by grader/grade and grader/selftest; not run on its own.
 
-GRADER_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# (No dirname: every test run starts scripts that source this file, and here
+# starting a process costs milliseconds.)
+GRADER_DIR=${BASH_SOURCE[0]%/*}
+[ "$GRADER_DIR" != "${BASH_SOURCE[0]}" ] || GRADER_DIR=.
+GRADER_DIR=$(cd "$GRADER_DIR/.." && pwd)
 # shellcheck disable=SC2034 # used by the scripts that source this file
 ROOT_DIR=$(cd "$GRADER_DIR/.." && pwd)
 

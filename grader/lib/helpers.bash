@@ -8,8 +8,8 @@
 # descriptor 3 closed: Bats reports results on it, and the code under test
 # must not be able to write there.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+# shellcheck source=assertions.bash
+source "${BASH_SOURCE[0]%/*}/assertions.bash"
 
 # Seconds a single program may run before it counts as hung.
 PROGRAM_TIMEOUT=$((20 * ${TIMEOUT_SCALE:-1}))
@@ -56,13 +56,17 @@ run_program() {
 # is reaped), at most SECONDS; fails when it is still running then. Polled,
 # not wait -n: under Bats, wait -n can miss a child that ended before it was
 # called and wait out the whole time. (The deadline is in microseconds:
-# SECONDS counts whole seconds, and 1 s of it could be 0.)
+# SECONDS counts whole seconds, and 1 s of it could be 0.) It looks every
+# 20 ms for the first half second, then every 100 ms: each look starts a
+# sleep, and a process costs milliseconds here.
 ends_within() {
-    local pid=$2 deadline
+    local pid=$2 deadline looks=0 pause=0.02
     deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
     while [ "$(process_state "$pid")" != Z ] && kill -0 "$pid" 2>/dev/null; do
         [ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ] || return 1
-        sleep 0.02
+        looks=$((looks + 1))
+        [ "$looks" -lt 25 ] || pause=0.1
+        sleep "$pause"
     done
 }
 
@@ -92,11 +96,22 @@ $(cat "$BATS_TEST_TMPDIR/hang" 2>/dev/null || echo "(not known)")
 }
 
 # The one-letter state of a process from /proc/PID/stat (R, S, Z, ...), or X when gone.
+# (Read by bash itself: it is polled, and here starting a process costs milliseconds.)
 process_state() {
     local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo X; return; }
+    { IFS= read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo X; return; }
     stat=${stat##*) }
     echo "${stat%% *}"
+}
+
+# read_file FILE NAME: set the variable NAME to the text of FILE without its trailing
+# newlines, as $(cat FILE) would, without starting a process. Fails when FILE cannot be read.
+read_file() {
+    local -n into=$2
+    into=
+    [ -r "$1" ] || return 1
+    IFS= read -r -d '' into <"$1" || true
+    while [[ $into == *$'\n' ]]; do into=${into%$'\n'}; done
 }
 
 # wait_until SECONDS COMMAND...: poll COMMAND until it succeeds; fail after SECONDS.

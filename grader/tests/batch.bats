@@ -6,8 +6,7 @@
 # The class is built once (setup_file) from lab 01's solution and stub, the
 # fixtures in grader/tests/fixtures and the hostile patches in grader/tests/hostile.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 LAB=01-memory-layout

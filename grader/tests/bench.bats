@@ -2,8 +2,7 @@
 # bench.bats - make bench (grader/06-ipc-speed/bench): lab 06's benchmark of
 # every IPC mechanism writes its CSV and table, and gnuplot draws the charts.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 

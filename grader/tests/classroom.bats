@@ -4,8 +4,7 @@
 # grades every lab, and its steps, run here, hand Classroom's reporter the
 # scores test by test.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 teardown() {
     [ -z "${COPY:-}" ] || rm -rf "$COPY"

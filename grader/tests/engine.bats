@@ -3,8 +3,7 @@
 # results.json, exit status, and what it does with broken or hostile submissions.
 # The fixtures are patches against lab 01 (grader/tests/fixtures/).
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 GRADE="$ROOT/grader/grade"

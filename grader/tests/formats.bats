@@ -2,8 +2,7 @@
 # formats.bats - the grader's results in every platform's format, and the
 # packages it builds: Gradescope's autograder zip and the student distribution.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 

@@ -9,8 +9,7 @@
 # attack succeeds: contained means that they score 0.
 # shellcheck disable=SC2030,SC2031 # setup_file's variables are exported to the tests
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 LAB=01-memory-layout
 PORT=47123

@@ -3,8 +3,7 @@
 # catches each kind of disagreement between a declaration and the places that
 # must agree with it. Each test breaks one thing in a copy of the project.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 setup() {
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

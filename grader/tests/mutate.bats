@@ -6,8 +6,7 @@
 # lab 97 has operators only in comments and strings, lab 98 one of each operator,
 # lab 99 is graded by a fake engine (root/grader/grade) in a second or two.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 MUTATE="$ROOT/grader/mutate"

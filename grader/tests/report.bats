@@ -12,8 +12,7 @@
 # hand in the stub as it is. make-class makes up grade-all's output for a
 # class of the same names (class.json).
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 FIXTURES=$ROOT/grader/tests/fixtures/report

@@ -5,8 +5,7 @@
 # folder: labs/ itself is never modified. The tests share the results that the
 # commands keep (graded again whenever the files differ), to grade less often.
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load ../lib/assertions
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 LAB=01-memory-layout
