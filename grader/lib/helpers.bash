@@ -99,7 +99,10 @@ $(cat "$BATS_TEST_TMPDIR/hang" 2>/dev/null || echo "(not known)")
 # (Read by bash itself: it is polled, and here starting a process costs milliseconds.)
 process_state() {
     local stat
-    { IFS= read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo X; return; }
+    stat=
+    # (-d '': the whole file, even when the command's name holds a newline.)
+    { IFS= read -r -d '' stat <"/proc/$1/stat"; } 2>/dev/null || true
+    [ -n "$stat" ] || { echo X; return; }
     stat=${stat##*) }
     echo "${stat%% *}"
 }
