@@ -4,7 +4,7 @@
 # finish, say what it was doing (its state, the kernel function it waits in,
 # its open descriptors) before it is killed, so that one hang costs one
 # deadline and explains itself. Labs 01 and 02 use it (their lab.bash loads
-# it); it needs process_state from lib/helpers.bash.
+# it); it needs process_state and read_file from lib/helpers.bash.
 
 # open_descriptors PID: the descriptors process PID has open, one per line as
 # "N -> what", with the test's folder and any PID left out of what.

@@ -111,6 +111,19 @@ run_check_suite() {
     read_check_tap "$dir" "$dir/log/$suite" "$names"
 }
 
+# set_of FILE ARRAY: each line of FILE (when it exists) as a key of the
+# associative array ARRAY. Empty lines are skipped: they are no test's name,
+# and an empty key would stop the grader (FILE may come from the code under test).
+set_of() {
+    local -n into=$2
+    local line
+    [ -f "$1" ] || return 0
+    while IFS= read -r line || [ -n "$line" ]; do
+        # shellcheck disable=SC2034,SC2004 # into is the caller's associative array
+        [ -z "$line" ] || into[$line]=1
+    done <"$1"
+}
+
 # read_check_tap DIR OUT NAMES: read Check's TAP log OUT.tap ("ok 3 -
 # check_maps.c:NAME:NAME: message"). A pass counts only when the test also
 # reached its checked teardown (OUT.completed); a test that said lab_skip()
@@ -121,10 +134,8 @@ read_check_tap() {
     local -A asked ended
     [ -f "$tap" ] || return 0
     # (Looked up in bash: one grep per line of TAP was most of the time taken here.)
-    while IFS= read -r name; do asked[$name]=1; done <"$names"
-    if [ -f "$completed" ]; then
-        while IFS= read -r name; do ended[$name]=1; done <"$completed"
-    fi
+    set_of "$names" asked
+    set_of "$completed" ended
     while IFS= read -r line; do
         [[ $line =~ ^(not\ )?ok\ [0-9]+\ -\ [^:]*:([^:]*):([^:]*):\ ?(.*)$ ]] || continue
         name=${BASH_REMATCH[3]}
@@ -183,7 +194,7 @@ run_bats_files() {
 read_bats_tap() {
     local dir=$1 tap=$2 names=$3 line name current='' status message
     local -A asked
-    while IFS= read -r name; do asked[$name]=1; done <"$names"
+    set_of "$names" asked
     while IFS= read -r line; do
         if [[ $line =~ ^(not\ )?ok\ [0-9]+\ (.*)$ ]]; then
             name=${BASH_REMATCH[2]}
