@@ -16,6 +16,8 @@
  *
  * Handout: handouts/04-shared-memory.md, section 7.
  */
+#include "args.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <semaphore.h>
@@ -36,17 +38,6 @@ static void usage(void)
 {
     fprintf(stderr, "usage: counter [-p PROCESSES] [-i INCREMENTS] [--no-mutex]\n");
     exit(2);
-}
-
-/* A whole number from min to max, or usage. */
-static long number(const char *text, long min, long max)
-{
-    char *end;
-    errno = 0;
-    long value = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || value < min || value > max)
-        usage();
-    return value;
 }
 
 /* The counter in a new MAP_SHARED mapping, 0, with its mutex. NULL on error. */
@@ -118,12 +109,10 @@ int main(int argc, char **argv)
     int use_mutex = 1, option, status = EXIT_SUCCESS;
 
     while ((option = getopt_long(argc, argv, "p:i:", options, NULL)) != -1) {
-        switch (option) {
-        case 'p': processes = number(optarg, 1, 64); break;
-        case 'i': increments = number(optarg, 0, 1000000000L); break;
-        case 'n': use_mutex = 0; break;
-        default: usage();
-        }
+        if (option == 'n')
+            use_mutex = 0;
+        else if (parse_count_option(option, optarg, 1000000000L, &processes, &increments) == -1)
+            usage();
     }
     if (optind != argc)
         usage();

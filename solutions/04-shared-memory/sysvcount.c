@@ -17,6 +17,7 @@
  *
  * Handout: handouts/04-shared-memory.md, section 6.4.
  */
+#include "args.h"
 #include "sysv.h"
 
 #include <errno.h>
@@ -38,16 +39,6 @@ static void usage(void)
 {
     fprintf(stderr, "usage: sysvcount [-p PROCESSES] [-i INCREMENTS] KEYFILE\n");
     exit(2);
-}
-
-static long number(const char *text, long min, long max)
-{
-    char *end;
-    errno = 0;
-    long value = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || value < min || value > max)
-        usage();
-    return value;
 }
 
 /* A child: open the segment and the semaphore by key, wait at the barrier,
@@ -148,13 +139,9 @@ int main(int argc, char **argv)
     long processes = 4, increments = 10000;
     int option, status = EXIT_SUCCESS;
 
-    while ((option = getopt(argc, argv, "p:i:")) != -1) {
-        switch (option) {
-        case 'p': processes = number(optarg, 1, 64); break;
-        case 'i': increments = number(optarg, 0, 100000000L); break;
-        default: usage();
-        }
-    }
+    while ((option = getopt(argc, argv, "p:i:")) != -1)
+        if (parse_count_option(option, optarg, 100000000L, &processes, &increments) == -1)
+            usage();
     if (optind != argc - 1)
         usage();
     const char *keyfile = argv[optind];
