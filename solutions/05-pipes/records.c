@@ -12,21 +12,6 @@
 #include <unistd.h>
 
 /* TODO (optional): helper functions of your own go here. */
-/* Write all length bytes; a write() may write only part of them. */
-static int write_all(int fd, const char *data, size_t length)
-{
-    while (length > 0) {
-        ssize_t written = write(fd, data, length);
-        if (written == -1) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += written;
-        length -= (size_t)written;
-    }
-    return 0;
-}
 /* END TODO */
 
 int write_records(int fd, char writer, long count, size_t size)
@@ -48,11 +33,18 @@ int write_records(int fd, char writer, long count, size_t size)
     record[0] = writer;
     record[size - 1] = '\n';
     for (long i = 0; i < count; i++) {
-        if (write_all(fd, record, size) == -1) {
-            int saved_errno = errno;
-            free(record);
-            errno = saved_errno;
-            return -1;
+        size_t done = 0;                        /* bytes of this record written */
+        while (done < size) {
+            ssize_t written = write(fd, record + done, size - done);
+            if (written == -1 && errno == EINTR)
+                continue;                       /* a signal came before any byte */
+            if (written == -1) {
+                int saved_errno = errno;
+                free(record);
+                errno = saved_errno;
+                return -1;
+            }
+            done += (size_t)written;            /* a signal can cut a write short */
         }
     }
     free(record);
