@@ -6,10 +6,12 @@
  * `long mtype`, so the transport copies each message into a buffer of its
  * own first: one more copy than a pipe. A message is at most
  * /proc/sys/kernel/msgmax bytes (8192 by default), and all the messages in a
- * queue at most msgmnb (16384). Bigger sizes report "limit: ...".
+ * queue at most msgmnb (16384); msgctl(IPC_INFO) tells both. Bigger sizes
+ * report "limit: ...".
  *
  * Handout: handouts/06-ipc-speed.md, section 7.4.
  */
+#define _GNU_SOURCE         /* IPC_INFO, struct msginfo */
 #include "transport.h"
 
 #include <errno.h>
@@ -33,24 +35,15 @@ struct sysvmq_transport {
     struct sysv_message *buffer;    /* mtype and room for one message */
 };
 
-static long read_sysctl(const char *path)
-{
-    FILE *file = fopen(path, "r");
-    long value = -1;
-
-    if (file == NULL)
-        return -1;
-    if (fscanf(file, "%ld", &value) != 1)
-        value = -1;
-    fclose(file);
-    return value;
-}
-
 static void *sysvmq_create(struct transport_config *config)
 {
-    long msgmax = read_sysctl("/proc/sys/kernel/msgmax");
-    long msgmnb = read_sysctl("/proc/sys/kernel/msgmnb");
+    struct msginfo limits;          /* msgctl(IPC_INFO) fills in a struct msginfo */
+    long msgmax = -1, msgmnb = -1;  /* unknown: let msgsnd say */
 
+    if (msgctl(0, IPC_INFO, (struct msqid_ds *)&limits) != -1) {
+        msgmax = limits.msgmax;
+        msgmnb = limits.msgmnb;
+    }
     if (msgmax > 0 && config->message_size > (size_t)msgmax) {
         snprintf(config->limit, sizeof config->limit,
                  "a System V message holds at most %ld bytes (kernel.msgmax)", msgmax);
