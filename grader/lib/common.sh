@@ -22,7 +22,8 @@ esac
 all_labs() {
     local dir
     for dir in "$GRADER_DIR"/[0-9][0-9]-*/; do
-        [ -f "$dir/lab.json" ] && basename "$dir"
+        dir=${dir%/}
+        [ -f "$dir/lab.json" ] && echo "${dir##*/}"
     done
     return 0
 }
