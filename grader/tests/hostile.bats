@@ -23,16 +23,18 @@ sandboxed() {
 attacker() {
     local name=$1 attack=$2 dir="$CLASS/$1/$LAB"
     mkdir -p "$dir"
+    echo "$name" >>"$BATS_FILE_TMPDIR/attackers"
     cp "$ROOT/labs/$LAB/"* "$dir/"
     cp "$ROOT/solutions/$LAB/"*.c "$dir/"
-    awk -v attack="$attack" '
+    # (Through the environment: awk -v would turn the C code's \n into a newline.)
+    ATTACK=$attack awk '
         /^#include "maps.h"$/ {
             print
             n = split("arpa/inet.h fcntl.h netinet/in.h signal.h sys/socket.h sys/stat.h unistd.h", headers, " ")
             for (i = 1; i <= n; i++) print "#include <" headers[i] ">"
             next
         }
-        /^\/\* TODO \(optional\): helper functions/ { print; print "static int attack(void)\n{\n" attack "\n}"; next }
+        /^\/\* TODO \(optional\): helper functions/ { print; print "static int attack(void)\n{\n" ENVIRON["ATTACK"] "\n}"; next }
         /^int maps_parse_line\(/ { print; getline; print; print "    if (!attack()) {\n        errno = ENOSYS;\n        return -1;\n    }"; next }
         { print }' "$ROOT/solutions/$LAB/maps.c" >"$dir/maps.c"
 }
@@ -69,6 +71,17 @@ setup_file() {
     snprintf(line, sizeof line, "/proc/%d/fd/1", (int)getppid());
     fd = open(line, O_WRONLY);
     if (fd >= 0) { dprintf(fd, "ok 1 - check_maps.c:parse_reads_start_and_end_as_hex:parse_reads_start_and_end_as_hex: Passed\n"); close(fd); return 1; }
+    return 0;'
+    # Lines in its completed file that are no test's name: empty, shell code, brackets.
+    # shellcheck disable=SC2016 # C code, not shell
+    attacker writes-odd-lines-as-completed-tests '
+    const char *completed = getenv("GRADER_COMPLETED_FILE");
+    int fd;
+    if (completed == NULL) return 0;
+    fd = open(completed, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd < 0) return 0;
+    dprintf(fd, "\n$(touch /tmp/hostile-pwned-completed)\na]b\n\n");
+    close(fd);
     return 0;'
     # The checkout's history and the solutions.
     attacker reads-the-history '
@@ -217,6 +230,20 @@ expect_total() {
     expect_at_most forges-tap-names "$(total_of attacks-nothing)"
     [ -z "$(find "$ROOT" /tmp -name 'hostile-pwned*' 2>/dev/null | head -n 1)" ] ||
         fail "a file named by a forged test name was created: $(find "$ROOT" /tmp -name 'hostile-pwned*' 2>/dev/null)"
+}
+
+@test "every_attack_compiles_so_that_it_really_runs" {
+    local name
+    while IFS= read -r name; do
+        ! grep -qi "does not compile" "$OUT/$name/feedback.txt" ||
+            fail "$(printf 'the attack of %s does not compile, so its test proves nothing:\n%s' "$name" \
+                "$(head -n 20 "$OUT/$name/feedback.txt")")"
+    done <"$BATS_FILE_TMPDIR/attackers"
+}
+
+@test "lines_of_a_completed_file_that_are_no_tests_name_are_only_looked_up" {
+    expect_total writes-odd-lines-as-completed-tests "$(total_of attacks-nothing)"
+    [ ! -e /tmp/hostile-pwned-completed ] || fail "a line of the completed file was run as a command"
 }
 
 @test "the_history_and_the_solutions_are_out_of_reach" {
