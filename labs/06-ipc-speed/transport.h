@@ -17,10 +17,11 @@
  * short reads and writes of the calls it makes [spec:transport-short-io], and
  * a call that a signal interrupts (EINTR: a handler without SA_RESTART) is made
  * again, never reported [spec:transport-eintr]. Kernel-copy transports (pipe,
- * FIFO, sockets) and the shared-memory rings are byte streams: recv may take
- * a message in several pieces, or parts of two [spec:transport-byte-stream].
- * Message queues keep message boundaries: recv must ask for the size that was
- * sent, which is all that ipcbench's workloads do.
+ * FIFO, sockets) and the shared-memory rings you write are byte streams: recv
+ * may take a message in several pieces, or parts of two
+ * [spec:transport-byte-stream]. Message queues and shm-sysvsem keep message
+ * boundaries: recv must ask for the size that was sent, which is all that
+ * ipcbench's workloads do.
  *
  * Handout: handouts/06-ipc-speed.md, section 3.
  */

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { QUEUE_DEPTH = 10 };  /* msg_max: the most an unprivileged queue may hold */
 
@@ -31,18 +32,20 @@ struct posixmq_transport {
     char *scratch;          /* mq_receive needs room for a whole mq_msgsize */
 };
 
-/* Read one number from a file in /proc/sys; -1 if it cannot. */
+/* The number a file in /proc/sys holds; -1 if it cannot be read. */
 static long read_sysctl(const char *path)
 {
-    FILE *file = fopen(path, "r");
-    long value = -1;
+    char text[32];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-    if (file == NULL)
+    if (fd == -1)
         return -1;
-    if (fscanf(file, "%ld", &value) != 1)
-        value = -1;
-    fclose(file);
-    return value;
+    ssize_t length = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (length <= 0)
+        return -1;
+    text[length] = '\0';
+    return strtol(text, NULL, 10);
 }
 
 static mqd_t open_queue(const struct transport_config *config, const char *what, size_t size)
