@@ -117,3 +117,23 @@ lint_copy() {
     assert_output --partial "[spec:forgotten] is marked but spec.tsv has no row for it"
     refute_output --partial "find-enoent"
 }
+
+@test "lint_catches_a_usage_printed_from_the_scripts_own_lines" {
+    # (In a copy without .git, every file of grader/ counts, as if tracked.)
+    cat >>"$COPY/grader/student/watch" <<'SCRIPT'
+old_usage() { sed -n '5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+SCRIPT
+    cat >>"$COPY/grader/measure-class" <<'SCRIPT'
+# (A comment may say: sed -n '5,15p' "$0".)
+help() { sed -n '2,26p' "$0"; }
+log() { sed -n 's/^x//p' "$0.log"; }
+SCRIPT
+    line=$(grep -n '^help()' "$COPY/grader/measure-class" | cut -d : -f 1)
+    lint_copy
+    assert_failure
+    assert_output --partial "lint: grader/student/watch: prints its usage from its own line numbers"
+    # (Only that line: not the comment, not "$0.log"; nor this .bats file, which
+    # says the same.)
+    assert_output --partial "lint: grader/measure-class: prints its usage from its own line numbers (sed on BASH_SOURCE or \$0, line $line)"
+    assert_output --partial "lint: 2 problems"
+}

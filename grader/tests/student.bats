@@ -296,3 +296,28 @@ handin_copy() {
     jq -e '.build.dockerfile == "../docker/Dockerfile" and .remoteUser == "student"' \
         .devcontainer/devcontainer.json >/dev/null || fail "devcontainer.json: $(cat .devcontainer/devcontainer.json)"
 }
+
+# Every command a person runs by hand (the grader's, the students', the
+# container's) answers --help with its usage on stdout and status 0, and does
+# nothing else: no package installed, no grading, no file written.
+@test "every_command_answers_help_with_its_usage_and_changes_nothing" {
+    bats_require_minimum_version 1.5.0
+    local script commands=() marker="$BATS_TEST_TMPDIR/marker" written
+    mapfile -t commands < <(git ls-files -- 'grader/*' 'docker/*' |
+        grep -E '^(grader/[a-z-]+|grader/student/[a-z-]+|grader/[0-9]{2}-[a-z-]+/bench|docker/[a-z-]+)$' |
+        while read -r script; do
+            [ -x "$script" ] && head -n 1 "$script" | grep -q bash && echo "$script"
+        done)
+    [ "${#commands[@]}" -ge 15 ] || fail "found only these commands: ${commands[*]}"
+    touch "$marker"
+    for script in "${commands[@]}"; do
+        # (PATH without apt-get and sudo: a command that would install gets no further.)
+        run --separate-stderr env PATH="$BATS_TEST_TMPDIR/nobin:/usr/bin:/bin" \
+            CONTAINER_ENGINE=false "$script" --help
+        [ "$status" -eq 0 ] || fail "$script --help exited with status $status; stderr: $stderr"
+        grep -q '^Usage:' <<<"$output" ||
+            fail "$(printf '%s --help should print its usage (Usage: ...) on stdout; it printed:\n%s' "$script" "$output")"
+    done
+    written=$(find "$ROOT/build/student" "$ROOT/build/grade" "$STUDENT_STATE_DIR" -newer "$marker" 2>/dev/null | head -n 5)
+    [ -z "$written" ] || fail "$(printf 'a --help wrote files:\n%s' "$written")"
+}
