@@ -137,3 +137,18 @@ SCRIPT
     assert_output --partial "lint: grader/measure-class: prints its usage from its own line numbers (sed on BASH_SOURCE or \$0, line $line)"
     assert_output --partial "lint: 2 problems"
 }
+
+@test "lint_catches_a_handout_that_miscounts_the_tests_or_points_of_a_part" {
+    # A test of part 2 (T=find) is added to the suite: the handout's "9 tests"
+    # (table and command line) and "21" points no longer hold.
+    cat >>"$COPY/grader/$LAB/check_maps.c" <<'C'
+LAB_TEST(find_one_more_test, 1, "3.4", "")
+{
+}
+END_TEST
+C
+    lint_copy
+    assert_failure
+    assert_output --partial "handouts/$LAB.md says T=find selects 9 tests; it selects 10"
+    assert_output --partial "handouts/$LAB.md says the tests of T=find are worth 21 points; they are worth 22"
+}
