@@ -255,13 +255,37 @@ client_ended() {
     printf 'exited with status %s; its stderr:\n%s' "$status" "$(cat "$BATS_TEST_TMPDIR/client.err")"
 }
 
+# no_request_came PART: fail: no whole request came (PART: what did).
+no_request_came() {
+    local part=${1:+ (only \"$1\", without the newline that ends a request)}
+    if client_gone; then
+        fail "$(printf 'seqnum_client ended without sending a whole request%s: it %s' "$part" "$(client_ended)")"
+    fi
+    fail "$(printf 'no request came within %s s%s; the client %s' "$((5 * TIMEOUT_SCALE))" "$part" \
+        "$(describe_process "$CLIENT_PID" seqnum_client)")"
+}
+
 # read_request LENGTH: the fake server reads the next request and checks it:
 # "PID LENGTH", PID the client's.
 read_request() {
-    local line
-    IFS= read -r -t "$((5 * TIMEOUT_SCALE))" -u "$SERVER_FD" line ||
-        fail "$(printf 'no request came within %s s; the client %s' "$((5 * TIMEOUT_SCALE))" \
-            "$(if client_gone; then client_ended; else describe_process "$CLIENT_PID" seqnum_client; fi)")"
+    local line='' piece status deadline=$((SECONDS + 5 * TIMEOUT_SCALE))
+    # Until a whole line comes; not after the client has gone, nor after the
+    # deadline. (A read that times out keeps what it took of a line.)
+    while :; do
+        status=0
+        IFS= read -r -t 0.2 -u "$SERVER_FD" piece || status=$?
+        line+=$piece
+        [ "$status" -ne 0 ] || break
+        if client_gone; then
+            # It may have written its request just before it ended: one more look.
+            status=0
+            IFS= read -r -t 0.2 -u "$SERVER_FD" piece || status=$?
+            line+=$piece
+            [ "$status" -eq 0 ] || no_request_came "$line"
+            break
+        fi
+        [ "$SECONDS" -lt "$deadline" ] || no_request_came "$line"
+    done
     [[ $line =~ ^([0-9]+)\ ([0-9]+)$ ]] ||
         fail "seqnum_client $FIFO $1 sent the request '$line'; expected 'PID LENGTH' (seqnum.h)"
     if [ "${BASH_REMATCH[1]}" != "$CLIENT_PID" ] || [ "${BASH_REMATCH[2]}" != "$1" ]; then

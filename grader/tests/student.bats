@@ -300,6 +300,7 @@ handin_copy() {
 # Every command a person runs by hand (the grader's, the students', the
 # container's) answers --help with its usage on stdout and status 0, and does
 # nothing else: no package installed, no grading, no file written.
+# shellcheck disable=SC2154 # run --separate-stderr sets $stderr
 @test "every_command_answers_help_with_its_usage_and_changes_nothing" {
     bats_require_minimum_version 1.5.0
     local script commands=() marker="$BATS_TEST_TMPDIR/marker" written
