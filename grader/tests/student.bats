@@ -135,15 +135,18 @@ watch_sees_saves() {
     assert_line "      parse_reads_start_and_end_as_hex"
     assert_line --partial "Start with the first: parse_reads_start_and_end_as_hex"
     run make -s hint LAB=01 SRC="$SUB"
+    assert_success
     assert_line --partial "hint level 2 of 3"
     assert_line --partial "returned -1 (errno 38: Function not implemented)"
     assert_line --regexp "^  .*/labs/$LAB/maps.c:[0-9]+: +/\* TODO \(handout section 3\.2\)"
     run make -s hint LAB=01 SRC="$SUB"
+    assert_success
     assert_line --partial "hint level 3 of 3"
     assert_line --regexp "grader/$LAB/check_maps.c:[0-9]+"
     assert_line --regexp '^ +LAB_TEST\(parse_reads_start_and_end_as_hex, '
     assert_line --regexp '^ +END_TEST$'
     run make -s hint LAB=01 SRC="$SUB"
+    assert_success
     assert_line --partial "hint level 3 of 3"
     run make -s hint LAB=01 LEVEL=1 SRC="$SUB"
     assert_line --partial "hint level 1 of 3"
