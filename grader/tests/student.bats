@@ -214,14 +214,30 @@ watch_sees_saves() {
     assert_output --partial "Every test of $LAB passes"
 }
 
-# A copy of every lab's stub, graded once for the hand-in tests (whose
-# results are kept apart from those of the other tests' copy).
+# The hand-in tests work in a copy of the project with two of its labs, 01
+# and 02 (PROJECT; handin packs every lab of a project, and grading all six
+# stubs would take minutes), on a copy of their stubs (HANDIN), graded once
+# (their results are kept apart from those of the other tests' copy).
 handin_copy() {
+    PROJECT="$BATS_FILE_TMPDIR/project"
     HANDIN="$BATS_FILE_TMPDIR/handin"
     export STUDENT_STATE_DIR="$BATS_FILE_TMPDIR/handin-state"
-    if [ ! -d "$HANDIN" ]; then
-        mkdir -p "$HANDIN"
-        cp -R labs/. "$HANDIN/"
+    if [ ! -d "$PROJECT" ]; then
+        local part
+        mkdir -p "$PROJECT/grader" "$PROJECT/labs" "$PROJECT/handouts"
+        cp GNUmakefile "$PROJECT/"
+        for part in grader/*; do
+            case "$part" in
+                grader/tests|grader/[0-9][0-9]-*) ;;
+                *) cp -R "$part" "$PROJECT/grader/" ;;
+            esac
+        done
+        for part in "$LAB" 02-virtual-memory; do
+            cp -R "grader/$part" "$PROJECT/grader/"
+            cp -R "labs/$part" "$PROJECT/labs/"
+            cp "handouts/$part.md" "$PROJECT/handouts/"
+        done
+        cp -R "$PROJECT/labs" "$HANDIN"
     fi
     cp "labs/$LAB/maps.c" "$HANDIN/$LAB/maps.c"
 }
@@ -230,7 +246,7 @@ handin_copy() {
     handin_copy
     cp "solutions/$LAB/maps.c" "$HANDIN/$LAB/maps.c"
     touch "$HANDIN/$LAB/maps.c~" "$HANDIN/$LAB/.maps.c.swp" "$HANDIN/$LAB/maps.o"
-    STUDENT="Ada Lovelace" run make -s handin SRC="$HANDIN" OUT="$BATS_TEST_TMPDIR/out"
+    STUDENT="Ada Lovelace" run make -s -C "$PROJECT" handin SRC="$HANDIN" OUT="$BATS_TEST_TMPDIR/out"
     rm -f "$HANDIN/$LAB/maps.c~" "$HANDIN/$LAB/.maps.c.swp" "$HANDIN/$LAB/maps.o"
     assert_success
     local tarball
@@ -246,9 +262,10 @@ handin_copy() {
     parse=$(points_of '^parse_')
     find=$(points_of '^find_')
     grep -Eq "^  $LAB +$((parse + find))/[0-9]+$" "$manifest" || fail "$(cat "$manifest")"
+    grep -Eq "^  02-virtual-memory +0/[0-9]+$" "$manifest" || fail "$(cat "$manifest")"
     # Every lab is in it, with a checksum that matches; editors' files and objects are not.
     local lab
-    for lab in $(grader/lib/list-labs); do
+    for lab in $LAB 02-virtual-memory; do
         [ -d "$BATS_TEST_TMPDIR/unpacked/labs/$lab" ] || fail "$lab is not in the tarball"
     done
     (cd "$BATS_TEST_TMPDIR/unpacked" && sed -n 's/^  \([0-9a-f]\{64\}  labs\/\)/\1/p' MANIFEST |
@@ -261,7 +278,7 @@ handin_copy() {
 @test "handin_refuses_when_a_lab_does_not_compile" {
     handin_copy
     echo 'this is not C' >>"$HANDIN/$LAB/maps.c"
-    run grader/student/handin --src "$HANDIN" --out "$BATS_TEST_TMPDIR/out"
+    run "$PROJECT/grader/student/handin" --src "$HANDIN" --out "$BATS_TEST_TMPDIR/out"
     cp "labs/$LAB/maps.c" "$HANDIN/$LAB/maps.c"
     assert_failure 1
     assert_output --partial "not handed in"
