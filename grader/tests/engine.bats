@@ -48,6 +48,20 @@ status_of() {
     assert_output --partial 01-memory-layout
 }
 
+@test "grading_without_its_tools_says_what_is_missing_and_how_to_install_it" {
+    # A PATH with everything grade needs but pkg-config (so Check cannot be found).
+    local bin="$BATS_TEST_TMPDIR/bin" tool
+    mkdir -p "$bin"
+    for tool in /usr/bin/* /bin/*; do
+        [ "${tool##*/}" = pkg-config ] || [ -e "$bin/${tool##*/}" ] || ln -s "$tool" "$bin/${tool##*/}"
+    done
+    PATH=$bin run "$GRADE" --src solutions --results "$RESULTS" 01
+    assert_equal "$status" 2
+    assert_output --partial "grade: cannot grade without: pkg-config"
+    assert_output --partial "grader/install-deps grade"
+    [ ! -e "$RESULTS" ] || fail "results were written: $(cat "$RESULTS")"
+}
+
 @test "a_test_filter_that_matches_nothing_is_an_error_that_lists_the_tests" {
     run "$GRADE" --src solutions --results "$RESULTS" --tests no_such_test 01
     assert_equal "$status" 1
