@@ -191,23 +191,22 @@ assemble_lab() {
 # the programs and probes when a Bats test is among them.
 build_lab() {
     local lab=$1 dir=$2 with_tools=${3:-} tests=${4:-} kind name key status=0 cache headers suites=''
-    local -a command targets=()
+    local line given_objects=''
+    local -a command targets=() lines=()
     [ -z "$tests" ] || suites=" $(cut -f 4 "$tests" | sort -u | paste -s -d ' ') "
     mkdir -p "$dir/work/bin" "$dir/work/tmp" "$dir/log"
     cache=$(object_cache)
     student_symbols "$lab" >"$dir/src/.symbols"
     chmod 644 "$dir/src/.symbols"      # (the sandbox user's compiler reads it)
     headers=$(headers_digest "$lab" "$dir")
-    while IFS=$'\t' read -r -a command; do
+    mapfile -t lines < <(compile_commands "$lab")
+    # Sandboxed: root compiles the given files from its own copies first.
+    [ "$cache" != - ] || given_objects=$(compile_given_objects "$lab" "$dir" "$headers" "$suites" "$with_tools" "${lines[@]}")
+    for line in ${lines[@]+"${lines[@]}"}; do
+        IFS=$'\t' read -r -a command <<<"$line"
         kind=${command[0]} name=${command[1]}
         command=("${command[@]:2}")
-        [ "$kind" != tool ] || [ "$with_tools" = tools ] || continue
-        if [ -n "$suites" ]; then
-            case "$kind" in
-                check) [[ $suites == *" $name "* ]] || continue ;;
-                program|probe) [[ $suites == *".bats "* ]] || continue ;;
-            esac
-        fi
+        wanted_target "$kind" "$name" "$suites" "$with_tools" || continue
         targets+=("$kind	$name")
         # A program whose every input is that of one built before (trusted
         # code only) is taken from the cache: no compiler, no linker.
@@ -224,11 +223,11 @@ build_lab() {
         # (The time limit is root's, outside the sandbox.)
         (cd "$dir/src" && timeout --kill-after=10 $((120 * TIMEOUT_SCALE)) \
             "$GRADER_DIR/lib/isolate" "$dir/log/left.build.$name" \
-            env TMPDIR="$dir/work/tmp" GRADER_SYMBOLS="$dir/src/.symbols" \
+            env TMPDIR="$dir/work/tmp" GRADER_SYMBOLS="$dir/src/.symbols" GRADER_GIVEN_OBJECTS="$given_objects" \
                 "$GRADER_DIR/lib/compile-target" "$dir/work/bin/$name" "$cache" "$headers" \
                 "${command[@]}" >"$dir/log/build.$name.log" 2>&1
          echo $? >"$dir/log/build.$name.status") &
-    done < <(compile_commands "$lab")
+    done
     wait
     # A probe's messages are there for the tests that use it ($LAB_BUILD_LOGS).
     mkdir -p "$dir/src/.build-logs"
@@ -248,6 +247,72 @@ build_lab() {
         esac
     done
     return "$status"
+}
+
+# wanted_target KIND NAME SUITES WITH_TOOLS: is this target built? Tools only
+# when asked for; with SUITES (" NAME NAME ... ", from a test filter) only the
+# Check suites among them, and the programs and probes when a Bats file is.
+wanted_target() {
+    local kind=$1 name=$2 suites=$3 with_tools=$4
+    [ "$kind" != tool ] || [ "$with_tools" = tools ] || return 1
+    [ -n "$suites" ] || return 0
+    case "$kind" in
+        check) [[ $suites == *" $name "* ]] ;;
+        program|probe) [[ $suites == *".bats "* ]] ;;
+    esac
+}
+
+# compile_given_objects LAB DIR HEADERS SUITES WITH_TOOLS LINE...: for a
+# sandboxed build, where nothing is cached: compile, as root and from the
+# cache of given objects (given_object_cache), every source of the targets
+# (LINEs of compile_commands) that is not one of the student's files, into
+# DIR/objects, which the sandbox user may read, and print that folder; the
+# sandboxed compile-target takes them from there (GRADER_GIVEN_OBJECTS). The
+# build tree holds the grader's own copies of the given files and headers,
+# and the submission cannot write it. Prints nothing where no such cache can
+# be kept (not root): the sandboxed build then compiles everything itself.
+compile_given_objects() {
+    local lab=$1 dir=$2 headers=$3 suites=$4 with_tools=$5 line word part trusted
+    local -A student=()
+    local -a command flags sources
+    shift 5
+    [ -n "${GRADER_SANDBOX_UID:-}" ] && [ "$(id -u)" -eq 0 ] || return 0
+    trusted=$(given_object_cache) || return 0
+    while read -r word; do student[$word]=1; done < <(student_files "$lab")
+    mkdir -p "$dir/objects"
+    for line in "$@"; do
+        IFS=$'\t' read -r -a command <<<"$line"
+        wanted_target "${command[0]}" "${command[1]}" "$suites" "$with_tools" || continue
+        flags=() sources=() part=0
+        for word in "${command[@]:2}"; do
+            if [ "$word" = -- ]; then
+                part=$((part + 1))
+            elif [ "$part" -eq 0 ]; then
+                flags+=("$word")
+            elif [ "$part" -eq 1 ] && [ -z "${student[$word]:-}" ]; then
+                sources+=("$word")
+            fi
+        done
+        [ ${#sources[@]} -gt 0 ] || continue
+        (cd "$dir/src" && "$GRADER_DIR/lib/compile-target" --objects "$dir/objects" "$trusted" "$headers" \
+            "${flags[@]}" -- "${sources[@]}" -- >/dev/null 2>&1) &
+    done
+    wait
+    chgrp -R "$GRADER_SANDBOX_UID" "$dir/objects"
+    chmod 750 "$dir/objects"
+    find "$dir/objects" -type f -exec chmod 640 {} +
+    echo "$dir/objects"
+}
+
+# given_object_cache: the folder where root keeps the objects of given files
+# and of the grader's sources for sandboxed builds (GRADER_CACHE_DIR/given):
+# root's alone, and only ever written by root. Fails where it cannot be so.
+given_object_cache() {
+    local cache=${GRADER_CACHE_DIR:-$ROOT_DIR/build/cache/objects}/given
+    mkdir -p "$cache" 2>/dev/null && [ ! -L "$cache" ] && [ "$(stat -c %u "$cache")" = 0 ] || return 1
+    chmod 700 "$cache"
+    find "$cache" -name '*.o' -mmin +1440 -delete 2>/dev/null || true
+    echo "$cache"
 }
 
 # program_key HEADERS WORD...: the cache key of the program that

@@ -127,6 +127,11 @@ setup_file() {
     printf '%s\n' '#include <fcntl.h>' '#include <unistd.h>' \
         '__attribute__((constructor)) static void early(void) { close(open("/tmp/hostile-constructor-ran", O_CREAT | O_WRONLY, 0644)); }' \
         >>"$CLASS/has-a-constructor/$LAB/maps.c"
+    # A student file with the text of a given file: the sandboxed build takes given
+    # files' objects from root's cache (by their text), never a student file's.
+    mkdir -p "$CLASS/copies-a-given-file"
+    cp -R "labs/$LAB" "$CLASS/copies-a-given-file/"
+    cp "labs/$LAB/picture.c" "$CLASS/copies-a-given-file/$LAB/maps.c"
     # Files that are not files: a lab folder that is a link to the solution, a tar with a device.
     mkdir -p "$CLASS/lab-folder-is-a-link"
     ln -s "$ROOT/solutions/$LAB" "$CLASS/lab-folder-is-a-link/$LAB"
@@ -277,6 +282,9 @@ expect_total() {
     grep -q 'refused: maps.c has code that runs before main' "$OUT/has-a-constructor/feedback.txt" ||
         fail "$(grep -A5 'compile' "$OUT/has-a-constructor/feedback.txt")"
     [ ! -e /tmp/hostile-constructor-ran ] || fail "the constructor ran"
+    expect_total copies-a-given-file 0
+    grep -q 'refused: maps.c defines picture_write' "$OUT/copies-a-given-file/feedback.txt" ||
+        fail "a student file with a given file's text was not checked as a student file: $(grep -A5 'compile' "$OUT/copies-a-given-file/feedback.txt")"
 }
 
 @test "links_devices_and_fifos_in_a_submission_are_refused" {
