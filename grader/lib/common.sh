@@ -5,11 +5,20 @@
 
 # (No dirname: every test run starts scripts that source this file, and here
 # starting a process costs milliseconds.)
-GRADER_DIR=${BASH_SOURCE[0]%/*}
-[ "$GRADER_DIR" != "${BASH_SOURCE[0]}" ] || GRADER_DIR=.
-GRADER_DIR=$(cd "$GRADER_DIR/.." && pwd)
-# shellcheck disable=SC2034 # used by the scripts that source this file
-ROOT_DIR=$(cd "$GRADER_DIR/.." && pwd)
+# An absolute path with no ., .. or // in it (isolate's, grade's from make) is
+# cut as a string; any other is resolved with cd.
+if [[ ${BASH_SOURCE[0]} == /*/lib/common.sh && ${BASH_SOURCE[0]} != *//* &&
+      ${BASH_SOURCE[0]} != */./* && ${BASH_SOURCE[0]} != */../* ]]; then
+    GRADER_DIR=${BASH_SOURCE[0]%/lib/common.sh}
+    ROOT_DIR=${GRADER_DIR%/*}
+    [ -n "$ROOT_DIR" ] || ROOT_DIR=/
+else
+    GRADER_DIR=${BASH_SOURCE[0]%/*}
+    [ "$GRADER_DIR" != "${BASH_SOURCE[0]}" ] || GRADER_DIR=.
+    GRADER_DIR=$(cd "$GRADER_DIR/.." && pwd)
+    # shellcheck disable=SC2034 # used by the scripts that source this file
+    ROOT_DIR=$(cd "$GRADER_DIR/.." && pwd)
+fi
 
 # One knob for slow machines: every timeout is multiplied by TIMEOUT_SCALE.
 TIMEOUT_SCALE=${TIMEOUT_SCALE:-1}
@@ -64,14 +73,17 @@ find_labs_folder() {
 # the uid that created them ("sysv msg ID uid=CREATOR"; /proc/sysvipc lists
 # the objects of this IPC namespace).
 ipc_snapshot() {
-    {
-        find /dev/shm -mindepth 1 -maxdepth 1 -printf '/dev/shm/%f\n' 2>/dev/null || true
-        if mountpoint -q /dev/mqueue 2>/dev/null; then
-            find /dev/mqueue -mindepth 1 -maxdepth 1 -printf 'mqueue /%f\n' 2>/dev/null || true
-        fi
-        awk 'NR > 1 {print "sysv msg " $2 " uid=" $10}' /proc/sysvipc/msg 2>/dev/null || true
-        awk 'NR > 1 {print "sysv shm " $2 " uid=" $10}' /proc/sysvipc/shm 2>/dev/null || true
-        awk 'NR > 1 {print "sysv sem " $2 " uid=" $7}' /proc/sysvipc/sem 2>/dev/null || true
+    # (Three processes in all: a grading run takes several snapshots.)
+    { { find /dev/shm /dev/mqueue -mindepth 1 -maxdepth 1 -printf '%h/%f\n' 2>/dev/null || true; } |
+        awk 'FILENAME == "/proc/self/mounts" { if ($2 == "/dev/mqueue" && $3 == "mqueue") mqueue = 1; next }
+             FILENAME == "-" { if (index($0, "/dev/shm/") == 1) print
+                               else if (mqueue) print "mqueue /" substr($0, 13)
+                               next }
+             FNR == 1 { next }
+             FILENAME ~ /msg$/ { print "sysv msg " $2 " uid=" $10 }
+             FILENAME ~ /shm$/ { print "sysv shm " $2 " uid=" $10 }
+             FILENAME ~ /sem$/ { print "sysv sem " $2 " uid=" $7 }' \
+            /proc/self/mounts - /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem 2>/dev/null || true
     } | sort
 }
 
