@@ -67,14 +67,11 @@ run_program() {
 # reads /proc/PID/stat and a pause starts no process (pause), so that a
 # command that ends at once costs milliseconds, not a sleep's 20-50 ms.
 ends_within() {
-    local pid=$2 deadline looks=0 interval=0.005 stat
+    local pid=$2 deadline looks=0 interval=0.005 state
     deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
     while :; do
-        stat=
-        { IFS= read -r -d '' stat <"/proc/$pid/stat"; } 2>/dev/null || true
-        [ -n "$stat" ] || return 0                  # (reaped)
-        stat=${stat##*) }
-        [ "${stat%% *}" != Z ] || return 0          # (ended, not yet reaped)
+        read_process_state "$pid" state
+        case "$state" in Z|X) return 0 ;; esac      # (ended; reaped or not)
         [ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ] || return 1
         looks=$((looks + 1))
         case "$looks" in 40) interval=0.02 ;; 130) interval=0.1 ;; esac
@@ -122,16 +119,29 @@ $(cat "$BATS_TEST_TMPDIR/hang" 2>/dev/null || echo "(not known)")
     fail "$(printf '%s %s; expected status %s.\nits stderr:\n%s' "$what" "$why" "$expected" "${stderr:-}")"
 }
 
-# The one-letter state of a process from /proc/PID/stat (R, S, Z, ...), or X when gone.
-# (Read by bash itself: it is polled, and here starting a process costs milliseconds.)
-process_state() {
-    local stat
-    stat=
+# read_process_state PID NAME: set the variable NAME (not stat) to the one-letter state of
+# a process from /proc/PID/stat (R, S, Z, ...), or X when gone. (Read by bash
+# itself, into a variable: it is polled, and here starting a process, even the
+# subshell of a $(...), costs milliseconds.)
+read_process_state() {
+    local -n state_into=$2
+    local stat=
     # (-d '': the whole file, even when the command's name holds a newline.)
     { IFS= read -r -d '' stat <"/proc/$1/stat"; } 2>/dev/null || true
-    [ -n "$stat" ] || { echo X; return; }
+    if [ -z "$stat" ]; then
+        state_into=X
+        return 0
+    fi
     stat=${stat##*) }
-    echo "${stat%% *}"
+    # shellcheck disable=SC2034 # state_into is the caller's variable
+    state_into=${stat%% *}
+}
+
+# process_state PID: print the state read_process_state reads.
+process_state() {
+    local state
+    read_process_state "$1" state
+    echo "$state"
 }
 
 # read_file FILE NAME: set the variable NAME to the text of FILE without its trailing
@@ -185,8 +195,7 @@ start_paused() {
 
 paused_or_gone() {
     grep -q paused "$PAUSED_ERR" && return 0
-    case "$(process_state "$PAUSED_PID")" in Z|X) return 0 ;; esac
-    return 1
+    process_gone "$PAUSED_PID"
 }
 
 # stop_paused: close the paused program's stdin and wait for it; sets status.
@@ -202,7 +211,9 @@ stop_paused() {
 }
 
 process_gone() {
-    case "$(process_state "$1")" in Z|X) return 0 ;; esac
+    local state
+    read_process_state "$1" state
+    case "$state" in Z|X) return 0 ;; esac
     return 1
 }
 
