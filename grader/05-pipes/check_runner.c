@@ -62,7 +62,9 @@ LAB_TEST(shell_status_gives_128_plus_the_signal_of_a_killed_process, 1, "2.5", "
 END_TEST
 
 /* The wait status of a child that stopped (SIGSTOP) and of one that went on
- * again (SIGCONT): neither is an end. */
+ * again (SIGCONT): neither is an end. The child waits, once continued, until
+ * it is killed: had it exited at once, waitpid(WCONTINUED) could reap the
+ * exit instead of reporting the continuation (a busy machine did). */
 static void stopped_and_continued(int *stopped, int *continued)
 {
     pid_t child = fork();
@@ -70,13 +72,15 @@ static void stopped_and_continued(int *stopped, int *continued)
     ck_assert_msg(child != -1, "test setup: fork: %s", strerror(errno));
     if (child == 0) {
         raise(SIGSTOP);
-        _exit(0);
+        for (;;)
+            pause();
     }
     ck_assert_msg(waitpid(child, stopped, WUNTRACED) == child, "test setup: waitpid: %s",
                   strerror(errno));
     ck_assert_msg(kill(child, SIGCONT) == 0, "test setup: kill: %s", strerror(errno));
     ck_assert_msg(waitpid(child, continued, WCONTINUED) == child, "test setup: waitpid: %s",
                   strerror(errno));
+    ck_assert_msg(kill(child, SIGKILL) == 0, "test setup: kill: %s", strerror(errno));
     ck_assert_msg(waitpid(child, NULL, 0) == child, "test setup: waitpid: %s",
                   strerror(errno));
 }
