@@ -50,18 +50,32 @@ run_isolated() {
     (close_inherited_descriptors
      cd "$dir/work/tmp" && timeout --kill-after=10 "$((seconds * TIMEOUT_SCALE))" \
          env "${vars[@]}" "$GRADER_DIR/lib/isolate" "$report" "$@") &
-    local pid=$!
-    [ -z "${GRADER_SANDBOX_UID:-}" ] || watch_for_stopped "$pid"
+    local pid=$! watcher='' wake
+    if [ -n "${GRADER_SANDBOX_UID:-}" ]; then
+        # The watcher looks once a second; a line on its FIFO (root's, in
+        # DIR/log) stops it at once when the suite has ended.
+        mkfifo -m 600 "$report.wake"
+        exec {wake}<>"$report.wake"
+        watch_for_stopped "$pid" "$wake" &
+        watcher=$!
+    fi
     wait "$pid" || status=$?
+    if [ -n "$watcher" ]; then
+        echo stop >&"$wake"
+        wait "$watcher" || true
+        exec {wake}>&-
+        rm -f "$report.wake"
+    fi
     return "$status"
 }
 
-# watch_for_stopped PID: while PID runs, end the sandbox user's processes
+# watch_for_stopped PID FD: while PID runs, end the sandbox user's processes
 # when every one of them has been stopped (SIGSTOP) for two looks in a row:
 # code that stops them all, the test runner with them, would otherwise make
-# the suite wait out its whole time limit.
+# the suite wait out its whole time limit. Looks once a second, until a line
+# can be read from FD.
 watch_for_stopped() {
-    local pid=$1 looks=0 stat all_stopped
+    local pid=$1 wake=$2 looks=0 stat all_stopped
     while kill -0 "$pid" 2>/dev/null; do
         # (Zombies, finished and not yet reaped, do not count. One ps a look,
         # read by bash: a process costs milliseconds here.)
@@ -79,7 +93,8 @@ watch_for_stopped() {
         else
             looks=0
         fi
-        sleep 1     # (a watchdog's pace, not a test's synchronisation)
+        # (A watchdog's pace, not a test's synchronisation.)
+        ! read -r -t 1 -u "$wake" _ || return 0
     done
 }
 
