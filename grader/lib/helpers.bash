@@ -17,6 +17,13 @@ source "${BASH_SOURCE[0]%/*}/assertions.bash"
 # failure says what went wrong itself), so the lab tests do without it.
 bats_debug_trap() { :; }
 
+# The tests use run's flags (--separate-stderr), which need Bats 1.5.0: saying
+# so keeps Bats from warning (BW02) after a file run by hand. (Bats older than
+# 1.7 has no such function.)
+if declare -F bats_require_minimum_version >/dev/null; then
+    bats_require_minimum_version 1.5.0
+fi
+
 # Seconds a single program may run before it counts as hung.
 PROGRAM_TIMEOUT=$((20 * ${TIMEOUT_SCALE:-1}))
 
