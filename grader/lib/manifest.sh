@@ -46,54 +46,55 @@ private_suites() {
     jq -r '(.targets // [] | .[].name), (.bats // [] | .[])' "$manifest"
 }
 
-# load_manifest LAB: read the lab's manifest once, with one jq, into
-# MANIFEST_READ: the functions below that find their answer there (in this
-# shell or a subshell started after) start no jq of their own. A grading run
-# calls it first; without it, or with private tests (GRADER_EXTRA_DIR, whose
-# manifest adds targets and Bats files), each asks jq.
+# load_manifest LAB: read the lab's manifests (its own, then its private
+# tests', manifests_of) once, with one jq, into MANIFEST_READ. The functions
+# below answer from there (manifest_answer), so a grading run that calls it
+# first starts no jq for them; in a subshell started before it, each reads
+# the manifests itself.
 declare -gA MANIFEST_READ=()
 load_manifest() {
-    local lab=$1 key value
-    [ -z "${GRADER_EXTRA_DIR:-}" ] || return 0
-    # (KEY NUL VALUE NUL, the value being what the function prints.)
+    local lab=$1 key value manifests
+    mapfile -t manifests < <(manifests_of "$lab")
+    # (KEY NUL VALUE NUL, the value being what the function prints. The
+    # private tests add targets and Bats files; the rest is the lab's own.)
     while IFS= read -r -d '' key && IFS= read -r -d '' value; do
         MANIFEST_READ["$lab $key"]=$value
-    done < <(jq -j 'def lines: map(. + "\n") | add // "";
+    done < <(jq -j -n 'def lines: map(. + "\n") | add // "";
+        [inputs] as $all | $all[0] |
         ["student_files", (.student_files | lines)],
         ["student_symbols", (.student_symbols // {} | to_entries | map("\(.key) \(.value | join(" "))") | lines)],
         ["given_files", (.given_files | to_entries | map("\(.key)\t\(.value)") | lines)],
-        ["lab_targets", (.targets // [] | map("\(.kind)\t\(.name)") | lines)],
+        ["lab_targets", ([$all[] | .targets // [] | .[] | "\(.kind)\t\(.name)"] | lines)],
         ["include_dirs", (["."] + (.include_dirs // []) | lines)],
         ["run_alone", (.run_alone // [] | lines)],
-        ["bats_files", (.bats // [] | lines)],
+        ["bats_files", ([$all[] | .bats // [] | .[]] | lines)],
         ["review_allow", (.review_allow // [] | lines)]
-        | "\(.[0])\u0000\(.[1])\u0000"' "$(manifest_of "$lab")")
+        | "\(.[0])\u0000\(.[1])\u0000"' "${manifests[@]}")
 }
 
-# read_manifest LAB KEY: print what load_manifest read for KEY; fails when it
-# has not read it.
-read_manifest() {
+# manifest_answer LAB KEY: what load_manifest read for KEY (reading the
+# manifests first if it has not); fails when they could not be read.
+manifest_answer() {
+    [ -n "${MANIFEST_READ["$1 $2"]+set}" ] || load_manifest "$1"
     [ -n "${MANIFEST_READ["$1 $2"]+set}" ] || return 1
     printf '%s' "${MANIFEST_READ["$1 $2"]}"
 }
 
 # The files the student writes, one per line.
 student_files() {
-    read_manifest "$1" student_files || jq -r '.student_files[]' "$(manifest_of "$1")"
+    manifest_answer "$1" student_files
 }
 
 # student_symbols LAB: FILE SYMBOL... per student file: the global symbols
 # that file may define (the functions and variables the lab's headers
 # declare for it). Anything else in a student's object is refused.
 student_symbols() {
-    read_manifest "$1" student_symbols ||
-        jq -r '.student_symbols // {} | to_entries[] | "\(.key) \(.value | join(" "))"' "$(manifest_of "$1")"
+    manifest_answer "$1" student_symbols
 }
 
 # The given files: PATH<TAB>SHA256, one per line.
 given_files() {
-    read_manifest "$1" given_files ||
-        jq -r '.given_files | to_entries[] | "\(.key)\t\(.value)"' "$(manifest_of "$1")"
+    manifest_answer "$1" given_files
 }
 
 # The targets: KIND<TAB>NAME, one per line, in build order.
@@ -102,37 +103,25 @@ given_files() {
 # lab's files; a probe that does not build fails only the tests that use it)
 # or tool (a grader program that only grade --build-only builds).
 lab_targets() {
-    local manifest
-    read_manifest "$1" lab_targets && return 0
-    while read -r manifest; do
-        jq -r '.targets // [] | .[] | "\(.kind)\t\(.name)"' "$manifest"
-    done < <(manifests_of "$1")
+    manifest_answer "$1" lab_targets
 }
 
 # The lab's include folders inside its build tree (. first), one per line.
 include_dirs() {
-    read_manifest "$1" include_dirs ||
-        jq -r '["."] + (.include_dirs // []) | .[]' "$(manifest_of "$1")"
+    manifest_answer "$1" include_dirs
 }
 
 # suite_runs_alone LAB SUITE: does the manifest say that SUITE (a Check
 # suite's or a Bats file's name) must not run beside another (timing tests)?
 suite_runs_alone() {
     local alone
-    if alone=$(read_manifest "$1" run_alone); then
-        [[ $'\n'$alone$'\n' == *$'\n'"$2"$'\n'* ]]
-    else
-        jq -e --arg suite "$2" 'any(.run_alone // [] | .[]; . == $suite)' "$(manifest_of "$1")" >/dev/null
-    fi
+    alone=$(manifest_answer "$1" run_alone) || return 1
+    [[ $'\n'$alone$'\n' == *$'\n'"$2"$'\n'* ]]
 }
 
 # The Bats files of the lab, one per line, in the order their tests are listed.
 bats_files() {
-    local manifest
-    read_manifest "$1" bats_files && return 0
-    while read -r manifest; do
-        jq -r '.bats // [] | .[]' "$manifest"
-    done < <(manifests_of "$1")
+    manifest_answer "$1" bats_files
 }
 
 # lab_tests LAB: every test of the lab, in order (the Check suites in the

@@ -27,8 +27,7 @@ review_lab() {
     local lab=$1 src=$2 name why regex file files=() allowed patterns any=()
     mapfile -t files < <(cd "$src" && student_files "$lab" | while read -r file; do [ -f "$file" ] && echo "$file"; done)
     [ ${#files[@]} -gt 0 ] || return 0
-    allowed=$(read_manifest "$lab" review_allow) ||
-        allowed=$(jq -r '.review_allow // [] | .[]' "$(manifest_of "$lab")")
+    allowed=$(manifest_answer "$lab" review_allow)
     allowed=" ${allowed//$'\n'/ } "
     patterns=$(review_patterns)
     while IFS=$'\t' read -r name why regex; do
