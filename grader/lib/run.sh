@@ -244,15 +244,25 @@ read_bats_tap() {
 # verdict DIR NAME: pass, fail or skip when the test has exactly one result;
 # missing or duplicate otherwise.
 verdict() {
+    local answer
+    read_verdict "$1" "$2" answer
+    echo "$answer"
+}
+
+# read_verdict DIR NAME VARIABLE: set VARIABLE to what verdict prints (no
+# subshell: it is asked once a test).
+read_verdict() {
     local file="$1/res/$2.status" lines=()
+    local -n verdict_into=$3
     if [ ! -f "$file" ]; then
-        echo missing
+        verdict_into=missing
         return
     fi
     mapfile -t lines <"$file"
     if [ ${#lines[@]} -ne 1 ]; then
-        echo duplicate
+        verdict_into=duplicate
     else
-        echo "${lines[0]}"
+        # shellcheck disable=SC2034 # the caller's variable
+        verdict_into=${lines[0]}
     fi
 }

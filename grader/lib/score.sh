@@ -23,21 +23,22 @@ note_entry() {
         "$(jq -cn --arg lab "$lab" --arg kind "$kind" '{lab: $lab, kind: $kind}')"
 }
 
-# outcome_of VERDICT MESSAGE_FILE: pass, fail, skip, timeout, crash, missing,
-# duplicate, not-built or not-run (the messages are Check's and Bats' own, or
-# the grader's).
-outcome_of() {
+# read_outcome VERDICT MESSAGE_FILE VARIABLE: set VARIABLE to pass, fail,
+# skip, timeout, crash, missing, duplicate, not-built or not-run (the messages
+# are Check's and Bats' own, or the grader's). (No subshell: once a test.)
+# shellcheck disable=SC2034 # outcome_into is the caller's variable
+read_outcome() {
     local lines=() line
-    if [ "$1" = fail ]; then
-        mapfile -t -n 5 lines <"$2"
-        for line in "${lines[@]}"; do
-            case "$line" in
-                "Test timeout expired"*|"timed out"*) echo timeout; return ;;
-                "Received signal"*|"(after this point) Received signal"*) echo crash; return ;;
-            esac
-        done
-    fi
-    echo "$1"
+    local -n outcome_into=$3
+    outcome_into=$1
+    [ "$1" = fail ] || return 0
+    mapfile -t -n 5 lines <"$2"
+    for line in ${lines[@]+"${lines[@]}"}; do
+        case "$line" in
+            "Test timeout expired"*|"timed out"*) outcome_into=timeout; return ;;
+            "Received signal"*|"(after this point) Received signal"*) outcome_into=crash; return ;;
+        esac
+    done
 }
 
 # score_lab LAB DIR BUILT TESTS_FILE JSONL: score the tests listed in
@@ -59,7 +60,7 @@ score_lab() {
         out="$dir/res/$name.out"
         : >>"$out"
         if [ "$built" -eq 1 ]; then
-            verdict=$(verdict "$dir" "$name")
+            read_verdict "$dir" "$name" verdict
         else
             verdict=not-built
             echo "the lab does not compile (see its first entry): no test can run" >"$out"
@@ -70,7 +71,7 @@ score_lab() {
             missing) echo "the test did not run: its suite crashed, timed out or never reached it" >>"$out" ;;
             duplicate) echo "the test reported more than one result: does the code under test write to the grader's descriptors?" >>"$out" ;;
         esac
-        outcome=$(outcome_of "$verdict" "$out")
+        read_outcome "$verdict" "$out" outcome
         title=${titles[$section]:-}
         got=0 status=failed max=$points
         private=${private_suite[$suite]:+1}
