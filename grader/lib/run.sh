@@ -241,16 +241,9 @@ read_bats_tap() {
     done < <(head -c 10000000 -- "$tap")
 }
 
-# verdict DIR NAME: pass, fail or skip when the test has exactly one result;
-# missing or duplicate otherwise.
-verdict() {
-    local answer
-    read_verdict "$1" "$2" answer
-    echo "$answer"
-}
-
-# read_verdict DIR NAME VARIABLE: set VARIABLE to what verdict prints (no
-# subshell: it is asked once a test).
+# read_verdict DIR NAME VARIABLE: set VARIABLE to pass, fail or skip when the
+# test has exactly one result; to missing or duplicate otherwise. (Into a
+# variable, no subshell: it is asked once a test.)
 read_verdict() {
     local file="$1/res/$2.status" lines=()
     local -n verdict_into=$3
