@@ -393,7 +393,11 @@ END_TEST
 
 LAB_TEST(count_rejects_a_size_out_of_range_with_EINVAL, 1, "5.3", "")
 {
-    size_t sizes[] = { 0, 1, RECORD_MAX + 1 };
+    /* Sizes out of the range, then both of its ends, which are sizes: 10
+     * bytes make 5 pieces of RECORD_MIN bytes, or one short piece of
+     * RECORD_MAX (-1: EINVAL expected). */
+    size_t sizes[] = { 0, 1, RECORD_MAX + 1, RECORD_MIN, RECORD_MAX };
+    long expected[] = { -1, -1, -1, 5, 1 };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         int fd = memfd_with("Aaaaaaaaa\n");
         long pieces = -1;
@@ -401,10 +405,17 @@ LAB_TEST(count_rejects_a_size_out_of_range_with_EINVAL, 1, "5.3", "")
         long got = count_interleaved(fd, sizes[i], &pieces);
         int saved_errno = errno;
         close(fd);
-        ck_assert_msg(got == -1 && saved_errno == EINVAL,
-                      "count_interleaved(fd, %zu, &pieces) returned %ld (errno: %s); expected "
-                      "-1 with errno EINVAL: a record is %d to %d bytes", sizes[i], got,
-                      strerror(saved_errno), RECORD_MIN, RECORD_MAX);
+        if (expected[i] == -1)
+            ck_assert_msg(got == -1 && saved_errno == EINVAL,
+                          "count_interleaved(fd, %zu, &pieces) returned %ld (errno: %s); "
+                          "expected -1 with errno EINVAL: a record is %d to %d bytes",
+                          sizes[i], got, strerror(saved_errno), RECORD_MIN, RECORD_MAX);
+        else
+            ck_assert_msg(got != -1 && pieces == expected[i],
+                          "count_interleaved(fd, %zu, &pieces) on 10 bytes returned %ld "
+                          "(errno: %s) with %ld piece(s); expected %ld: %d and %d are both "
+                          "sizes a record may have", sizes[i], got, strerror(saved_errno),
+                          pieces, expected[i], RECORD_MIN, RECORD_MAX);
     }
 }
 END_TEST

@@ -19,7 +19,7 @@ run_interleave() {
         fail "interleave $* read $PIECES pieces of $3 bytes; expected $1 x $2 = $(($1 * $2)): does every writer write $2 records of exactly $3 bytes?"
 }
 
-# bats test_tags=points:2,section:5_4
+# bats test_tags=points:1,section:5_4
 @test "records_of_PIPE_BUF_bytes_never_interleave" {
     run_interleave 4 200 4096
     [ "$INTERLEAVED" -eq 0 ] ||
@@ -33,4 +33,49 @@ run_interleave() {
     run_interleave 4 20 131072
     [ "$INTERLEAVED" -gt 0 ] ||
         fail "$(printf "interleave 4 20 131072: 0 of %s records interleaved; expected some.\nStart every writer before reading, so that they all wait on the full pipe together." "$PIECES")"
+}
+
+# writer_or_end PID: true once process PID has a child (its pid in WRITER) or
+# has ended (WRITER empty).
+writer_or_end() {
+    local children='' state
+    { read -r children <"/proc/$1/task/$1/children"; } 2>/dev/null || true
+    WRITER=${children%% *}
+    [ -n "$WRITER" ] && return 0
+    read_process_state "$1" state
+    case "$state" in Z|X) return 0 ;; esac
+    return 1
+}
+
+# hint: look at how every writer ended
+# bats test_tags=points:1,section:5_4
+@test "interleave_fails_when_a_writer_is_killed" {
+    local out="$BATS_TEST_TMPDIR/out" err="$BATS_TEST_TMPDIR/err" interleave pid text errors
+    interleave=$(program interleave)
+    # One writer with more records than it could ever write: the test kills it.
+    # (A simple command: the process started is interleave, and its only
+    # children are its writers.)
+    "$interleave" 1 1000000000 4096 >"$out" 2>"$err" 3>&- &
+    pid=$!
+    if ! wait_until 10 writer_or_end "$pid"; then
+        kill_tree "$pid"
+        wait "$pid" 2>/dev/null || true
+        fail "interleave 1 1000000000 4096 neither started a writer process nor ended within 10 s"
+    fi
+    if [ -z "$WRITER" ]; then
+        wait "$pid" && status=0 || status=$?
+        read_file "$err" errors || true
+        fail "$(printf "interleave 1 1000000000 4096 ended (status %s) without starting a writer process; its stderr:\n%s" "$status" "$errors")"
+    fi
+    kill -TERM "$WRITER" 2>/dev/null || true
+    if ! ends_within "$PROGRAM_TIMEOUT" "$pid"; then
+        kill_tree "$pid"
+        wait "$pid" 2>/dev/null || true
+        fail "interleave 1 1000000000 4096 did not end within $PROGRAM_TIMEOUT s after the test killed its only writer: the reader sees end-of-file once no process holds the write end"
+    fi
+    wait "$pid" && status=0 || status=$?
+    read_file "$out" text || true
+    read_file "$err" errors || true
+    [ "$status" -eq 1 ] && [ -z "$text" ] && [ -n "$errors" ] ||
+        fail "$(printf "interleave 1 1000000000 4096, whose writer the test killed (SIGTERM), exited with status %s and printed:\n%s\nits stderr:\n%s\nexpected status 1, no result, and on stderr which writer failed: run_experiment() looks at how\nevery writer ended (waitpid) and returns -1 when one did not exit with 0." "$status" "$text" "$errors")"
 }
