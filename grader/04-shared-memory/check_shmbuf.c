@@ -15,7 +15,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 /* ---------- helpers ---------- */
@@ -110,11 +112,22 @@ static int value_of(sem_t *semaphore)
     return value;
 }
 
+/* The permission bits of file path, as "0600", or "missing". */
+static void mode_of(const char *path, char *mode, size_t size)
+{
+    struct stat status;
+
+    if (stat(path, &status) == 0)
+        snprintf(mode, size, "%04o", (unsigned int)(status.st_mode & 0777));
+    else
+        snprintf(mode, size, "missing");
+}
+
 /* ---------- opening: section 3.2 ---------- */
 
 LAB_TEST(shmbuf_open_makes_the_object_and_the_semaphores_with_their_first_values, 2, "3.2", "")
 {
-    char name[128], object[160];
+    char name[128], object[160], ready_file[200], consumed_file[200];
     struct shmbuf buffer;
     struct stat status;
 
@@ -125,6 +138,11 @@ LAB_TEST(shmbuf_open_makes_the_object_and_the_semaphores_with_their_first_values
     int saved_errno = errno;
     snprintf(object, sizeof object, "/dev/shm%s", name);
     int stat_result = stat(object, &status);
+    snprintf(ready_file, sizeof ready_file, "/dev/shm/sem.%s.ready", name + 1);
+    snprintf(consumed_file, sizeof consumed_file, "/dev/shm/sem.%s.consumed", name + 1);
+    char ready_mode[16], consumed_mode[16];
+    mode_of(ready_file, ready_mode, sizeof ready_mode);
+    mode_of(consumed_file, consumed_mode, sizeof consumed_mode);
     int ready = result == 0 ? value_of(buffer.ready) : -2;
     int consumed = result == 0 ? value_of(buffer.consumed) : -2;
     remove_names(name);
@@ -140,6 +158,10 @@ LAB_TEST(shmbuf_open_makes_the_object_and_the_semaphores_with_their_first_values
     ck_assert_msg(ready == 0 && consumed == 1,
                   "a new buffer's semaphores are ready %d and consumed %d; expected 0 and 1",
                   ready, consumed);
+    ck_assert_msg(strcmp(ready_mode, "0600") == 0 && strcmp(consumed_mode, "0600") == 0,
+                  "with umask 0, the semaphore files %s and %s have modes %s and %s; expected "
+                  "0600 for both, like the object: sem_open(\"NAME.ready\", O_CREAT, 0600, 0) "
+                  "(section 3.2)", ready_file, consumed_file, ready_mode, consumed_mode);
     buffer.shared->length = 7;      /* the mapping is usable */
     ck_assert_msg(shmbuf_close(&buffer) == 0, "shmbuf_close failed: %s", strerror(errno));
 }
@@ -232,6 +254,35 @@ LAB_TEST(shmbuf_open_that_fails_leaves_nothing_open, 2, "3.2", "undo what was do
     ck_assert_msg(strlen(name) == 245, "test setup: a name of %zu characters", strlen(name));
     expect_open_to_fail_cleanly(name, "a name whose semaphore NAME.consumed is too long");
     expect_open_to_fail_cleanly("/lab04/not-a-name", "/lab04/not-a-name (a second slash)");
+
+    /* ftruncate fails: a file size limit (RLIMIT_FSIZE) below the object's size
+     * gives EFBIG (and SIGXFSZ, ignored here) after shm_open made the object. */
+    struct rlimit limit, small;
+    ck_assert_msg(getrlimit(RLIMIT_FSIZE, &limit) == 0, "test setup: getrlimit: %s",
+                  strerror(errno));
+    small = limit;
+    small.rlim_cur = 100;
+    signal(SIGXFSZ, SIG_IGN);
+    ck_assert_msg(setrlimit(RLIMIT_FSIZE, &small) == 0, "test setup: setrlimit: %s",
+                  strerror(errno));
+    unique_name(name, sizeof name, "fsize");
+    int descriptors = open_descriptors();
+    errno = 0;
+    int result = shmbuf_open(name, &buffer);
+    saved_errno = errno;
+    int descriptors_after = open_descriptors();
+    setrlimit(RLIMIT_FSIZE, &limit);
+    if (result == 0)
+        shmbuf_close(&buffer);
+    remove_names(name);
+    ck_assert_msg(result == -1 && saved_errno == EFBIG,
+                  "with a file size limit of 100 bytes, ftruncate of the object fails with EFBIG; "
+                  "shmbuf_open returned %d (errno %s); expected -1 with EFBIG, the errno of the "
+                  "call that failed", result, strerror(saved_errno));
+    ck_assert_msg(descriptors_after == descriptors,
+                  "shmbuf_open failed at ftruncate, and left %d more descriptors open than "
+                  "before; expected none: close the object's descriptor before returning -1",
+                  descriptors_after - descriptors);
 }
 END_TEST
 
@@ -281,6 +332,7 @@ LAB_TEST(shmbuf_close_unmaps_the_buffer_and_closes_both_semaphores, 1, "3.5", ""
     struct shmbuf buffer;
 
     unique_name(name, sizeof name, "close");
+    int descriptors = open_descriptors();
     int opened = shmbuf_open(name, &buffer);
     int saved_errno = errno;
     int mapped = mappings_of(name, seen, sizeof seen);
@@ -288,6 +340,7 @@ LAB_TEST(shmbuf_close_unmaps_the_buffer_and_closes_both_semaphores, 1, "3.5", ""
     int result = opened == 0 ? shmbuf_close(&buffer) : -1;
     int close_errno = errno;
     int still_mapped = mappings_of(name, seen, sizeof seen);
+    int descriptors_after = open_descriptors();
     remove_names(name);
     ck_assert_msg(opened == 0, "shmbuf_open(\"%s\") failed: %s", name, strerror(saved_errno));
     ck_assert_msg(mapped == 3, "after shmbuf_open this process maps %d files of the buffer; "
@@ -297,6 +350,10 @@ LAB_TEST(shmbuf_close_unmaps_the_buffer_and_closes_both_semaphores, 1, "3.5", ""
     ck_assert_msg(still_mapped == 0, "after shmbuf_close this process still maps %d files of "
                   "the buffer (%s); expected none: munmap the object, sem_close both semaphores",
                   still_mapped, seen);
+    ck_assert_msg(descriptors_after == descriptors,
+                  "after shmbuf_open and shmbuf_close this process has %d more descriptors open "
+                  "than before; expected none: shmbuf_open closes the object's descriptor once "
+                  "it is mapped (section 3.2, step 3)", descriptors_after - descriptors);
 }
 END_TEST
 

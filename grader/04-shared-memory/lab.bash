@@ -173,6 +173,19 @@ either_side_gone() {
     side_gone read || side_gone write
 }
 
+# fail_stuck_sides SENTENCE: note a hang and fail with SENTENCE, what each side
+# was doing when it was stopped, and both sides' stderr.
+fail_stuck_sides() {
+    local writer reader earlier
+    writer=$(describe_side write)
+    reader=$(describe_side read)
+    earlier=$(after_earlier_hang)       # before this hang is noted
+    note_hang "a transfer"
+    fail "$(printf '%s%s. When they were stopped:\n%s\n%s\nthe writer'"'"'s stderr:\n%s\nthe reader'"'"'s stderr:\n%s' \
+        "$1" "$earlier" "$writer" "$reader" \
+        "$(cat "$BATS_TEST_TMPDIR/write.err")" "$(cat "$BATS_TEST_TMPDIR/read.err")")"
+}
+
 # finish_transfer INPUT OUTPUT: wait for both sides, the first to end first
 # (a writer that fails is reported at once, not after the reader's timeout);
 # check that the reader wrote exactly the writer's input.
@@ -181,13 +194,7 @@ finish_transfer() {
     local seconds
     seconds=$(side_seconds)
     if ! wait_until "$seconds" either_side_gone; then
-        local writer reader
-        writer=$(describe_side write)
-        reader=$(describe_side read)
-        note_hang "a transfer"
-        fail "$(printf 'neither shmpipe read nor shmpipe write finished within %s s%s. When they were stopped:\n%s\n%s\nthe writer'"'"'s stderr:\n%s\nthe reader'"'"'s stderr:\n%s' \
-            $((seconds * ${TIMEOUT_SCALE:-1})) "$(after_earlier_hang)" "$writer" "$reader" \
-            "$(cat "$BATS_TEST_TMPDIR/write.err")" "$(cat "$BATS_TEST_TMPDIR/read.err")")"
+        fail_stuck_sides "neither shmpipe read nor shmpipe write finished within $((seconds * ${TIMEOUT_SCALE:-1})) s"
     fi
     if side_gone write && ! side_gone read; then
         finish_side write

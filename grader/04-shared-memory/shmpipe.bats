@@ -39,7 +39,7 @@ random_file() {
     transfer "$(random_file $(($(buffer_size) + 1)))"
 }
 
-# bats test_tags=points:3,section:3_3
+# bats test_tags=points:2,section:3_3
 @test "transfer_of_10_MiB_of_random_bytes_is_exact" {
     transfer "$(random_file $((10 * 1024 * 1024)))"
 }
@@ -124,6 +124,48 @@ output_size_is() {
     left=$(buffer_objects "$name")
     [ -z "$left" ] || fail "$(printf 'after the transfer through %s, these are left in /dev/shm:\n%s\nonce the reader has consumed the end of the stream, the writer removes the buffer: shm_unlink(%s), sem_unlink(%s.ready), sem_unlink(%s.consumed)' \
         "$name" "    ${left//$'\n'/$'\n'    }" "$name" "$name" "$name")"
+}
+
+both_sides_gone() {
+    side_gone read && side_gone write
+}
+
+# The writer's standard input is a directory: open works, read() fails with
+# EISDIR. The writer must say so, and still end the stream (length 0), so that
+# the reader ends normally and the names are removed.
+# hint: after a read error on standard input, still hand over the end-of-stream mark
+# bats test_tags=points:1,section:3_3
+@test "shmpipe_write_still_ends_the_stream_when_its_input_fails" {
+    local name output="$BATS_TEST_TMPDIR/output" seconds status left
+    name=$(buffer_name)
+    start_side read "$name" /dev/null "$output"
+    start_side write "$name" / /dev/null
+    seconds=$(side_seconds)
+    if ! wait_until "$seconds" both_sides_gone; then
+        fail_stuck_sides "with a directory as the writer's standard input (read() fails with EISDIR), the writer must report it and still hand over the end-of-stream mark, so that the reader ends (section 3.3); but shmpipe write and read did not both finish within $((seconds * ${TIMEOUT_SCALE:-1})) s"
+    fi
+    wait "$WRITER_WAITER" || true
+    status=$(cat "$BATS_TEST_TMPDIR/write.status")
+    # shellcheck disable=SC2034 # teardown's stop_sides (lab.bash) reads them
+    WRITER_PID='' WRITER_WAITER=''
+    [ "$status" = 1 ] ||
+        fail "$(printf 'with a directory as its standard input (read() fails with EISDIR), shmpipe write exited with status %s; expected 1: the error is reported and write_side returns -1 (section 3.3). its stderr:\n%s' \
+            "$status" "$(cat "$BATS_TEST_TMPDIR/write.err")")"
+    grep -q 'Is a directory' "$BATS_TEST_TMPDIR/write.err" ||
+        fail "$(printf 'with a directory as its standard input, shmpipe write exited with status 1 but did not say why; expected "shmpipe: ...: Is a directory" on stderr (strerror(EISDIR): section 3.3). its stderr:\n%s' \
+            "$(cat "$BATS_TEST_TMPDIR/write.err")")"
+    wait "$READER_WAITER" || true
+    status=$(cat "$BATS_TEST_TMPDIR/read.status")
+    # shellcheck disable=SC2034 # teardown's stop_sides (lab.bash) reads them
+    READER_PID='' READER_WAITER=''
+    [ "$status" = 0 ] ||
+        fail "$(printf 'when the writer'"'"'s standard input failed, shmpipe read exited with status %s; expected 0: the writer still hands over the end-of-stream mark, an empty buffer (length 0), and the reader ends normally (sections 3.3 and 3.4). its stderr:\n%s' \
+            "$status" "$(cat "$BATS_TEST_TMPDIR/read.err")")"
+    [ ! -s "$output" ] ||
+        fail "the reader wrote $(stat -c %s "$output") bytes; expected none: the writer read nothing, and hands over only the end-of-stream mark (section 3.3)"
+    left=$(buffer_objects "$name")
+    [ -z "$left" ] || fail "$(printf 'after a writer whose standard input failed, these are left in /dev/shm:\n%s\nexpected none: the writer still ends the stream, waits for the reader'"'"'s last post of consumed and removes the three names (sections 3.3 and 3.5)' \
+        "    ${left//$'\n'/$'\n'    }")"
 }
 
 # bats test_tags=points:1,section:3_2
