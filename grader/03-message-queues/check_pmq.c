@@ -333,7 +333,19 @@ static void expect_only_one_limit(long maxmsg, long msgsize, const char *broken,
 LAB_TEST(pmq_create_error_names_only_the_limit_that_is_broken, 1, "3.2", "a size equal to its limit is not over it")
 {
     long msg_max = mqueue_limit("msg_max"), msgsize_max = mqueue_limit("msgsize_max");
+    char name[128], reason[1024];
 
+    /* Both sizes equal to their limits: neither is over, so neither is named
+     * (the explanation is asked for directly, as mq_open would not fail). */
+    unique_name(name, sizeof name, "at-limits");
+    const char *said = pmq_explain_create_error(EINVAL, name, msg_max, msgsize_max, reason,
+                                                sizeof reason);
+    ck_assert_msg(said != NULL && strstr(said, "msg_max") == NULL &&
+                  strstr(said, "msgsize_max") == NULL,
+                  "pmq_explain_create_error(EINVAL, \"%s\", %ld, %ld), both sizes equal to their "
+                  "limits (msg_max %ld, msgsize_max %ld), said \"%s\"; expected it to name "
+                  "neither limit: a size equal to its limit is not over it", name, msg_max,
+                  msgsize_max, msg_max, msgsize_max, said != NULL ? said : "(NULL)");
     expect_only_one_limit(msg_max, msgsize_max + 1, "msgsize_max", "msg_max");
     expect_only_one_limit(msg_max + 1, msgsize_max, "msg_max", "msgsize_max");
 }

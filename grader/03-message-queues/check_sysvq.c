@@ -310,6 +310,44 @@ LAB_TEST(sysvq_send_stores_exactly_the_payload_bytes, 1, "5.3", "msgsz counts th
 }
 END_TEST
 
+/*
+ * A text far too long (1 MiB) is refused with EINVAL before anything is
+ * copied: copied first into a structure of SYSVQ_MAX_TEXT bytes, it would run
+ * over the stack. In a child, so that such a crash is reported here, with the
+ * queue removed.
+ */
+static void expect_far_too_long_refused(void)
+{
+    enum { FAR_TOO_LONG = 1024 * 1024 };
+    char *text = malloc(FAR_TOO_LONG);
+    int msqid, status = 0;
+    char how[128];
+
+    ck_assert_msg(text != NULL, "test setup: malloc of 1 MiB failed");
+    memset(text, 'L', FAR_TOO_LONG);
+    msqid = private_queue();
+    pid_t child = fork_or_abort(msqid);
+    if (child == 0) {
+        errno = 0;
+        if (sysvq_send(msqid, 2, text, FAR_TOO_LONG, IPC_NOWAIT) == 0)
+            _exit(CHILD_DONE);
+        child_exit_errno();
+    }
+    int ended = wait_for_child(child, 10, &status) == 0;
+    long count = (long)queue_info(msqid).msg_qnum;
+    remove_queue(msqid);
+    free(text);
+    ck_assert_msg(ended, "sysvq_send of 1 MiB (SYSVQ_MAX_TEXT is %d) did not return in 10 s; "
+                  "expected -1 with EINVAL at once", SYSVQ_MAX_TEXT);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ERRNO_BASE + EINVAL,
+                  "sysvq_send of 1 MiB (SYSVQ_MAX_TEXT is %d): %s; expected -1 with EINVAL, "
+                  "before anything is copied (check the length first: the structure holds "
+                  "SYSVQ_MAX_TEXT bytes)", SYSVQ_MAX_TEXT,
+                  child_result(status, how, sizeof how));
+    ck_assert_msg(count == 0, "after a refused send of 1 MiB the queue holds %ld messages; "
+                  "expected none", count);
+}
+
 LAB_TEST(sysvq_send_takes_exactly_SYSVQ_MAX_TEXT_bytes_and_refuses_more, 1, "5.3", "")
 {
     int msqid = private_queue();
@@ -338,6 +376,7 @@ LAB_TEST(sysvq_send_takes_exactly_SYSVQ_MAX_TEXT_bytes_and_refuses_more, 1, "5.3
     ck_assert_msg(length == SYSVQ_MAX_TEXT && memcmp(message.text, text, SYSVQ_MAX_TEXT) == 0,
                   "the message in the queue has %zd bytes%s; expected the %d bytes sent", length,
                   length == SYSVQ_MAX_TEXT ? ", not those sent" : "", SYSVQ_MAX_TEXT);
+    expect_far_too_long_refused();
 }
 END_TEST
 

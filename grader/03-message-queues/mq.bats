@@ -33,6 +33,13 @@ mq_to_file() {
     cp "$BATS_TEST_TMPDIR/watched.out" "$out"
 }
 
+# expect_one_line_saying WORDS WHAT: what WHAT printed on stderr ($stderr, $q) is one line,
+# "mq: CALL NAME: why", that names the queue $q and says WORDS (in any case).
+expect_one_line_saying() {
+    [[ $stderr != *$'\n'* && $stderr == *"$q"* && ${stderr,,} == *"$1"* ]] ||
+        fail "$(printf '%s printed on stderr:\n%s\nexpected one line that names the queue %s and says %s (report_failure prints one message, "mq: CALL NAME: why")' "$2" "$stderr" "$q" "$1")"
+}
+
 # curmsgs NAME: the message count that mq stat prints.
 curmsgs() {
     mq_ok stat "$1"
@@ -257,9 +264,11 @@ curmsgs() {
     mq_ok create -m 1 -s 16 "$q"
     quick "$MQ" recv -t 0 "$q"
     expect_quick_status 4 "mq recv -t 0 on an empty queue (a timeout of 0 ms never waits)"
+    expect_one_line_saying "timed out" "mq recv -t 0 on an empty queue"
     mq_ok send "$q" first
     quick "$MQ" send -t 0 "$q" second
     expect_quick_status 4 "mq send -t 0 on a full queue (a timeout of 0 ms never waits)"
+    expect_one_line_saying "timed out" "mq send -t 0 on a full queue"
     [ "$(curmsgs "$q")" = 1 ] || fail "the full queue holds $(curmsgs "$q") messages; expected 1"
 }
 
@@ -321,24 +330,25 @@ curmsgs() {
             quick "$MQ" $command "$q"
         fi
         expect_quick_status 1 "mq $command of a queue that does not exist"
-        [[ $stderr == *"$q"* ]] ||
-            fail "mq $command of a missing queue said '$stderr'; expected it to name the queue $q"
+        [[ $stderr == *"no queue called $q"* ]] ||
+            fail "mq $command of a missing queue said '$stderr'; expected it to say that there is no queue called $q (ENOENT, from opening the queue: check the open before anything uses the queue, and keep its errno)"
         [ ! -e "$(queue_file "$q")" ] || fail "mq $command created the queue $q; expected it to fail"
     done
 }
 
 # bats test_tags=points:1,section:8
 @test "mq_commands_run_clean_under_valgrind" {
-    # shellcheck disable=SC2034 # read by run_valgrind, which allows 6 times this
+    # shellcheck disable=SC2034 # read by run_valgrind_to_status, which allows 6 times this
     local PROGRAM_TIMEOUT=$((3 * TIMEOUT_SCALE))
     q=$(queue_name valgrind)
+    # Each command after create: no memory error, nothing lost, no descriptor open at exit.
     mq_ok create -m 4 -s 64 "$q"
-    run_valgrind "$MQ" send -p 3 "$q" hello
-    run_valgrind "$MQ" send "$q" world
-    run_valgrind "$MQ" recv "$q"
-    run_valgrind "$MQ" drain "$q"
-    run_valgrind "$MQ" stat "$q"
-    run_valgrind "$MQ" unlink "$q"
+    run_valgrind_to_status 0 "mq send -p 3" "$MQ" send -p 3 "$q" hello
+    run_valgrind_to_status 0 "mq send" "$MQ" send "$q" world
+    run_valgrind_to_status 0 "mq recv" "$MQ" recv "$q"
+    run_valgrind_to_status 0 "mq drain" "$MQ" drain "$q"
+    run_valgrind_to_status 0 "mq stat" "$MQ" stat "$q"
+    run_valgrind_to_status 0 "mq unlink" "$MQ" unlink "$q"
 }
 
 # hint: close the queue and free on every path
@@ -354,6 +364,13 @@ curmsgs() {
         "mq send -n (the message on standard input) to a full queue" "$MQ" send -n "$q"
     mq_ok recv "$q"
     run_valgrind_to_status 3 "mq recv -n from an empty queue" "$MQ" recv -n "$q"
+    # A queue that does not exist: the message read from standard input is freed too.
+    WATCH_STDIN="$BATS_TEST_TMPDIR/message" run_valgrind_to_status 1 \
+        "mq send (the message on standard input) to a queue that does not exist" \
+        "$MQ" send "$(queue_name valgrind-missing)"
+    # Standard input that cannot be read (a directory: read fails with EISDIR).
+    WATCH_STDIN="$BATS_TEST_TMPDIR" run_valgrind_to_status 1 \
+        "mq send whose standard input cannot be read (a directory)" "$MQ" send "$q"
 }
 
 # bats test_tags=points:0,section:4_1

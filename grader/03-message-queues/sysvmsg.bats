@@ -227,11 +227,13 @@ start_server() {
     file=$(key_file log)
     start_server "$file"
     read -r key id _ <<<"$(sysv_line "$(ftok_key "$file")")"
-    sysvmsg_ok client "$file" "hello there"
     log="$BATS_TEST_TMPDIR/server.out"
+    # The server waits for requests now: the ready line must be out already (flushed).
+    read_file "$log" ready
+    [ "$ready" = "server: queue $id (key $key) is ready" ] ||
+        fail "$(printf 'the server waits for requests (asleep in msgrcv), and its standard output (a file) holds:\n%s\nexpected:\nserver: queue %s (key %s) is ready\nprinted and flushed before it waits' "$ready" "$id" "$key")"
+    sysvmsg_ok client "$file" "hello there"
     wait_until 5 grep -q -- '-> HELLO THERE$' "$log" || true
-    [ "$(head -n 1 "$log")" = "server: queue $id (key $key) is ready" ] ||
-        fail "$(printf 'the server printed first:\n%s\nexpected:\nserver: queue %s (key %s) is ready' "$(head -n 1 "$log")" "$id" "$key")"
     grep -Eq '^[0-9]+: hello there -> HELLO THERE$' "$log" ||
         fail "$(printf 'after a client sent "hello there", the server printed:\n%s\nexpected a line "PID: hello there -> HELLO THERE" (the client'"'"'s pid), flushed' "$(cat "$log")")"
 }
