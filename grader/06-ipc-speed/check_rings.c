@@ -9,9 +9,12 @@
 #include "lab06_check.h"
 #include "spsc.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+
 /* ---------- the semaphore ring ---------- */
 
-LAB_TEST_WITH_TIMEOUT(semaphore_ring_carries_messages_of_every_size_both_ways, 5, "5.3", "", 20)
+LAB_TEST_WITH_TIMEOUT(semaphore_ring_carries_messages_of_every_size_both_ways, 4, "5.3", "", 20)
 {
     check_every_size_both_ways(&shm_posixsem_transport);
 }
@@ -38,6 +41,57 @@ END_TEST
 LAB_TEST_WITH_TIMEOUT(semaphore_ring_goes_on_when_signals_interrupt_its_waits, 3, "5.3", "EINTR", 30)
 {
     check_waits_go_on_after_signals(&shm_posixsem_transport);
+}
+END_TEST
+
+/* How many descriptors this process has open. */
+static int open_descriptors(void)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    struct dirent *entry;
+    int count = 0;
+
+    ck_assert_msg(dir != NULL, "test setup: opendir(/proc/self/fd): %s", strerror(errno));
+    while ((entry = readdir(dir)) != NULL)
+        if (entry->d_name[0] != '.' && atoi(entry->d_name) != dirfd(dir))
+            count++;
+    closedir(dir);
+    return count;
+}
+
+LAB_TEST(semaphore_ring_create_fails_with_EEXIST_when_its_name_is_taken, 1, "5.2", "undo and keep errno")
+{
+    char name[96], path[128];
+    struct transport_config config = { .name = name, .dir = ".", .message_size = 64 };
+
+    unique_name(name, sizeof name);
+    snprintf(path, sizeof path, "/%s.posixsem", name);
+    int taken = shm_open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+    ck_assert_msg(taken != -1, "test setup: shm_open(%s): %s", path, strerror(errno));
+    int before = open_descriptors();
+    errno = 0;
+    void *state = shm_posixsem_transport.create(&config);
+    int saved_errno = errno, after = open_descriptors();
+    int again = shm_open(path, O_RDONLY, 0), still_there = again != -1;
+    if (again != -1)
+        close(again);
+    if (state != NULL)
+        shm_posixsem_transport.close(state);
+    size_t kept = bytes_kept_by_failed_creates(&shm_posixsem_transport, &config);
+    close(taken);
+    shm_unlink(path);
+    ck_assert_msg(state == NULL && saved_errno == EEXIST, "shm-posixsem: create() when the "
+                  "shared memory object %s exists already returned %s (errno %d: %s); "
+                  "expected NULL with errno EEXIST, from shm_region_create (a name that is "
+                  "taken is not yours)", path, state == NULL ? "NULL" : "a state", saved_errno,
+                  strerror(saved_errno));
+    ck_assert_msg(after == before, "shm-posixsem: create() failed, but left %d descriptor(s) "
+                  "open", after - before);
+    ck_assert_msg(kept < FAILED_CREATES * 16, "shm-posixsem: %d more calls of create() that "
+                  "failed with EEXIST left %zu more bytes allocated; expected none: free the "
+                  "struct before returning NULL", FAILED_CREATES, kept);
+    ck_assert_msg(still_there, "shm-posixsem: create() failed because %s existed, and "
+                  "removed it: it was not its to remove", path);
 }
 END_TEST
 

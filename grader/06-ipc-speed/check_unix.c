@@ -389,12 +389,16 @@ LAB_TEST(unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path, 2, "4.1", "
     int saved_errno = errno;
     if (state != NULL)
         unix_transport.close(state);
+    size_t kept = bytes_kept_by_failed_creates(&unix_transport, &config);
     ck_assert_msg(state == NULL && saved_errno == ENAMETOOLONG, "unix: create() with a path of "
                   "%zu bytes returned %s (errno %d: %s); expected NULL with errno ENAMETOOLONG "
                   "(sun_path holds %zu bytes with the final '\\0': check snprintf's result)",
                   strlen(dir) + strlen(name) + 8, state == NULL ? "NULL" : "a state",
                   saved_errno, strerror(saved_errno),
                   sizeof ((struct sockaddr_un *)0)->sun_path);
+    ck_assert_msg(kept < FAILED_CREATES * 16, "unix: %d more calls of create() that failed "
+                  "with ENAMETOOLONG left %zu more bytes allocated; expected none: free the "
+                  "struct before returning NULL", FAILED_CREATES, kept);
 }
 END_TEST
 
@@ -495,6 +499,7 @@ LAB_TEST(unix_socket_create_fails_with_EADDRINUSE_when_the_path_is_taken, 2, "4.
     int saved_errno = errno, after = sockets_open(&close_on_exec);
     if (state != NULL)
         unix_transport.close(state);
+    size_t kept = bytes_kept_by_failed_creates(&unix_transport, &config);
     file = fopen(path, "r");
     if (file != NULL) {
         if (fgets(content, sizeof content, file) == NULL)
@@ -508,6 +513,9 @@ LAB_TEST(unix_socket_create_fails_with_EADDRINUSE_when_the_path_is_taken, 2, "4.
                   saved_errno, strerror(saved_errno));
     ck_assert_msg(after == before, "unix: create() failed, but left %d socket(s) open: close "
                   "the socket when bind() fails", after - before);
+    ck_assert_msg(kept < FAILED_CREATES * 16, "unix: %d more calls of create() that failed "
+                  "at bind() left %zu more bytes allocated; expected none: free the struct "
+                  "before returning NULL", FAILED_CREATES, kept);
     ck_assert_msg(strcmp(content, "someone's") == 0, "unix: create() failed at bind(), and "
                   "removed or changed the file that was at %s: unlink the path only when your "
                   "bind() made it", path);

@@ -17,6 +17,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,6 +84,38 @@ static inline unsigned char *allocate_or_fail(size_t size)
     unsigned char *memory = malloc(size);
     ck_assert_msg(memory != NULL, "test setup: malloc(%zu) failed", size);
     return memory;
+}
+
+/* Bytes the program has allocated with malloc now (all arenas, and mmap'd blocks). */
+static inline size_t bytes_in_use(void)
+{
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}
+
+/* How many times a test calls a create() that fails, to see whether it frees
+ * what it allocated: glibc keeps a freed block in a per-thread cache (counted
+ * as in use), so one call tells nothing; after a first call, a create() that
+ * frees reuses its block, and one that does not grows by at least 32 bytes
+ * (the smallest block) each time. */
+enum { FAILED_CREATES = 64 };
+
+/* Call ops->create(config), which must fail, 1 + FAILED_CREATES times: the
+ * bytes still allocated after the last call, minus those after the first. */
+static inline size_t bytes_kept_by_failed_creates(const struct transport_ops *ops,
+                                                  struct transport_config *config)
+{
+    size_t before = 0;
+
+    for (int i = 0; i <= FAILED_CREATES; i++) {
+        void *state = ops->create(config);
+        if (state != NULL)
+            ops->close(state);
+        if (i == 0)
+            before = bytes_in_use();
+    }
+    size_t after = bytes_in_use();
+    return after > before ? after - before : 0;
 }
 
 /* ---------- a parent and a child joined by a transport ---------- */
