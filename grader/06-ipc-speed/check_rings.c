@@ -59,7 +59,7 @@ static int open_descriptors(void)
     return count;
 }
 
-LAB_TEST(semaphore_ring_create_fails_with_EEXIST_when_its_name_is_taken, 1, "5.2", "undo and keep errno")
+LAB_TEST(semaphore_ring_create_fails_with_EEXIST_and_close_frees_its_struct, 1, "5.2", "undo and keep errno")
 {
     char name[96], path[128];
     struct transport_config config = { .name = name, .dir = ".", .message_size = 64 };
@@ -77,9 +77,10 @@ LAB_TEST(semaphore_ring_create_fails_with_EEXIST_when_its_name_is_taken, 1, "5.2
         close(again);
     if (state != NULL)
         shm_posixsem_transport.close(state);
-    size_t kept = bytes_kept_by_failed_creates(&shm_posixsem_transport, &config);
+    size_t kept = bytes_kept_by_creates(&shm_posixsem_transport, &config);
     close(taken);
     shm_unlink(path);
+    size_t kept_by_close = bytes_kept_by_creates(&shm_posixsem_transport, &config);
     ck_assert_msg(state == NULL && saved_errno == EEXIST, "shm-posixsem: create() when the "
                   "shared memory object %s exists already returned %s (errno %d: %s); "
                   "expected NULL with errno EEXIST, from shm_region_create (a name that is "
@@ -87,11 +88,14 @@ LAB_TEST(semaphore_ring_create_fails_with_EEXIST_when_its_name_is_taken, 1, "5.2
                   strerror(saved_errno));
     ck_assert_msg(after == before, "shm-posixsem: create() failed, but left %d descriptor(s) "
                   "open", after - before);
-    ck_assert_msg(kept < FAILED_CREATES * 16, "shm-posixsem: %d more calls of create() that "
+    ck_assert_msg(kept < MORE_CREATES * 16, "shm-posixsem: %d more calls of create() that "
                   "failed with EEXIST left %zu more bytes allocated; expected none: free the "
-                  "struct before returning NULL", FAILED_CREATES, kept);
+                  "struct before returning NULL", MORE_CREATES, kept);
     ck_assert_msg(still_there, "shm-posixsem: create() failed because %s existed, and "
                   "removed it: it was not its to remove", path);
+    ck_assert_msg(kept_by_close < MORE_CREATES * 16, "shm-posixsem: %d more create() and "
+                  "close(), with the name free, left %zu more bytes allocated; expected none: "
+                  "close() must free the struct", MORE_CREATES, kept_by_close);
 }
 END_TEST
 

@@ -310,6 +310,10 @@ LAB_TEST(unix_socket_close_removes_the_file_when_no_child_came, 2, "4.3", "")
     ck_assert_msg(!there, "unix: close() right after create() (say, because fork failed) "
                   "should remove the socket's path, but %s/%s is still there", test_dir(),
                   found);
+    size_t kept = bytes_kept_by_creates(&unix_transport, &pair.config);
+    ck_assert_msg(kept < MORE_CREATES * 16, "unix: %d more create() and close() left %zu more "
+                  "bytes allocated; expected none: close() must free the struct", MORE_CREATES,
+                  kept);
 }
 END_TEST
 
@@ -389,16 +393,16 @@ LAB_TEST(unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path, 2, "4.1", "
     int saved_errno = errno;
     if (state != NULL)
         unix_transport.close(state);
-    size_t kept = bytes_kept_by_failed_creates(&unix_transport, &config);
+    size_t kept = bytes_kept_by_creates(&unix_transport, &config);
     ck_assert_msg(state == NULL && saved_errno == ENAMETOOLONG, "unix: create() with a path of "
                   "%zu bytes returned %s (errno %d: %s); expected NULL with errno ENAMETOOLONG "
                   "(sun_path holds %zu bytes with the final '\\0': check snprintf's result)",
                   strlen(dir) + strlen(name) + 8, state == NULL ? "NULL" : "a state",
                   saved_errno, strerror(saved_errno),
                   sizeof ((struct sockaddr_un *)0)->sun_path);
-    ck_assert_msg(kept < FAILED_CREATES * 16, "unix: %d more calls of create() that failed "
+    ck_assert_msg(kept < MORE_CREATES * 16, "unix: %d more calls of create() that failed "
                   "with ENAMETOOLONG left %zu more bytes allocated; expected none: free the "
-                  "struct before returning NULL", FAILED_CREATES, kept);
+                  "struct before returning NULL", MORE_CREATES, kept);
 }
 END_TEST
 
@@ -499,7 +503,7 @@ LAB_TEST(unix_socket_create_fails_with_EADDRINUSE_when_the_path_is_taken, 2, "4.
     int saved_errno = errno, after = sockets_open(&close_on_exec);
     if (state != NULL)
         unix_transport.close(state);
-    size_t kept = bytes_kept_by_failed_creates(&unix_transport, &config);
+    size_t kept = bytes_kept_by_creates(&unix_transport, &config);
     file = fopen(path, "r");
     if (file != NULL) {
         if (fgets(content, sizeof content, file) == NULL)
@@ -513,9 +517,9 @@ LAB_TEST(unix_socket_create_fails_with_EADDRINUSE_when_the_path_is_taken, 2, "4.
                   saved_errno, strerror(saved_errno));
     ck_assert_msg(after == before, "unix: create() failed, but left %d socket(s) open: close "
                   "the socket when bind() fails", after - before);
-    ck_assert_msg(kept < FAILED_CREATES * 16, "unix: %d more calls of create() that failed "
+    ck_assert_msg(kept < MORE_CREATES * 16, "unix: %d more calls of create() that failed "
                   "at bind() left %zu more bytes allocated; expected none: free the struct "
-                  "before returning NULL", FAILED_CREATES, kept);
+                  "before returning NULL", MORE_CREATES, kept);
     ck_assert_msg(strcmp(content, "someone's") == 0, "unix: create() failed at bind(), and "
                   "removed or changed the file that was at %s: unlink the path only when your "
                   "bind() made it", path);
