@@ -12,6 +12,10 @@
 load ../lib/helpers
 load lab
 
+teardown() {
+    stop_killed_children_run
+}
+
 # bats test_tags=points:3,section:7
 @test "counter_with_the_mutex_counts_every_increment" {
     # The mutex makes each increment slow: more time than for other programs.
@@ -25,7 +29,7 @@ load lab
         fail "with the mutex the counter reached $ACTUAL, not $RACE_TOTAL: $((RACE_TOTAL - ACTUAL)) updates were lost. Does every child take the mutex (sem_wait) around value++, and is the semaphore in the shared mapping with pshared = 1?"
 }
 
-# bats test_tags=points:2,section:7
+# bats test_tags=points:1,section:7
 @test "counter_uses_the_options_it_is_given" {
     run --separate-stderr run_program "$(program counter)" -p 3 -i 1000
     expect_status 0 "counter -p 3 -i 1000"
@@ -48,4 +52,12 @@ load lab
         expect_status 2 "counter $arguments"
         [[ $stderr == *usage:* ]] || fail "counter $arguments: expected 'usage: ...' on stderr, got: $stderr"
     done
+}
+
+# hint: WIFEXITED
+# bats test_tags=points:1,section:7
+@test "counter_fails_with_status_1_when_a_child_is_killed" {
+    # Children that would count for minutes: they are killed long before.
+    run_with_children_killed 2 "$(program counter)" -p 2 -i 100000000
+    expect_failure_after_killed_children "counter -p 2 -i 100000000"
 }

@@ -278,3 +278,64 @@ read_totals() {
     [[ $EXPECTED =~ ^[0-9]+$ && $ACTUAL =~ ^[0-9]+$ ]] ||
         fail "$(printf 'expected two lines, "expected N" and "actual N"; counter printed:\n%s' "$output")"
 }
+
+# run_with_children_killed COUNT PROGRAM ARGS...: start PROGRAM, wait until it
+# has COUNT child processes, SIGKILL every one of them, and wait for PROGRAM to
+# end. Sets status, output (its stdout) and stderr. Fails when the children do
+# not appear or PROGRAM does not end.
+run_with_children_killed() {
+    local count=$1 name pid children=()
+    shift
+    name=$(basename "$1")
+    "$@" >"$BATS_TEST_TMPDIR/killed.out" 2>"$BATS_TEST_TMPDIR/killed.err" 3>&- &
+    pid=$!
+    KILLED_CHILDREN_OF=$pid
+    wait_until 10 has_children_or_is_gone "$pid" "$count" || true
+    if ! has_children "$pid" "$count"; then
+        kill_tree "$pid"
+        status=0
+        wait "$pid" 2>/dev/null || status=$?
+        fail "$(printf '%s did not start %s child processes (it ended with status %s, or was stopped after %s s); its stderr:\n%s' \
+            "$name" "$count" "$status" $((10 * ${TIMEOUT_SCALE:-1})) "$(cat "$BATS_TEST_TMPDIR/killed.err")")"
+    fi
+    read -r -a children <"/proc/$pid/task/$pid/children" || true
+    kill -KILL "${children[@]}" 2>/dev/null || true
+    if ! wait_until 20 process_gone "$pid"; then
+        kill_tree "$pid"
+        wait "$pid" 2>/dev/null || true
+        fail "$name did not end within $((20 * ${TIMEOUT_SCALE:-1})) s after its children were killed: it should wait for each child once, and go on"
+    fi
+    status=0
+    wait "$pid" 2>/dev/null || status=$?
+    KILLED_CHILDREN_OF=
+    read_file "$BATS_TEST_TMPDIR/killed.out" output || output=
+    read_file "$BATS_TEST_TMPDIR/killed.err" stderr || stderr=
+}
+
+# has_children PID COUNT: does PID have at least COUNT child processes?
+has_children() {
+    local children=()
+    { read -r -a children <"/proc/$1/task/$1/children"; } 2>/dev/null || true
+    [ "${#children[@]}" -ge "$2" ]
+}
+
+# stop_killed_children_run: from teardown, kill what run_with_children_killed
+# started when the test stopped half way.
+stop_killed_children_run() {
+    [ -n "${KILLED_CHILDREN_OF:-}" ] || return 0
+    kill_tree "$KILLED_CHILDREN_OF"
+    wait "$KILLED_CHILDREN_OF" 2>/dev/null || true
+}
+
+has_children_or_is_gone() {
+    has_children "$1" "$2" || process_gone "$1"
+}
+
+# expect_failure_after_killed_children NAME: after run_with_children_killed,
+# NAME must have exited with status 1, said so on stderr and printed no totals.
+expect_failure_after_killed_children() {
+    local name=$1
+    [ "$status" -eq 1 ] && [ -n "$stderr" ] && [[ $output != *actual* ]] && return 0
+    fail "$(printf '%s: its children were killed by SIGKILL, yet it exited with status %s, printed:\n%s\nand on stderr:\n%s\nexpected status 1, a message on stderr and no totals: a child that did not exit with status 0 is a failure (WIFEXITED is false for a killed child, and WEXITSTATUS then means nothing)' \
+        "$name" "$status" "$output" "$stderr")"
+}

@@ -9,6 +9,7 @@ load ../lib/helpers
 load lab
 
 teardown() {
+    stop_killed_children_run
     remove_sysv_objects_with_key
 }
 
@@ -25,7 +26,7 @@ teardown() {
 }
 
 # hint: IPC_RMID
-# bats test_tags=points:3,section:6_4
+# bats test_tags=points:2,section:6_4
 @test "sysvcount_removes_its_segment_and_semaphore_set" {
     make_key_file
     run --separate-stderr run_program "$(program sysvcount)" -p 2 -i 1000 "$KEY_FILE"
@@ -43,4 +44,16 @@ teardown() {
     assert_equal "$output" ""
     [[ $stderr == sysvcount:*'No such file or directory'* ]] ||
         fail "expected 'sysvcount: ftok ...: No such file or directory' on stderr, got: $stderr"
+}
+
+# hint: WIFEXITED
+# bats test_tags=points:1,section:6_4
+@test "sysvcount_fails_with_status_1_when_a_child_is_killed" {
+    make_key_file
+    # Children that would count for minutes: they are killed long before.
+    run_with_children_killed 2 "$(program sysvcount)" -p 2 -i 100000000 "$KEY_FILE"
+    expect_failure_after_killed_children "sysvcount -p 2 -i 100000000 KEYFILE"
+    local left
+    left=$(sysv_objects_with_key "$KEY")
+    [ -z "$left" ] || fail "$(printf 'after its children were killed, sysvcount exited but left:\n%s\nit should still remove both objects' "    ${left//$'\n'/$'\n'    }")"
 }
