@@ -39,7 +39,7 @@ expect_growth() {
         fail "$(printf 'expected rss_growth between %s and %s here:\n  %s\n%s' "$(($2 + 1))" "$(($3 - 1))" "$1" "$4")"
 }
 
-# bats test_tags=points:2,section:5_3
+# bats test_tags=points:1,section:5_3
 @test "demand_first_write_costs_one_minor_fault_per_page" {
     run_vmlab demand
     read_demand
@@ -54,7 +54,7 @@ expect_growth() {
 }
 
 # hint: warm up first
-# bats test_tags=points:2,section:5_3
+# bats test_tags=points:1,section:5_3
 @test "demand_reading_untouched_pages_costs_a_fault_each_but_no_RSS" {
     run_vmlab demand
     read_demand
@@ -87,7 +87,7 @@ expect_growth() {
         fail "$(printf 'after the read pass all %s pages should be present and none exclusive (they all map the zero page):\n  %s' "$PAGES" "$ZERO")"
 }
 
-# bats test_tags=points:2,section:5_3
+# bats test_tags=points:1,section:5_3
 @test "demand_RSS_grows_by_one_page_per_page_written" {
     run_vmlab demand
     read_demand
@@ -122,4 +122,90 @@ expect_growth() {
         fail "$(printf 'as an unprivileged user the flags still work; expected present=%s exclusive=%s:\n  %s' "$PAGES" "$exclusive" "$ZERO")"
     { [ "$(field frame "$ZERO")" = not-permitted ] && [ "$(field same_frame "$ZERO")" = not-permitted ]; } ||
         fail "$(printf 'without CAP_SYS_ADMIN the frame reads 0, which means hidden: expected frame=not-permitted same_frame=not-permitted:\n  %s' "$ZERO")"
+}
+
+# Run vmlab demand once more, traced (vm_trace.c): TOUCHES gets the calls of
+# read_pages and write_pages that touched pages ("read_pages A LENGTH", in
+# order), UNMAPS the ranges unmapped ("A LENGTH ZERO_PAGES"), LOOKUPS the
+# addresses given to pagemap_lookup, LENGTH the length of one mapping.
+read_demand_trace() {
+    local vmlab trace="$BATS_FILE_TMPDIR/demand.trace" kind start length zero
+    vmlab=$(program vmlab_traced)
+    vmlab_recorded "traced demand" env VMLAB_TRACE="$trace" "$vmlab" demand
+    expect_vmlab_status 0 "vmlab demand"
+    read_demand
+    LENGTH=$((PAGES * $(getconf PAGESIZE)))
+    TOUCHES=() UNMAPS=() LOOKUPS=()
+    [ -f "$trace" ] || fail "vmlab demand called neither read_pages, write_pages nor munmap (handout section 5.3: the passes use read_pages and write_pages, and both mappings are released)"
+    while read -r kind start length zero; do
+        start=${start#start=} length=${length#length=} zero=${zero#zero_pages=}
+        case "$kind" in
+            read_pages|write_pages) [ "$length" = 0 ] || TOUCHES+=("$kind $start $length") ;;
+            munmap) UNMAPS+=("$start $length $zero") ;;
+            pagemap_lookup) LOOKUPS+=("${start#address=}") ;;
+        esac
+    done <"$trace"
+    TRACE=$(cat "$trace")
+}
+
+# hint: read_pages over the first, write_pages twice over the second
+# bats test_tags=points:1,section:5_3
+@test "demand_reads_the_first_mapping_and_writes_the_second_twice" {
+    read_demand_trace
+    local read_start write_start unmap
+    read -r _ read_start _ <<<"${TOUCHES[0]:-}"
+    read -r _ write_start _ <<<"${TOUCHES[1]:-}"
+    { [ ${#TOUCHES[@]} -eq 3 ] &&
+      [ "${TOUCHES[0]}" = "read_pages $read_start $LENGTH" ] &&
+      [ "${TOUCHES[1]}" = "write_pages $write_start $LENGTH" ] &&
+      [ "${TOUCHES[2]}" = "write_pages $write_start $LENGTH" ] &&
+      [ "$read_start" != "$write_start" ]; } ||
+        fail "$(printf 'expected three passes of %s bytes (%s pages) each, in this order: read_pages over one mapping (read), then write_pages twice over the other (write, rewrite); the calls that touched pages were:\n%s\n(a pass that writes where it should read, or reads where it should write, prints the same counts on a kernel without the zero page, but not on others). The whole trace (calls of length 0 are the warm-up):\n%s' \
+            "$LENGTH" "$PAGES" "$(printf '  %s\n' "${TOUCHES[@]}")" "$TRACE")"
+    for unmap in "${UNMAPS[@]}"; do
+        [[ $unmap == "$read_start "* ]] || continue
+        [ "${unmap##* }" = "$PAGES" ] ||
+            fail "$(printf 'the mapping that was only read (%s) should hold only zero bytes when it is released; %s of its %s pages were all zero: something wrote into it' "$read_start" "${unmap##* }" "$PAGES")"
+    done
+}
+
+# bats test_tags=points:1,section:5_3
+@test "demand_releases_both_mappings" {
+    read_demand_trace
+    local touch start unmap released
+    [ ${#TOUCHES[@]} -gt 0 ] ||
+        fail "$(printf 'expected a read pass and a write pass (read_pages and write_pages over %s bytes); the trace was:\n%s' "$LENGTH" "$TRACE")"
+    for touch in "${TOUCHES[@]}"; do
+        read -r _ start _ <<<"$touch"
+        released=no
+        for unmap in "${UNMAPS[@]}"; do
+            [[ $unmap != "$start $LENGTH "* ]] || released=yes
+        done
+        [ "$released" = yes ] ||
+            fail "$(printf 'the mapping at %s (%s bytes) was never released (release_pages, or munmap of all of it) before vmlab ended; the ranges unmapped were:\n%s\nEvery way out of demand_experiment releases both mappings.' "$start" "$LENGTH" "$(printf '  %s\n' "${UNMAPS[@]}")")"
+    done
+}
+
+# bats test_tags=points:1,section:5_3
+@test "demand_looks_up_every_page_read_and_no_other" {
+    read_demand_trace
+    local read_start page_size address index wrong=() seen=()
+    read -r _ read_start _ <<<"${TOUCHES[0]:-}"
+    [[ ${TOUCHES[0]:-} == read_pages* ]] ||
+        fail "$(printf 'expected the read pass first (read_pages over %s bytes); the trace was:\n%s' "$LENGTH" "$TRACE")"
+    page_size=$(getconf PAGESIZE)
+    for address in "${LOOKUPS[@]}"; do
+        index=$(( (address - read_start) / page_size ))
+        if (( address < read_start || address >= read_start + LENGTH )); then
+            wrong+=("$address lies outside the mapping read ($read_start, $LENGTH bytes)")
+        elif [ -n "${seen[index]:-}" ]; then
+            wrong+=("page $index of the mapping read was looked up twice")
+        else
+            seen[index]=1
+        fi
+    done
+    [ ${#seen[@]} -eq "$PAGES" ] || [ ${#wrong[@]} -gt 0 ] ||
+        wrong+=("${#seen[@]} of its $PAGES pages were looked up")
+    [ ${#wrong[@]} -eq 0 ] ||
+        fail "$(printf 'the zero-page step looks up each of the %s pages read once with pagemap_lookup, and no other address; here:\n%s' "$PAGES" "$(printf '  %s\n' "${wrong[@]:0:5}")")"
 }

@@ -48,7 +48,7 @@ expect_fault() {
         fail "$(printf 'si_code should be %s here:\n  %s' "$3" "$line")"
 }
 
-# bats test_tags=points:3,section:5_2
+# bats test_tags=points:2,section:5_2
 @test "protection_reading_a_kernel_address_gives_SEGV_MAPERR" {
     run_protection
     expect_fault kernel read SEGV_MAPERR
@@ -77,4 +77,30 @@ expect_fault() {
     expect_fault guard read SEGV_ACCERR
     [ "${#FAULT_ADDRESS}" -le 14 ] || fail "the guard page at $FAULT_ADDRESS is not in the user half"
     line_starting "conclusion: " >/dev/null
+}
+
+# hint: access_faults(address, 0) reads, 1 writes
+# bats test_tags=points:1,section:5_2
+@test "protection_reads_where_it_says_read_and_writes_where_it_says_write" {
+    local vmlab trace="$BATS_FILE_TMPDIR/protection.trace" faults=() line tag access address kind
+    vmlab=$(program vmlab_traced)
+    VMLAB_DEADLINE=$PROTECTION_TIMEOUT vmlab_recorded "traced protection" \
+        env VMLAB_TRACE="$trace" "$vmlab" protection
+    expect_vmlab_status 0 "vmlab protection"
+    [ -f "$trace" ] && mapfile -t faults < <(grep '^SIGSEGV ' "$trace")
+    [[ ${faults[0]:-} != *access=unknown* ]] ||
+        skip "only on x86-64 does the test read from the fault whether the access was a read or a write"
+    [ ${#faults[@]} -eq 3 ] ||
+        fail "$(printf 'expected three SIGSEGVs (the kernel read, the read-only write, the guard read); the handler saw %s:\n%s\nvmlab printed:\n%s' "${#faults[@]}" "$(printf '  %s\n' "${faults[@]}")" "$output")"
+    local index=0
+    for tag in "kernel: read" "read-only: write" "guard: read"; do
+        line=$(line_starting "$tag ")
+        address=$(field address "$line")
+        access=${tag#*: }
+        kind=$(field access "${faults[$index]}")
+        { [ "$(field si_addr "${faults[$index]}")" = "$address" ] && [ "$kind" = "$access" ]; } ||
+            fail "$(printf 'the line\n  %s\nsays the access was a %s of %s; fault %d was a %s of %s (%s).\nEach line reports the access it names: access_faults(address, 0) reads, any other second argument writes.' \
+                "$line" "$access" "$address" $((index + 1)) "$kind" "$(field si_addr "${faults[$index]}")" "${faults[$index]}")"
+        index=$((index + 1))
+    done
 }

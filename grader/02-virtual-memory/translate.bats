@@ -36,6 +36,13 @@ printed_entry() {
         wrong+=("entry: $(value_of entry) should have bits 63 (present) and 56 (exclusive) set")
     [ ${#wrong[@]} -eq 0 ] ||
         fail "$(printf 'for a local variable of main() (a stack page that is in use):\n%s\nvmlab printed:\n%s' "$(printf '  %s\n' "${wrong[@]}")" "$output")"
+    # "Print exactly these lines": the keys, in the handout's order.
+    local keys="" printed
+    while IFS= read -r printed; do
+        keys+="${printed%%:*} "
+    done <<<"$output"
+    [ "$keys" = "translate address page entry present swapped file_or_shared exclusive soft_dirty frame " ] ||
+        fail "$(printf 'expected the lines translate:, address:, page:, entry:, present:, swapped:, file_or_shared:, exclusive:, soft_dirty:, frame:, in this order and no other (handout section 5.5); the lines were:\n  %s\nvmlab printed:\n%s' "$keys" "$output")"
 }
 
 # bats test_tags=points:1,section:5_5
