@@ -111,6 +111,23 @@ static void expect_status(struct run got, char *const argv[], int expected)
                   got.outcome->result, strerror(got.outcome->error), expected);
 }
 
+/* Run body(arg), a call of coprocess_run() that brings its outcome back in
+ * outcome, in a child within DEADLINE. Fails the test when it hangs (hang_what
+ * names the call, if_it_hangs says what to do), dies, or finds coprocess_run()
+ * not written yet. */
+static void run_call(void (*body)(void *), void *arg, struct outcome *outcome,
+                     const char *hang_what, const char *if_it_hangs)
+{
+    int err = memfd_with(""), wait_status;
+
+    if (!finishes_within(DEADLINE, "coprocess_run", body, arg, -1, -1, err, &wait_status))
+        ck_abort_msg("%s %s%s", hang_what, hang_details(), if_it_hangs);
+    close(err);
+    expect_clean_end("coprocess_run()", wait_status);
+    ck_assert_msg(outcome->result != -1 || outcome->error != ENOSYS,
+                  "coprocess_run() is not written yet (it fails with ENOSYS)");
+}
+
 /* A megabyte of numbered lines: any lost or repeated piece shows. */
 static char *megabyte_of_lines(void)
 {
@@ -302,18 +319,13 @@ LAB_TEST_WITH_TIMEOUT(coprocess_puts_back_the_callers_SIGPIPE_action, 1, "7.3", 
     char *head[] = { "head", "-c", "5", NULL };
     char *input = megabyte_of_lines();
     struct outcome *outcome = shared_outcome();
-    int out = memfd_with(""), err = memfd_with(""), wait_status;
+    int out = memfd_with("");
     struct coprocess_call call = { head, input, MEGABYTE, out, outcome };
 
-    if (!finishes_within(DEADLINE, "coprocess_run", call_coprocess_run_with_a_handler, &call,
-                         -1, -1, err, &wait_status))
-        ck_abort_msg("coprocess_run(\"head -c 5\") %s", hang_details());
+    run_call(call_coprocess_run_with_a_handler, &call, outcome,
+             "coprocess_run(\"head -c 5\")", "");
     close(out);
-    close(err);
     free(input);
-    expect_clean_end("coprocess_run()", wait_status);
-    ck_assert_msg(outcome->result != -1 || outcome->error != ENOSYS,
-                  "coprocess_run() is not written yet (it fails with ENOSYS)");
     ck_assert_msg(outcome->values[4] == 1,
                   "the caller had a handler of its own for SIGPIPE; after coprocess_run(\"head "
                   "-c 5\") its action was another: keep the old action that sigaction() gives "
@@ -429,17 +441,10 @@ static void call_coprocess_run_with_few_descriptors(void *arg)
 LAB_TEST_WITH_TIMEOUT(coprocess_cleans_up_when_a_pipe_cannot_be_made, 1, "7.4", "when pipe() fails", 2 * DEADLINE)
 {
     struct outcome *outcome = shared_outcome();
-    int err = memfd_with(""), wait_status;
     struct coprocess_call call = { cat, "hello\n", 6, -1, outcome };
 
-    if (!finishes_within(DEADLINE, "coprocess_run", call_coprocess_run_with_few_descriptors,
-                         &call, -1, -1, err, &wait_status))
-        ck_abort_msg("coprocess_run(\"cat\"), whose second pipe() fails with EMFILE, %s",
-                     hang_details());
-    close(err);
-    expect_clean_end("coprocess_run()", wait_status);
-    ck_assert_msg(outcome->result != -1 || outcome->error != ENOSYS,
-                  "coprocess_run() is not written yet (it fails with ENOSYS)");
+    run_call(call_coprocess_run_with_few_descriptors, &call, outcome,
+             "coprocess_run(\"cat\"), whose second pipe() fails with EMFILE,", "");
     ck_assert_msg(outcome->result == -1 && outcome->error == EMFILE,
                   "coprocess_run(\"cat\") with room for only one pipe returned %d (errno: %s); "
                   "expected -1 with errno EMFILE, from the pipe() that failed",
@@ -469,18 +474,12 @@ LAB_TEST_WITH_TIMEOUT(coprocess_fails_with_ECHILD_when_its_child_cannot_be_waite
 {
     char *true_command[] = { "true", NULL };
     struct outcome *outcome = shared_outcome();
-    int err = memfd_with(""), wait_status;
     struct coprocess_call call = { true_command, "", 0, -1, outcome };
 
-    if (!finishes_within(DEADLINE, "coprocess_run", call_coprocess_run_with_SIGCHLD_ignored,
-                         &call, -1, -1, err, &wait_status))
-        ck_abort_msg("coprocess_run(\"true\") in a caller that ignores SIGCHLD %s. waitpid() "
-                     "fails there with ECHILD, again and again: call it again on EINTR only",
-                     hang_details());
-    close(err);
-    expect_clean_end("coprocess_run()", wait_status);
-    ck_assert_msg(outcome->result != -1 || outcome->error != ENOSYS,
-                  "coprocess_run() is not written yet (it fails with ENOSYS)");
+    run_call(call_coprocess_run_with_SIGCHLD_ignored, &call, outcome,
+             "coprocess_run(\"true\") in a caller that ignores SIGCHLD",
+             ". waitpid() fails there with ECHILD, again and again: call it again on EINTR "
+             "only");
     ck_assert_msg(outcome->result == -1 && outcome->error == ECHILD,
                   "coprocess_run(\"true\") in a caller that ignores SIGCHLD returned %d "
                   "(errno: %s); expected -1 with errno ECHILD. The kernel reaps the child "
@@ -606,25 +605,21 @@ static struct outcome *run_with_a_failing_call(const char *what, int number, lon
                                                size_t input_length, char **output)
 {
     struct outcome *outcome = shared_outcome();
-    int out = memfd_with(""), err = memfd_with(""), wait_status;
+    int out = memfd_with("");
     struct failing_call failing = { { cat, input, input_length, out, outcome },
                                     number, command, error };
+    char hang_what[160];
 
-    if (!finishes_within(DEADLINE, "coprocess_run", call_coprocess_run_with_a_failing_call,
-                         &failing, -1, -1, err, &wait_status))
-        ck_abort_msg("coprocess_run(\"cat\") with %zu bytes of input, when %s fails with %s, "
-                     "%s. A call that fails (other than EAGAIN, EINTR, or EPIPE on the write "
-                     "end) ends the conversation: stop the loop, close both pipes, wait for "
-                     "the child and return -1", input_length, what, strerror(error),
-                     hang_details());
+    snprintf(hang_what, sizeof hang_what, "coprocess_run(\"cat\") with %zu bytes of input, "
+             "when %s fails with %s,", input_length, what, strerror(error));
+    run_call(call_coprocess_run_with_a_failing_call, &failing, outcome, hang_what,
+             ". A call that fails (other than EAGAIN, EINTR, or EPIPE on the write end) ends "
+             "the conversation: stop the loop, close both pipes, wait for the child and "
+             "return -1");
     *output = memfd_text(out, NULL);
     close(out);
-    close(err);
-    expect_clean_end("coprocess_run()", wait_status);
     if (outcome->values[6] != 0)
         return NULL;
-    ck_assert_msg(outcome->result != -1 || outcome->error != ENOSYS,
-                  "coprocess_run() is not written yet (it fails with ENOSYS)");
     return outcome;
 }
 
