@@ -121,6 +121,37 @@ expect_total() {
     grep -q '^"not-an-archive.txt","error"' "$OUT/grades.csv" || fail "no error row for not-an-archive.txt"
 }
 
+@test "the_batch_shows_after_each_submission_how_many_are_done_and_the_time_left" {
+    local entries line done_count=0 total left
+    entries=$(find "$CLASS" -mindepth 1 -maxdepth 1 | wc -l)
+    while read -r line; do
+        [[ $line =~ ^\[([0-9]+)/([0-9]+),\ ([0-9]+)\ s\ left\]\ (graded|error):\  ]] || continue
+        done_count=$((done_count + 1))
+        total=${BASH_REMATCH[2]}
+        left=${BASH_REMATCH[3]}
+        [ "${BASH_REMATCH[1]}" -eq "$done_count" ] && [ "$total" -eq "$entries" ] ||
+            fail "progress line $done_count reads '$line'; expected [$done_count/$entries, ...]"
+    done <"$BATS_FILE_TMPDIR/batch.log"
+    [ "$done_count" -eq "$entries" ] ||
+        fail "$(printf 'the batch printed %s progress lines for %s submissions:\n%s' "$done_count" "$entries" \
+            "$(head -n 40 "$BATS_FILE_TMPDIR/batch.log")")"
+    [ "$left" -eq 0 ] || fail "after the last submission the batch still says $left s left"
+}
+
+@test "the_batch_writes_the_class_report_and_the_pairs_of_similar_code" {
+    local name
+    [ -s "$OUT/report.html" ] || fail "no report.html beside grades.csv; the batch said: $(tail -n 5 "$BATS_FILE_TMPDIR/batch.log")"
+    for name in alice bob carol dan fork-bomb; do
+        grep -q ">$name<" "$OUT/report.html" || fail "report.html does not name $name"
+    done
+    [ -s "$OUT/similarity.csv" ] || fail "no similarity.csv beside grades.csv: $(cat "$OUT/similarity.log" 2>/dev/null)"
+    # carol handed in alice's files: the pair is flagged.
+    grep -E '"(alice","carol|carol","alice)",.*"yes"$' "$OUT/similarity.csv" >/dev/null ||
+        fail "$(printf 'carol copied alice, yet similarity.csv does not flag the pair:\n%s' "$(head -n 8 "$OUT/similarity.csv")")"
+    # bob handed in the stub: nothing of his is his own.
+    ! grep -q '"bob"' "$OUT/similarity.csv" || fail "bob handed in the stub, yet similarity.csv lists him"
+}
+
 @test "folders_tar_gz_and_zip_submissions_are_graded_alike" {
     expect_total alice "$(full_marks)"
     expect_total carol "$(full_marks)"
