@@ -180,7 +180,7 @@ LAB_TEST_WITH_TIMEOUT(unix_socket_is_a_byte_stream, 2, "4.2", "a stream has no m
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(unix_socket_send_finishes_a_short_write, 5, "4.2", "short writes", 20)
+LAB_TEST_WITH_TIMEOUT(unix_socket_send_finishes_a_short_write, 4, "4.2", "short writes", 20)
 {
     /* The child reads normally; the parent's send may write only a few
      * hundred bytes per call, as if signals kept interrupting it. */
@@ -314,6 +314,30 @@ LAB_TEST(unix_socket_close_removes_the_file_when_no_child_came, 2, "4.3", "")
     ck_assert_msg(kept < MORE_CREATES * 16, "unix: %d more create() and close() left %zu more "
                   "bytes allocated; expected none: close() must free the struct", MORE_CREATES,
                   kept);
+}
+END_TEST
+
+LAB_TEST(unix_socket_close_reports_a_path_it_cannot_remove, 1, "4.3", "only ENOENT is ignored")
+{
+    struct pair pair;
+    char path[256];
+
+    pair_create(&pair, &unix_transport, 64);
+    snprintf(path, sizeof path, "%s/%s.socket", pair.config.dir, pair.name);
+    /* A directory where the socket was: unlink() fails with EISDIR. */
+    ck_assert_msg(unlink(path) == 0 && mkdir(path, 0700) == 0, "test setup: replacing %s with "
+                  "a directory: %s (does create() bind to DIR/NAME.socket?)", path,
+                  strerror(errno));
+    errno = 0;
+    int result = unix_transport.close(pair.state);
+    int saved_errno = errno;
+    pair.closed = 1;
+    munmap(pair.report, sizeof *pair.report);
+    rmdir(path);
+    ck_assert_msg(result == -1 && saved_errno == EISDIR, "unix: close() right after create(), "
+                  "when a directory has taken the socket's place at %s, returned %d (errno %d: "
+                  "%s); expected -1 with errno EISDIR, unlink()'s: only ENOENT is ignored",
+                  path, result, saved_errno, strerror(saved_errno));
 }
 END_TEST
 
