@@ -113,14 +113,14 @@ result_of() {
     [ "$(ids "$output")" != "$(ids "$first")" ] || fail "--seed 2 chose the same mutants as seed 1"
 }
 
-@test "survivors_listed_in_survivors_tsv_are_excluded_from_the_score" {
+@test "listed_survivors_take_their_verdict_and_only_equivalent_ones_leave_the_score" {
     shared_run
     assert_equal "$status" 1
-    assert_output --partial "99-tiny: 8 mutants: 4 killed, 1 survived, 1 stillborn, 2 excluded; score 80.0% (killed / (killed + survived))"
-    assert_equal "$(result_of tiny.c:13:relational:6b9ad77b)" excluded
-    assert_equal "$(result_of tiny.c:36:constant:e1edf8c9)" excluded
+    assert_output --partial "99-tiny: 8 mutants: 4 killed, 1 survived, 1 not tested, 1 equivalent, 1 stillborn; score 66.7% (killed / (killed + survived + not tested))"
+    assert_equal "$(result_of tiny.c:13:relational:6b9ad77b)" equivalent
+    assert_equal "$(result_of tiny.c:36:constant:e1edf8c9)" not-tested
     assert_equal "$(jq -c .summary "$REPORT")" \
-        '{"killed":4,"survived":1,"stillborn":1,"excluded":2,"mutants":8,"score":80}'
+        '{"killed":4,"survived":1,"not-tested":1,"equivalent":1,"stillborn":1,"mutants":8,"score":66.7}'
 }
 
 @test "a_survivor_is_shown_with_its_file_line_operator_and_diff" {
@@ -138,7 +138,7 @@ result_of() {
     run "$MUTATE" --root "$COPY" --only tiny.c:13:relational:6b9ad77b \
         --only tiny.c:36:constant:e1edf8c9 --only tiny.c:13:negate:9aad9bd2 99
     assert_equal "$status" 1
-    assert_output --partial "99-tiny: 3 mutants: 1 killed, 2 survived, 0 stillborn, 0 excluded; score 33.3%"
+    assert_output --partial "99-tiny: 3 mutants: 1 killed, 2 survived, 0 not tested, 0 equivalent, 0 stillborn; score 33.3%"
 }
 
 @test "a_mutant_that_does_not_compile_is_stillborn_not_killed" {
@@ -163,7 +163,7 @@ result_of() {
     FAKE_FLAKY_DIR="$BATS_TEST_TMPDIR/flaky" run "$MUTATE" --root "$COPY" --jobs 2 \
         --only tiny.c:22:arithmetic:c6fd6506 --only tiny.c:36:constant:c948fc99 99
     assert_equal "$status" 1
-    assert_output --partial "2 mutants: 1 killed, 1 survived, 0 stillborn, 0 excluded; score 50.0%"
+    assert_output --partial "2 mutants: 1 killed, 1 survived, 0 not tested, 0 equivalent, 0 stillborn; score 50.0%"
     local report="$COPY/build/mutate/99-tiny.json"
     jq -r '.mutants[] | select(.id == "tiny.c:36:constant:c948fc99") | .note' "$report" |
         grep -q '^killed only under --jobs 2' ||
@@ -178,7 +178,38 @@ result_of() {
     local score="$SHARED/grader/99-tiny/mutants/score.txt"
     [ -f "$score" ] || fail "no $score"
     assert_equal "$(grep -v '^#' "$score")" "$(printf '%s\t%s\n' date "$(date +%F)" \
-        mutants '8 of 8' score 80.0% killed 4 survived 1 stillborn 1 excluded 2)"
+        mutants '8 of 8' score 66.7% killed 4 survived 1 not-tested 1 equivalent 1 stillborn 1)"
+}
+
+@test "again_grades_only_what_the_report_did_not_find_killed_or_stillborn" {
+    shared_run
+    # A new line in survivors.tsv since the report: the survivor is now listed.
+    printf 'tiny.c:36:constant:c948fc99\tnot-tested\tno test looks at limit()\n' \
+        >>"$COPY/grader/99-tiny/mutants/survivors.tsv"
+    run "$MUTATE" --root "$COPY" --again "$REPORT" --record 99
+    assert_equal "$status" 0
+    # Graded again: the survivor and the two listed; kept: 4 killed, 1 stillborn.
+    assert_equal "$(grep -cE '^\[[0-9]+/3\] ' <<<"$output")" 3
+    grep -E '^\[[0-9]+/[0-9]+\] +killed' <<<"$output" && fail "a killed mutant was graded again"
+    assert_output --partial "99-tiny: 8 mutants: 4 killed, 0 survived, 2 not tested, 1 equivalent, 1 stillborn; score 66.7%"
+    assert_output --partial "(graded again: 3 of them)"
+    local score="$COPY/grader/99-tiny/mutants/score.txt"
+    grep -qx "$(printf 'graded\tall on %s; what was not killed again today' "$(date +%F)")" "$score" ||
+        fail "$(printf 'score.txt does not say how it was graded:\n%s' "$(cat "$score")")"
+    assert_equal "$(jq -r '.mutants[] | select(.id == "tiny.c:22:arithmetic:c6fd6506") | .failed_tests[0]' \
+        "$COPY/build/mutate/99-tiny.json")" twice_doubles
+}
+
+@test "again_refuses_a_report_of_another_lab_or_of_changed_code" {
+    shared_run
+    jq '.lab = "98-operators"' "$REPORT" >"$BATS_TEST_TMPDIR/other.json"
+    run "$MUTATE" --root "$COPY" --again "$BATS_TEST_TMPDIR/other.json" 99
+    assert_equal "$status" 2
+    assert_output --partial "is a report of 98-operators, not of 99-tiny"
+    jq '.mutants[0].id = "tiny.c:1:constant:00000000"' "$REPORT" >"$BATS_TEST_TMPDIR/changed.json"
+    run "$MUTATE" --root "$COPY" --again "$BATS_TEST_TMPDIR/changed.json" 99
+    assert_equal "$status" 2
+    assert_output --partial "the code changed since"
 }
 
 @test "a_malformed_line_in_survivors_tsv_is_an_error_that_names_it" {
@@ -197,7 +228,7 @@ result_of() {
     before=$(find build -maxdepth 1 -name 'mutate.*' 2>/dev/null | sort)
     run "$MUTATE" --sample 3 --report "$report" 01
     [ "$status" -le 1 ] || fail "$output"
-    assert_output --regexp "01-memory-layout: 3 mutants: [0-9] killed, [0-9] survived, [0-9] stillborn, [0-9] excluded"
-    assert_equal "$(jq -r '.mutants[].result' "$report" | grep -cxE 'killed|survived|stillborn|excluded')" 3
+    assert_output --regexp "01-memory-layout: 3 mutants: [0-9] killed, [0-9] survived, [0-9] not tested, [0-9] equivalent, [0-9] stillborn"
+    assert_equal "$(jq -r '.mutants[].result' "$report" | grep -cxE 'killed|survived|not-tested|equivalent|stillborn')" 3
     assert_equal "$(find build -maxdepth 1 -name 'mutate.*' | sort)" "$before"
 }
