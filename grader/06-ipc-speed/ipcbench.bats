@@ -122,3 +122,32 @@ transports() {
     awk -v ring="$ring" -v pipe="$pipe" 'BEGIN { exit !(ring >= 1.5 * pipe) }' ||
         fail "$(printf 'with 1 MiB messages, the lock-free ring moved %s MB/s and a pipe %s MB/s (medians of 7, same run); the ring should be at least 1.5 times as fast: it copies each byte once each way, the pipe copies in and out of the kernel 64 KiB at a time (does the ring use memcpy, and sleep rather than spin when the other side is not running?)' "$ring" "$pipe")"
 }
+
+# The rounds of --rounds: IPCBENCH_SLOW_ROUND=2:10 counts every figure of
+# round 2 ten times slower, as a machine that drifted would measure it; the
+# drift warning must name that round, and a target measured in a drifted
+# placement is neither a pass nor a fail but "inconclusive". With the
+# threshold out of reach (--drift 1000), no warning and a verdict.
+# bats test_tags=points:0,section:2_2
+@test "ipcbench_warns_when_rounds_drift_and_calls_its_targets_inconclusive" {
+    IPCBENCH_SLOW_ROUND=2:10 run_ipcbench -m semloop,shm-posixsem -s 64K -w latency -p same \
+        -r 1 --rounds 3 -n 100 --targets
+    expect_status 0 "IPCBENCH_SLOW_ROUND=2:10 ipcbench --rounds 3 --targets"
+    local warning target
+    warning=$(grep '^# WARNING: drift, placement same: ' <<<"$output" || true)
+    [[ $warning == *"as fast as round 2 "* ]] ||
+        fail "$(printf 'round 2 ran 10 times slower: expected a line "# WARNING: drift, placement same: ... as fast as round 2 ..."; ipcbench printed:\n%s' "$output")"
+    target=$(grep '^# target: shm-posixsem latency same 65536 B: ' <<<"$output" || true)
+    [[ $target == *": inconclusive (the rounds drifted: "* ]] ||
+        fail "$(printf 'expected the target to be inconclusive after the drift; ipcbench printed:\n%s' "$output")"
+
+    run_ipcbench -m semloop,shm-posixsem -s 64K -w latency -p same -r 1 --rounds 3 -n 100 \
+        --targets --drift 1000
+    [ "$status" -eq 0 ] || [ "$status" -eq 3 ] ||
+        fail "$(printf 'ipcbench --targets exited with status %s (0: every target met, 3: one missed); stderr:\n%s' "$status" "$stderr")"
+    ! grep -q 'WARNING: drift' <<<"$output" ||
+        fail "$(printf 'with --drift 1000 no drift warning was expected; ipcbench printed:\n%s' "$output")"
+    target=$(grep '^# target: shm-posixsem latency same 65536 B: ' <<<"$output" || true)
+    [[ $target == *": pass" || $target == *": fail" ]] ||
+        fail "$(printf 'expected the target to pass or fail without drift; ipcbench printed:\n%s' "$output")"
+}

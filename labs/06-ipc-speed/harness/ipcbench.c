@@ -1,26 +1,31 @@
 /*
  * ipcbench.c - measure the speed of every IPC mechanism between two processes.
  *
- * Usage: ipcbench [-m MECHANISMS] [-s SIZES] [-w WORKLOADS] [-p PLACEMENTS]
- *                 [-r REPEATS] [-t MILLISECONDS | -n COUNT] [-o CSV-FILE]
- *                 [-d DIRECTORY] [-N NAME] [-l]
+ * Usage: see options.c (ipcbench -h).
  *
  * For each placement, workload and size, ipcbench measures every mechanism
  * once per repeat, the mechanisms in turn, so that a change in the machine's
- * load touches them all alike; it reports the median of the repeats. Every
- * message is checked on arrival: a transport that loses, repeats or garbles a
- * byte makes the row an error, and ipcbench exit with status 1.
+ * load touches them all alike; with --rounds N it sweeps over everything N
+ * times, one round after the other, and reports the median of every repeat of
+ * every round, and how far the rounds disagree (compare.c). Every message is
+ * checked on arrival: a transport that loses, repeats or garbles a byte makes
+ * the row an error, and ipcbench exit with status 1; a target of --targets
+ * that fails (targets.c), with status 3.
  *
  * Handout: handouts/06-ipc-speed.md, section 2.
  */
 #include "child.h"
+#include "compare.h"
 #include "message.h"
+#include "options.h"
 #include "placement.h"
 #include "reference.h"
 #include "report.h"
 #include "stats.h"
+#include "targets.h"
 #include "transport.h"
 #include "workload.h"
+#include "yardstick.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -28,183 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char usage_text[] =
-    "usage: ipcbench [-m MECHANISMS] [-s SIZES] [-w WORKLOADS] [-p PLACEMENTS]\n"
-    "                [-r REPEATS] [-t MILLISECONDS | -n COUNT] [-o CSV-FILE]\n"
-    "                [-d DIRECTORY] [-N NAME] [-l]\n"
-    "  -m  mechanisms, comma-separated (default all; -l lists them)\n"
-    "  -s  message sizes in bytes, K and M allowed (default 64,256,1K,4K,16K,64K,256K,1M)\n"
-    "  -w  latency,throughput (default both)\n"
-    "  -p  placements: unpinned, same (one CPU), split (one CPU each) (default unpinned)\n"
-    "  -r  repeats, for the median (default 5)\n"
-    "  -t  milliseconds each measurement runs (default 50)\n"
-    "  -n  messages each measurement times, instead of -t\n"
-    "  -o  write the CSV to this file ('-': to standard output, without the table)\n"
-    "  -d  the directory for FIFOs and sockets (default $TMPDIR, or /tmp)\n"
-    "  -N  the prefix of the names of IPC objects (default ipcbench.PID)\n"
-    "  -l  list the mechanisms and exit\n";
-
-enum { MAX_LIST = 32 };
-
-/* The references, measured like the transports. */
-static const char *const references[] = { "memcpy", "cacheline", "futex" };
-
-struct options {
-    const char *mechanisms[MAX_LIST];
-    int mechanism_count;
-    size_t sizes[MAX_LIST];
-    int size_count;
-    const char *workloads[2];
-    int workload_count;
-    enum placement placements[3];
-    int placement_count;
-    int repeats;
-    struct run_limits limits;
-    const char *csv;
-    const char *dir;
-    const char *name;
-};
-
-static void usage(void)
-{
-    fputs(usage_text, stderr);
-    exit(2);
-}
-
-static void bad_usage(const char *what, const char *value)
-{
-    fprintf(stderr, "ipcbench: %s: '%s'\n", what, value);
-    usage();
-}
-
-static int is_reference(const char *name)
-{
-    for (int i = 0; i < 3; i++)
-        if (strcmp(name, references[i]) == 0)
-            return 1;
-    return 0;
-}
-
-/* Split a comma-separated list in place; returns the number of items. */
-static int split_list(char *list, const char **items, int max, const char *what)
-{
-    int count = 0;
-
-    for (char *item = strtok(list, ","); item != NULL; item = strtok(NULL, ",")) {
-        if (count == max)
-            bad_usage(what, "too many items");
-        items[count++] = item;
-    }
-    if (count == 0)
-        bad_usage(what, "an empty list");
-    return count;
-}
-
-static size_t parse_size(const char *text)
-{
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 10);
-
-    if (errno != 0 || end == text || text[0] == '-')
-        bad_usage("a size must be a number of bytes", text);
-    if (strcmp(end, "K") == 0 || strcmp(end, "k") == 0)
-        value *= 1024;
-    else if (strcmp(end, "M") == 0 || strcmp(end, "m") == 0)
-        value *= 1024 * 1024;
-    else if (*end != '\0')
-        bad_usage("a size must be a number of bytes, K and M allowed", text);
-    if (value < MESSAGE_MIN || value > 64 * 1024 * 1024)
-        bad_usage("a size must be from 32 bytes to 64 MiB", text);
-    return (size_t)value;
-}
-
-static long parse_number(const char *text, long max, const char *what)
-{
-    char *end;
-    errno = 0;
-    long value = strtol(text, &end, 10);
-
-    if (errno != 0 || end == text || *end != '\0' || value < 1 || value > max)
-        bad_usage(what, text);
-    return value;
-}
-
-static void list_mechanisms(void)
-{
-    for (int i = 0; all_transports[i] != NULL; i++)
-        printf("%-13s %s\n", all_transports[i]->name, all_transports[i]->description);
-    printf("%-13s %s\n", "memcpy", "reference: memcpy of 64 MiB in one process (throughput)");
-    printf("%-13s %s\n", "cacheline", "reference: a cache line to the other CPU and back (latency)");
-    printf("%-13s %s\n", "futex", "reference: futex wake and wait, each way (latency)");
-}
-
-static void parse_options(int argc, char **argv, struct options *o)
-{
-    static char default_sizes[] = "64,256,1K,4K,16K,64K,256K,1M";
-    static char default_workloads[] = "latency,throughput";
-    static char default_name[64];
-    char *sizes = default_sizes, *workloads = default_workloads, *placements = NULL;
-    char *mechanisms = NULL;
-    const char *texts[MAX_LIST];
-    int option;
-
-    memset(o, 0, sizeof *o);
-    o->repeats = 5;
-    o->limits.seconds = 0.05;
-    o->dir = getenv("TMPDIR") != NULL && getenv("TMPDIR")[0] != '\0' ? getenv("TMPDIR") : "/tmp";
-    snprintf(default_name, sizeof default_name, "ipcbench.%ld", (long)getpid());
-    o->name = default_name;
-    while ((option = getopt(argc, argv, "m:s:w:p:r:t:n:o:d:N:lh")) != -1) {
-        switch (option) {
-        case 'm': mechanisms = optarg; break;
-        case 's': sizes = optarg; break;
-        case 'w': workloads = optarg; break;
-        case 'p': placements = optarg; break;
-        case 'r': o->repeats = (int)parse_number(optarg, 1000, "-r needs a number of repeats"); break;
-        case 't':
-            o->limits.seconds = (double)parse_number(optarg, 3600000, "-t needs milliseconds") / 1e3;
-            o->limits.count = 0;
-            break;
-        case 'n': o->limits.count = (unsigned long)parse_number(optarg, 100000000, "-n needs a count"); break;
-        case 'o': o->csv = optarg; break;
-        case 'd': o->dir = optarg; break;
-        case 'N': o->name = optarg; break;
-        case 'l': list_mechanisms(); exit(0);
-        default: usage();
-        }
-    }
-    if (optind != argc)
-        bad_usage("unexpected argument", argv[optind]);
-
-    if (mechanisms == NULL || strcmp(mechanisms, "all") == 0) {
-        for (int i = 0; i < 3; i++)
-            o->mechanisms[o->mechanism_count++] = references[i];
-        for (int i = 0; all_transports[i] != NULL; i++)
-            o->mechanisms[o->mechanism_count++] = all_transports[i]->name;
-    } else {
-        o->mechanism_count = split_list(mechanisms, o->mechanisms, MAX_LIST, "-m");
-        for (int i = 0; i < o->mechanism_count; i++)
-            if (transport_find(o->mechanisms[i]) == NULL && !is_reference(o->mechanisms[i]))
-                bad_usage("no such mechanism (ipcbench -l lists them)", o->mechanisms[i]);
-    }
-    o->size_count = split_list(sizes, texts, MAX_LIST, "-s");
-    for (int i = 0; i < o->size_count; i++)
-        o->sizes[i] = parse_size(texts[i]);
-    o->workload_count = split_list(workloads, o->workloads, 2, "-w");
-    for (int i = 0; i < o->workload_count; i++)
-        if (strcmp(o->workloads[i], "latency") != 0 && strcmp(o->workloads[i], "throughput") != 0)
-            bad_usage("a workload is latency or throughput", o->workloads[i]);
-    if (placements == NULL) {
-        o->placements[o->placement_count++] = PLACE_UNPINNED;
-    } else {
-        o->placement_count = split_list(placements, texts, 3, "-p");
-        for (int i = 0; i < o->placement_count; i++)
-            if (placement_parse(texts[i], &o->placements[i]) == -1)
-                bad_usage("a placement is unpinned, same or split", texts[i]);
-    }
-}
 
 /* ------------------------------------------------------------ measuring */
 
@@ -229,7 +57,7 @@ static void cell_error(struct cell *cell, const char *what, const char *why)
 
 static void cell_limit(struct cell *cell, const char *why)
 {
-    snprintf(cell->row.status, sizeof cell->row.status, "limit: %s", why);
+    snprintf(cell->row.status, sizeof cell->row.status, "limit: %.200s", why);
     cell->failed = 1;
 }
 
@@ -333,11 +161,19 @@ static void measure_reference(const char *reference, const struct options *o,
                               struct samples *values)
 {
     char why[300];
-    int result;
+    int result, latency = strcmp(cell->row.workload, "latency") == 0;
+    size_t size = cell->row.size;
 
     samples_clear(values);
     if (strcmp(reference, "memcpy") == 0)
         result = reference_memcpy(&o->limits, values, why, sizeof why);
+    else if (strcmp(reference, "memcpy-cached") == 0 || strcmp(reference, "memcpy-uncached") == 0)
+        result = yardstick_memcpy(size, strcmp(reference, "memcpy-cached") == 0, &o->limits,
+                                  values, why, sizeof why);
+    else if (strcmp(reference, "xcpu-copy") == 0)
+        result = yardstick_xcpu(size, &o->limits, plan, values, why, sizeof why);
+    else if (strcmp(reference, "semloop") == 0)
+        result = yardstick_semloop(size, latency, &o->limits, plan, values, why, sizeof why);
     else if (strcmp(reference, "cacheline") == 0)
         result = reference_cacheline(&o->limits, plan, values, why, sizeof why);
     else
@@ -354,25 +190,72 @@ static void measure_reference(const char *reference, const struct options *o,
         return;
     }
     samples_add(&cell->counts, (double)values->count);
-    if (strcmp(reference, "memcpy") == 0) {
+    if (!latency) {
         double mb_per_s = samples_percentile(values, 50);
         samples_add(&cell->bandwidth, mb_per_s);
-        samples_add(&cell->rate, mb_per_s * 1e6 / MEMCPY_BYTES);
+        samples_add(&cell->rate, mb_per_s * 1e6 / (double)size);
     } else {
         samples_add(&cell->p50, samples_percentile(values, 50) / 1e3);
         samples_add(&cell->p99, samples_percentile(values, 99) / 1e3);
     }
 }
 
-/* Which workload a reference belongs to; its size column. */
-static int reference_applies(const char *reference, const char *workload, size_t *size)
+/* Which workload a reference belongs to, and at which sizes: the first only
+ * (size_index 0), its own size in *size, or each. */
+static int reference_applies(const char *reference, const char *workload, int size_index,
+                             size_t *size)
 {
+    int latency = strcmp(workload, "latency") == 0;
+
+    if (strcmp(reference, "semloop") == 0)
+        return 1;
+    if (strncmp(reference, "memcpy-", 7) == 0 || strcmp(reference, "xcpu-copy") == 0)
+        return !latency;
+    if (size_index > 0)
+        return 0;
     if (strcmp(reference, "memcpy") == 0) {
         *size = MEMCPY_BYTES;
-        return strcmp(workload, "throughput") == 0;
+        return !latency;
     }
     *size = strcmp(reference, "cacheline") == 0 ? 64 : 4;
-    return strcmp(workload, "latency") == 0;
+    return latency;
+}
+
+/* The figure a round is judged by: p50 (latency) or MB/s (throughput). */
+static struct samples *primary(struct cell *cell)
+{
+    return strcmp(cell->row.workload, "latency") == 0 ? &cell->p50 : &cell->bandwidth;
+}
+
+/* The end of a round for a cell: its median over the samples from first on,
+ * after IPCBENCH_SLOW_ROUND's slowing if this is that round. */
+static void end_round(struct cell *cell, size_t first, int round, const struct options *o)
+{
+    struct samples these = { 0 };
+
+    if (cell->failed)
+        return;
+    struct samples *values = primary(cell);
+    if (values->count <= first)
+        return;
+    if (round + 1 == o->slow_round) {
+        for (size_t i = first; i < cell->p50.count; i++) {
+            cell->p50.values[i] *= o->slow_factor;
+            cell->p99.values[i] *= o->slow_factor;
+        }
+        for (size_t i = first; i < cell->bandwidth.count; i++) {
+            cell->bandwidth.values[i] /= o->slow_factor;
+            cell->rate.values[i] /= o->slow_factor;
+        }
+    }
+    for (size_t i = first; i < values->count; i++)
+        if (samples_add(&these, values->values[i]) == -1) {
+            cell_error(cell, "malloc", strerror(errno));
+            samples_free(&these);
+            return;
+        }
+    cell->row.round_value[cell->row.rounds++] = samples_percentile(&these, 50);
+    samples_free(&these);
 }
 
 /* The medians of a cell's repeats, into its row. */
@@ -395,26 +278,16 @@ static void finish_row(struct cell *cell)
         row->mb_per_s = samples_percentile(&cell->bandwidth, 50);
         row->spread = samples_spread(&cell->bandwidth);
     }
-    strcpy(row->status, "ok");
-}
-
-/* Speeds relative to the pipe in the same workload, placement and size. */
-static void compare_with_pipe(struct row *rows, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        for (size_t j = 0; j < count; j++) {
-            const struct row *pipe = &rows[j];
-            if (strcmp(pipe->mechanism, "pipe") != 0 || strcmp(pipe->status, "ok") != 0 ||
-                strcmp(rows[i].status, "ok") != 0 || is_reference(rows[i].mechanism) ||
-                strcmp(pipe->workload, rows[i].workload) != 0 ||
-                pipe->placement != rows[i].placement || pipe->size != rows[i].size)
-                continue;
-            if (strcmp(rows[i].workload, "latency") == 0)
-                rows[i].vs_pipe = pipe->p50_us / rows[i].p50_us;
-            else
-                rows[i].vs_pipe = rows[i].mb_per_s / pipe->mb_per_s;
-        }
+    struct samples *values = primary(cell);
+    row->low = values->values[0];                   /* sorted by samples_spread */
+    row->high = values->values[values->count - 1];
+    if (row->rounds > 1) {              /* on a copy: the rounds keep their order */
+        double copy[sizeof row->round_value / sizeof row->round_value[0]];
+        memcpy(copy, row->round_value, (size_t)row->rounds * sizeof copy[0]);
+        struct samples rounds = { .values = copy, .count = (size_t)row->rounds };
+        row->rounds_spread = samples_spread(&rounds);
     }
+    strcpy(row->status, "ok");
 }
 
 static void free_cell(struct cell *cell)
@@ -426,111 +299,182 @@ static void free_cell(struct cell *cell)
     samples_free(&cell->counts);
 }
 
+/* The cells of every placement, workload, size and mechanism; those that
+ * measure nothing (a reference outside its workload or size) have failed -1. */
+static struct cell *make_cells(const struct options *o, const struct cpu_plan *plans,
+                               const int *plan_failed, char (*plan_why)[200])
+{
+    size_t total = (size_t)o->placement_count * (size_t)o->workload_count *
+                   (size_t)o->size_count * (size_t)o->mechanism_count;
+    struct cell *cells = calloc(total, sizeof *cells), *cell = cells;
+
+    if (cells == NULL)
+        return NULL;
+    for (int p = 0; p < o->placement_count; p++)
+        for (int w = 0; w < o->workload_count; w++)
+            for (int s = 0; s < o->size_count; s++)
+                for (int m = 0; m < o->mechanism_count; m++, cell++) {
+                    size_t size = o->sizes[s];
+                    cell->failed = -1;
+                    if (is_reference(o->mechanisms[m]) &&
+                        !reference_applies(o->mechanisms[m], o->workloads[w], s, &size))
+                        continue;
+                    cell->failed = 0;
+                    cell->row.mechanism = o->mechanisms[m];
+                    cell->row.workload = o->workloads[w];
+                    cell->row.placement = plans[p].placement;
+                    cell->row.size = size;
+                    if (plan_failed[p])
+                        cell_limit(cell, plan_why[p]);
+                }
+    return cells;
+}
+
+/* One round: every placement, workload and size, each mechanism in turn
+ * once per repeat. 0, or -1 if the messages cannot be made. */
+static int run_round(const struct options *o, const struct cpu_plan *plans, struct cell *cells,
+                     int round, struct samples *scratch)
+{
+    size_t *first = calloc((size_t)o->mechanism_count, sizeof *first);
+
+    if (first == NULL)
+        return -1;
+    for (int p = 0; p < o->placement_count; p++) {
+        for (int w = 0; w < o->workload_count; w++) {
+            for (int s = 0; s < o->size_count; s++) {
+                struct cell *group = cells + (((size_t)p * (size_t)o->workload_count + (size_t)w) *
+                                              (size_t)o->size_count + (size_t)s) *
+                                             (size_t)o->mechanism_count;
+                struct message_set set;
+                if (messages_create(&set, o->sizes[s]) == -1) {
+                    free(first);
+                    return -1;
+                }
+                for (int m = 0; m < o->mechanism_count; m++)
+                    first[m] = group[m].failed == -1 ? 0 : primary(&group[m])->count;
+                for (int repeat = 0; repeat < o->repeats; repeat++) {
+                    for (int m = 0; m < o->mechanism_count; m++) {
+                        if (group[m].failed)
+                            continue;
+                        if (is_reference(o->mechanisms[m]))
+                            measure_reference(o->mechanisms[m], o, &plans[p], &group[m],
+                                              scratch);
+                        else
+                            measure_transport(transport_find(o->mechanisms[m]), o, &plans[p],
+                                              &set, &group[m], scratch);
+                    }
+                }
+                for (int m = 0; m < o->mechanism_count; m++)
+                    end_round(&group[m], first[m], round, o);
+                messages_destroy(&set);
+            }
+        }
+    }
+    free(first);
+    return 0;
+}
+
+/* Write the table (or the CSV, for -o -), the CSV file and the detail file.
+ * 0, or -1 after a message. */
+static int write_results(const struct options *o, const char *machine, const char *method,
+                         const struct row *rows, size_t count, const struct drift *drifts)
+{
+    if (o->csv != NULL && strcmp(o->csv, "-") == 0) {
+        write_csv(stdout, machine, rows, count);
+        write_drift(stdout, "# ", drifts, o->placement_count, o->drift_pct);
+    } else {
+        write_table(stdout, machine, method, rows, count);
+        fputc('\n', stdout);
+        write_drift(stdout, "", drifts, o->placement_count, o->drift_pct);
+    }
+    const char *files[2] = { o->csv, o->detail };
+    for (int f = 0; f < 2; f++) {
+        if (files[f] == NULL || strcmp(files[f], "-") == 0)
+            continue;
+        FILE *out = fopen(files[f], "w");
+        if (out == NULL) {
+            fprintf(stderr, "ipcbench: %s: %s\n", files[f], strerror(errno));
+            return -1;
+        }
+        if (f == 0)
+            write_csv(out, machine, rows, count);
+        else
+            write_detail(out, machine, rows, count);
+        write_drift(out, "# ", drifts, o->placement_count, o->drift_pct);
+        if (fclose(out) == EOF) {
+            fprintf(stderr, "ipcbench: %s: %s\n", files[f], strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
-    char machine[400], method[200];
+    char machine[400], method[300], plan_why[3][200];
     struct samples scratch = { 0 };
-    struct row *rows;
+    struct cpu_plan plans[3];
+    struct drift drifts[3];
+    int plan_failed[3], errors = 0, failed_targets = 0;
     size_t row_count = 0;
-    int errors = 0;
 
     parse_options(argc, argv, &o);
     if (child_watch_init() == -1) {
         perror("ipcbench: sigaction");
         return 1;
     }
-    size_t most = (size_t)o.placement_count * (size_t)o.workload_count *
-                  (size_t)o.size_count * (size_t)o.mechanism_count;
-    rows = calloc(most, sizeof *rows);
-    struct cell *cells = calloc((size_t)o.mechanism_count, sizeof *cells);
+    for (int p = 0; p < o.placement_count; p++) {
+        plan_failed[p] = placement_plan(o.placements[p], &plans[p], plan_why[p],
+                                        sizeof plan_why[p]) == -1;
+        plans[p].placement = o.placements[p];
+    }
+    size_t total = (size_t)o.placement_count * (size_t)o.workload_count *
+                   (size_t)o.size_count * (size_t)o.mechanism_count;
+    struct cell *cells = make_cells(&o, plans, plan_failed, plan_why);
+    struct row *rows = calloc(total, sizeof *rows);
     if (rows == NULL || cells == NULL) {
         perror("ipcbench: calloc");
         return 1;
     }
-
-    for (int p = 0; p < o.placement_count; p++) {
-        struct cpu_plan plan;
-        char why[200];
-        int plan_failed = placement_plan(o.placements[p], &plan, why, sizeof why) == -1;
-
-        for (int w = 0; w < o.workload_count; w++) {
-            for (int s = 0; s < o.size_count; s++) {
-                struct message_set set;
-                if (messages_create(&set, o.sizes[s]) == -1) {
-                    perror("ipcbench: messages");
-                    return 1;
-                }
-                int active = 0;
-                for (int m = 0; m < o.mechanism_count; m++) {
-                    struct cell *cell = &cells[m];
-                    size_t size = o.sizes[s];
-                    int reference = is_reference(o.mechanisms[m]);
-
-                    memset(cell, 0, sizeof *cell);
-                    cell->failed = -1;          /* not measured in this size */
-                    if (reference && (s > 0 ||
-                        !reference_applies(o.mechanisms[m], o.workloads[w], &size)))
-                        continue;
-                    cell->failed = 0;
-                    active++;
-                    cell->row.mechanism = o.mechanisms[m];
-                    cell->row.workload = o.workloads[w];
-                    cell->row.placement = o.placements[p];
-                    cell->row.size = size;
-                    if (plan_failed)
-                        cell_limit(cell, why);
-                }
-                for (int repeat = 0; repeat < o.repeats && active > 0; repeat++) {
-                    for (int m = 0; m < o.mechanism_count; m++) {
-                        if (cells[m].failed)
-                            continue;
-                        if (is_reference(o.mechanisms[m]))
-                            measure_reference(o.mechanisms[m], &o, &plan, &cells[m], &scratch);
-                        else
-                            measure_transport(transport_find(o.mechanisms[m]), &o, &plan, &set,
-                                              &cells[m], &scratch);
-                    }
-                }
-                for (int m = 0; m < o.mechanism_count; m++) {
-                    if (cells[m].failed == -1)
-                        continue;
-                    finish_row(&cells[m]);
-                    if (strncmp(cells[m].row.status, "error", 5) == 0)
-                        errors++;
-                    rows[row_count++] = cells[m].row;
-                    free_cell(&cells[m]);
-                }
-                messages_destroy(&set);
-            }
+    for (int round = 0; round < o.rounds; round++)
+        if (run_round(&o, plans, cells, round, &scratch) == -1) {
+            perror("ipcbench: messages");
+            return 1;
         }
+    for (size_t i = 0; i < total; i++) {
+        if (cells[i].failed == -1)
+            continue;
+        finish_row(&cells[i]);
+        if (strncmp(cells[i].row.status, "error", 5) == 0)
+            errors++;
+        rows[row_count++] = cells[i].row;
+        free_cell(&cells[i]);
     }
-    compare_with_pipe(rows, row_count);
+    compare_rows(rows, row_count);
+    for (int p = 0; p < o.placement_count; p++)
+        measure_drift(rows, row_count, o.placements[p], o.drift_pct, &drifts[p]);
 
     describe_machine(machine, sizeof machine);
+    int length = snprintf(method, sizeof method, "median of %d round%s of %d repeats ",
+                          o.rounds, o.rounds == 1 ? "" : "s", o.repeats);
     if (o.limits.count > 0)
-        snprintf(method, sizeof method, "median of %d repeats of %lu timed messages each, "
-                 "after a warm-up", o.repeats, o.limits.count);
+        snprintf(method + length, sizeof method - (size_t)length,
+                 "of %lu timed messages each, after a warm-up", o.limits.count);
     else
-        snprintf(method, sizeof method, "median of %d repeats of %.0f ms each, after a warm-up",
-                 o.repeats, o.limits.seconds * 1e3);
-    if (o.csv != NULL && strcmp(o.csv, "-") == 0) {
-        write_csv(stdout, machine, rows, row_count);
-    } else {
-        write_table(stdout, machine, method, rows, row_count);
-        if (o.csv != NULL) {
-            FILE *out = fopen(o.csv, "w");
-            if (out == NULL) {
-                fprintf(stderr, "ipcbench: %s: %s\n", o.csv, strerror(errno));
-                return 1;
-            }
-            write_csv(out, machine, rows, row_count);
-            if (fclose(out) == EOF) {
-                fprintf(stderr, "ipcbench: %s: %s\n", o.csv, strerror(errno));
-                return 1;
-            }
-        }
+        snprintf(method + length, sizeof method - (size_t)length,
+                 "of %.0f ms each, after a warm-up", o.limits.seconds * 1e3);
+    if (o.slow_round > 0) {
+        length = (int)strlen(method);
+        snprintf(method + length, sizeof method - (size_t)length,
+                 " (IPCBENCH_SLOW_ROUND: round %d counted %g times slower, for a test)",
+                 o.slow_round, o.slow_factor);
     }
+    if (write_results(&o, machine, method, rows, row_count, drifts) == -1)
+        return 1;
+    if (o.targets)
+        failed_targets = check_targets(stdout, o.csv != NULL && strcmp(o.csv, "-") == 0 ? "# " : "",
+                                       rows, row_count, drifts, o.placement_count);
     if (fflush(stdout) == EOF) {
         perror("ipcbench: stdout");
         return 1;
@@ -538,5 +482,5 @@ int main(int argc, char **argv)
     samples_free(&scratch);
     free(cells);
     free(rows);
-    return errors > 0 ? 1 : 0;
+    return errors > 0 ? 1 : failed_targets > 0 ? 3 : 0;
 }
