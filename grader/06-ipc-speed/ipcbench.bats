@@ -127,7 +127,7 @@ transports() {
 # round 2 ten times slower, as a machine that drifted would measure it; the
 # drift warning must name that round, and a target measured in a drifted
 # placement is neither a pass nor a fail but "inconclusive". With the
-# threshold out of reach (--drift 1000), no warning and a verdict.
+# threshold out of reach (--drift 1000), no drift warning and a verdict.
 # bats test_tags=points:0,section:2_2
 @test "ipcbench_warns_when_rounds_drift_and_calls_its_targets_inconclusive" {
     IPCBENCH_SLOW_ROUND=2:10 run_ipcbench -m semloop,shm-posixsem -s 64K -w latency -p same \
@@ -147,7 +147,11 @@ transports() {
         fail "$(printf 'ipcbench --targets exited with status %s (0: every target met, 3: one missed); stderr:\n%s' "$status" "$stderr")"
     ! grep -q 'WARNING: drift' <<<"$output" ||
         fail "$(printf 'with --drift 1000 no drift warning was expected; ipcbench printed:\n%s' "$output")"
+    # (On a busy machine, or when the rounds of the point itself disagree,
+    # the target is inconclusive for that reason, not for a drift.)
     target=$(grep '^# target: shm-posixsem latency same 65536 B: ' <<<"$output" || true)
-    [[ $target == *": pass" || $target == *": fail" ]] ||
+    [[ $target == *": pass" || $target == *": fail" ||
+       $target == *": inconclusive (the machine was busy"* ||
+       $target == *": inconclusive (the rounds of this point disagree"* ]] ||
         fail "$(printf 'expected the target to pass or fail without drift; ipcbench printed:\n%s' "$output")"
 }

@@ -14,6 +14,7 @@
  *
  * Handout: handouts/06-ipc-speed.md, section 2.
  */
+#include "busy.h"
 #include "child.h"
 #include "compare.h"
 #include "message.h"
@@ -376,16 +377,33 @@ static int run_round(const struct options *o, const struct cpu_plan *plans, stru
 
 /* Write the table (or the CSV, for -o -), the CSV file and the detail file.
  * 0, or -1 after a message. */
+/* Beyond this share of the CPUs used by others, the machine was busy. */
+#define BUSY_PCT 25.0
+
+/* The line about the others' use of the machine, after prefix. */
+static void write_busy(FILE *out, const char *prefix, double busy_pct)
+{
+    if (busy_pct < 0)
+        return;
+    fprintf(out, "%s%sbusy: other processes (and the host) used %.0f%% of the CPUs during the "
+            "run (threshold %.0f%%)%s\n", prefix, busy_pct > BUSY_PCT ? "WARNING: " : "",
+            busy_pct, BUSY_PCT, busy_pct > BUSY_PCT ? ": the machine was not quiet; these "
+            "figures are uncertain, measure again" : "");
+}
+
 static int write_results(const struct options *o, const char *machine, const char *method,
-                         const struct row *rows, size_t count, const struct drift *drifts)
+                         const struct row *rows, size_t count, const struct drift *drifts,
+                         double busy_pct)
 {
     if (o->csv != NULL && strcmp(o->csv, "-") == 0) {
         write_csv(stdout, machine, rows, count);
         write_drift(stdout, "# ", drifts, o->placement_count, o->drift_pct);
+        write_busy(stdout, "# ", busy_pct);
     } else {
         write_table(stdout, machine, method, rows, count);
         fputc('\n', stdout);
         write_drift(stdout, "", drifts, o->placement_count, o->drift_pct);
+        write_busy(stdout, "", busy_pct);
     }
     const char *files[2] = { o->csv, o->detail };
     for (int f = 0; f < 2; f++) {
@@ -401,6 +419,7 @@ static int write_results(const struct options *o, const char *machine, const cha
         else
             write_detail(out, machine, rows, count);
         write_drift(out, "# ", drifts, o->placement_count, o->drift_pct);
+        write_busy(out, "# ", busy_pct);
         if (fclose(out) == EOF) {
             fprintf(stderr, "ipcbench: %s: %s\n", files[f], strerror(errno));
             return -1;
@@ -437,11 +456,15 @@ int main(int argc, char **argv)
         perror("ipcbench: calloc");
         return 1;
     }
+    struct busy_reading before, after;
+    int busy_known = busy_read(&before) == 0;
     for (int round = 0; round < o.rounds; round++)
         if (run_round(&o, plans, cells, round, &scratch) == -1) {
             perror("ipcbench: messages");
             return 1;
         }
+    busy_known = busy_known && busy_read(&after) == 0;
+    double busy_pct = busy_known ? busy_others_pct(&before, &after) : -1;
     for (size_t i = 0; i < total; i++) {
         if (cells[i].failed == -1)
             continue;
@@ -470,11 +493,12 @@ int main(int argc, char **argv)
                  " (IPCBENCH_SLOW_ROUND: round %d counted %g times slower, for a test)",
                  o.slow_round, o.slow_factor);
     }
-    if (write_results(&o, machine, method, rows, row_count, drifts) == -1)
+    if (write_results(&o, machine, method, rows, row_count, drifts, busy_pct) == -1)
         return 1;
     if (o.targets)
         failed_targets = check_targets(stdout, o.csv != NULL && strcmp(o.csv, "-") == 0 ? "# " : "",
-                                       rows, row_count, drifts, o.placement_count);
+                                       rows, row_count, drifts, o.placement_count,
+                                       busy_pct > BUSY_PCT ? busy_pct : 0);
     if (fflush(stdout) == EOF) {
         perror("ipcbench: stdout");
         return 1;

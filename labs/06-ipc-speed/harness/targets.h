@@ -10,8 +10,9 @@
 #include "report.h"
 
 /* One line per target and size, after prefix: pass, fail, or inconclusive
- * when the rounds of its placement drifted. Returns the number that failed. */
+ * when the rounds of its placement drifted, or others used busy_pct (> 0)
+ * of the machine. Returns the number that failed. */
 int check_targets(FILE *out, const char *prefix, const struct row *rows, size_t count,
-                  const struct drift *drifts, int drift_count);
+                  const struct drift *drifts, int drift_count, double busy_pct);
 
 #endif
