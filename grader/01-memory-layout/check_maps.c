@@ -165,6 +165,26 @@ LAB_TEST(parse_reads_perms_offset_device_and_inode, 3, "3.2", "")
     ck_assert_msg(strcmp(region.path, "/usr/lib/x86_64-linux-gnu/libc.so.6") == 0,
                   "path: got \"%s\", expected \"/usr/lib/x86_64-linux-gnu/libc.so.6\"",
                   region.path);
+
+    /* Every combination of [r-][w-][x-][ps] is a permission string: a
+     * write-only private page prints "-w-p". */
+    const char *letters[4][2] = { { "r", "-" }, { "w", "-" }, { "x", "-" }, { "p", "s" } };
+    for (int combination = 0; combination < 16; combination++) {
+        char perms[5], line[128];
+        for (int i = 0; i < 4; i++)
+            perms[i] = letters[i][(combination >> i) & 1][0];
+        perms[4] = '\0';
+        snprintf(line, sizeof line, "7f12a4c00000-7f12a4c26000 %s 00000000 00:00 0 ", perms);
+        errno = 0;
+        int result = maps_parse_line(line, &region);
+        int saved_errno = errno;
+        ck_assert_msg(result == 0 && strcmp(region.perms, perms) == 0,
+                      "maps_parse_line(\"%s\") returned %d (errno %s) with perms \"%s\"; "
+                      "expected 0 and perms \"%s\": each place holds its letter or '-' "
+                      "([r-][w-][x-], then p or s)",
+                      line, result, strerror(saved_errno), result == 0 ? region.perms : "",
+                      perms);
+    }
 }
 END_TEST
 
@@ -252,6 +272,10 @@ LAB_TEST(parse_rejects_malformed_lines_with_EINVAL, 4, "3.3", "")
         "zz-55d0c8a02000 r-xp 00001000 08:01 1234 /bin/x",
         "55d0c8a02000-55d0c8a01000 r-xp 00001000 08:01 1234 /bin/x",   /* end before start */
         "55d0c8a01000-55d0c8a02000 rwxq 00001000 08:01 1234 /bin/x",   /* q is no permission */
+        "55d0c8a01000-55d0c8a02000 Rw-p 00001000 08:01 1234 /bin/x",   /* each place: its letter or - */
+        "55d0c8a01000-55d0c8a02000 r?-p 00001000 08:01 1234 /bin/x",
+        "55d0c8a01000-55d0c8a02000 rw?p 00001000 08:01 1234 /bin/x",
+        "55d0c8a01000-55d0c8a02000 wr-p 00001000 08:01 1234 /bin/x",
         "55d0c8a01000-55d0c8a02000 r- 00001000 08:01 1234 /bin/x",
         "55d0c8a01000-55d0c8a02000 r-xp 00001000 0801 1234 /bin/x",     /* device without : */
         "55d0c8a01000-55d0c8a02000 r-xp 00001000 08:01 12x4 /bin/x",
@@ -893,6 +917,14 @@ LAB_TEST(classify_all_of_a_large_bss_as_bss, 2, "4.3", "check edata and end firs
      * anonymous region after it, which the table alone would call mmap. */
     expect_segment("the first byte of a 256 KiB zero global", test_large_bss, SEG_BSS);
     expect_segment("the last byte of a 256 KiB zero global", last, SEG_BSS);
+
+    /* The bounds: &edata <= addr < &end. */
+    extern char edata, end;
+    expect_segment("&edata, the first byte of the BSS", &edata, SEG_BSS);
+    enum segment past_the_end = classify_address(&end);
+    ck_assert_msg(past_the_end != SEG_BSS,
+                  "classify_address(&end at %p) gave bss; expected anything else: end is the "
+                  "first address AFTER the BSS (&edata <= addr < &end)", (const void *)&end);
 }
 END_TEST
 
