@@ -6,7 +6,7 @@
 # lab 97 has operators only in comments and strings, lab 98 one of each operator,
 # lab 99 is graded by a fake engine (root/grader/grade) in a second or two.
 
-load ../lib/assertions
+load ../lib/helpers
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 MUTATE="$ROOT/grader/mutate"
@@ -194,10 +194,42 @@ result_of() {
     assert_output --partial "99-tiny: 8 mutants: 4 killed, 0 survived, 2 not tested, 1 equivalent, 1 stillborn; score 66.7%"
     assert_output --partial "(graded again: 3 of them)"
     local score="$COPY/grader/99-tiny/mutants/score.txt"
-    grep -qx "$(printf 'graded\tall on %s; what was not killed again today' "$(date +%F)")" "$score" ||
+    grep -qx "$(printf 'graded\tfirst on %s; what was not killed or stillborn then, again on %s' \
+        "$(date +%F)" "$(date +%F)")" "$score" ||
         fail "$(printf 'score.txt does not say how it was graded:\n%s' "$(cat "$score")")"
     assert_equal "$(jq -r '.mutants[] | select(.id == "tiny.c:22:arithmetic:c6fd6506") | .failed_tests[0]' \
         "$COPY/build/mutate/99-tiny.json")" twice_doubles
+}
+
+# one_mutant_graded: whether the report STOPPED shows at least one mutant graded.
+one_mutant_graded() {
+    [ -s "$STOPPED" ] && jq -e '[.mutants[] | select(.result != "not-run")] | length >= 1' \
+        "$STOPPED" >/dev/null
+}
+
+@test "a_run_stopped_part_way_keeps_its_report_and_again_finishes_it" {
+    # The fake engine grades the first mutant, then holds every other one until killed.
+    mkdir "$BATS_TEST_TMPDIR/hold"
+    STOPPED="$BATS_TEST_TMPDIR/report.json"
+    FAKE_HOLD_DIR="$BATS_TEST_TMPDIR/hold" "$MUTATE" --root "$COPY" --report "$STOPPED" 99 \
+        >"$BATS_TEST_TMPDIR/stopped.log" 2>&1 &
+    local mutate=$!
+    wait_until 60 one_mutant_graded || { kill "$mutate"; fail "no mutant graded within 60 s"; }
+    kill -TERM "$mutate"
+    wait "$mutate" || true
+    assert_equal "$(jq -c '[.complete, .summary["not-run"], (.mutants | length)]' "$STOPPED")" '[false,7,8]'
+    # Nothing of the stopped run is left: no folder in build/, no engine still waiting
+    # (the engine runs in the copy's folder).
+    assert_equal "$(find "$COPY/build" -mindepth 1 -maxdepth 1 -name 'mutate.*')" ""
+    local process left=()
+    for process in /proc/[0-9]*; do
+        [ "$(readlink "$process/cwd" 2>/dev/null)" != "$COPY" ] || left+=("${process#/proc/}")
+    done
+    [ ${#left[@]} -eq 0 ] || fail "processes of the stopped run still run: ${left[*]}"
+    run "$MUTATE" --root "$COPY" --again "$STOPPED" --report "$STOPPED" 99
+    assert_output --partial "99-tiny: 8 mutants: 4 killed, 1 survived, 1 not tested, 1 equivalent, 1 stillborn"
+    assert_output --partial "(graded again: 7 of them)"
+    assert_equal "$(jq .complete "$STOPPED")" true
 }
 
 @test "again_refuses_a_report_of_another_lab_or_of_changed_code" {
