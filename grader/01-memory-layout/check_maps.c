@@ -14,7 +14,6 @@
 #include "maps.h"
 #include "segment.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -553,26 +552,11 @@ LAB_TEST(find_fails_with_ENOENT_for_an_unmapped_address, 3, "3.4", "")
 }
 END_TEST
 
-/* How many file descriptors this process has open. */
-static int open_descriptors(void)
-{
-    DIR *fds = opendir("/proc/self/fd");
-    struct dirent *entry;
-    int count = 0;
-
-    ck_assert_msg(fds != NULL, "test setup: /proc/self/fd: %s", strerror(errno));
-    while ((entry = readdir(fds)) != NULL)
-        if (entry->d_name[0] != '.')
-            count++;
-    closedir(fds);
-    return count;
-}
-
 LAB_TEST(find_closes_the_maps_file, 2, "3.4", "")
 {
     int local = 0;
     struct map_region region;
-    int before = open_descriptors();
+    int before = lab_open_descriptors();
 
     for (int i = 0; i < 3; i++) {
         find_ok(0, (uintptr_t)&local, &region);
@@ -580,7 +564,7 @@ LAB_TEST(find_closes_the_maps_file, 2, "3.4", "")
         ck_assert_msg(maps_find(0, 0, &region) == -1 && errno == ENOENT,
                       "maps_find(0, 0) did not fail with ENOENT");
     }
-    int after = open_descriptors();
+    int after = lab_open_descriptors();
     ck_assert_msg(after == before,
                   "%d file descriptors were open before 6 calls of maps_find and %d after: "
                   "close /proc/PID/maps on every path out of maps_find (fclose)",

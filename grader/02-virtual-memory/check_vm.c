@@ -24,7 +24,6 @@
 #include "faults.h"
 #include "pagemap.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -600,19 +599,6 @@ LAB_TEST(lookup_uses_the_page_size_from_sysconf, 2, "3.3", "the page size comes 
 }
 END_TEST
 
-static int open_descriptors(void)
-{
-    DIR *fds = opendir("/proc/self/fd");
-    struct dirent *entry;
-    int count = 0;
-
-    ck_assert_msg(fds != NULL, "test setup: /proc/self/fd: %s", strerror(errno));
-    while ((entry = readdir(fds)) != NULL)
-        count++;
-    closedir(fds);
-    return count;
-}
-
 LAB_TEST(lookup_closes_the_pagemap_file, 1, "3.3", "on every way out")
 {
     char *page = map_fresh(1);
@@ -621,15 +607,15 @@ LAB_TEST(lookup_closes_the_pagemap_file, 1, "3.3", "on every way out")
 
     page[0] = 1;
     lookup_ok(page, &info);
-    int before = open_descriptors();
+    int before = lab_open_descriptors();
     for (int i = 0; i < 100; i++)
         lookup_ok(page, &info);
-    int after = open_descriptors();
+    int after = lab_open_descriptors();
     ck_assert_msg(after == before, "after 100 calls of pagemap_lookup() %d more files are "
                   "open: close /proc/self/pagemap before returning", after - before);
     for (int i = 0; i < 100; i++)
         pagemap_lookup(kernel, &info);
-    after = open_descriptors();
+    after = lab_open_descriptors();
     ck_assert_msg(after == before, "after 100 calls of pagemap_lookup(%p), which fail with "
                   "EINVAL, %d more files are open: close /proc/self/pagemap on the way out "
                   "of a failed call too", kernel, after - before);

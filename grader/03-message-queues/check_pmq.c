@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -829,13 +828,6 @@ LAB_TEST(pmq_send_of_more_than_msgsize_fails_with_EMSGSIZE_and_sends_nothing, 1,
 }
 END_TEST
 
-/* Bytes the program has allocated with malloc now (all arenas). */
-static size_t bytes_in_use(void)
-{
-    struct mallinfo2 info = mallinfo2();
-    return info.uordblks + info.hblkhd;
-}
-
 LAB_TEST(pmq_receive_frees_its_buffer_and_sets_data_NULL_when_it_fails, 1, "3.5", "free on every path")
 {
     enum { TRIES = 64, SIZE = 8192 };
@@ -852,7 +844,7 @@ LAB_TEST(pmq_receive_frees_its_buffer_and_sets_data_NULL_when_it_fails, 1, "3.5"
                   "with EBADF and *data NULL", got, strerror(closed_errno),
                   data == NULL ? "NULL" : "not NULL");
 
-    size_t before = bytes_in_use();
+    size_t before = lab_bytes_in_use();
     for (int i = 0; i < TRIES; i++) {
         data = (char *)"untouched";
         got = pmq_receive(mq, &data, NULL, PMQ_NO_TIMEOUT);
@@ -861,7 +853,7 @@ LAB_TEST(pmq_receive_frees_its_buffer_and_sets_data_NULL_when_it_fails, 1, "3.5"
                       "expected -1 with EAGAIN and *data NULL", got, strerror(errno),
                       data == NULL ? "NULL" : "not NULL");
     }
-    size_t after = bytes_in_use();
+    size_t after = lab_bytes_in_use();
     mq_close(mq);
     ck_assert_msg(after < before + SIZE,
                   "%d failed pmq_receive calls on a queue with mq_msgsize %d left %zu more bytes "

@@ -12,7 +12,6 @@
 #include "shmbuf.h"
 #include "test_support.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <signal.h>
@@ -46,20 +45,6 @@ static void remove_names(const char *name)
     shm_unlink(name);
     sem_unlink(semaphore_of(semaphore, sizeof semaphore, name, "ready"));
     sem_unlink(semaphore_of(semaphore, sizeof semaphore, name, "consumed"));
-}
-
-/* The number of descriptors this process has open. */
-static int open_descriptors(void)
-{
-    DIR *directory = opendir("/proc/self/fd");
-    struct dirent *entry;
-    int count = 0;
-
-    ck_assert_msg(directory != NULL, "test: opendir(/proc/self/fd): %s", strerror(errno));
-    while ((entry = readdir(directory)) != NULL)
-        count += entry->d_name[0] != '.';
-    closedir(directory);
-    return count - 1;       /* the directory's own descriptor */
 }
 
 /*
@@ -214,11 +199,11 @@ static void expect_open_to_fail_cleanly(const char *name, const char *what)
     struct shmbuf buffer;
     char seen[512];
 
-    int descriptors = open_descriptors();
+    int descriptors = lab_open_descriptors();
     errno = 0;
     int result = shmbuf_open(name, &buffer);
     int saved_errno = errno;
-    int descriptors_after = open_descriptors();
+    int descriptors_after = lab_open_descriptors();
     int mappings = mappings_of(name, seen, sizeof seen);
     remove_names(name);
     ck_assert_msg(result == -1 && saved_errno != 0,
@@ -266,11 +251,11 @@ LAB_TEST(shmbuf_open_that_fails_leaves_nothing_open, 2, "3.2", "undo what was do
     ck_assert_msg(setrlimit(RLIMIT_FSIZE, &small) == 0, "test setup: setrlimit: %s",
                   strerror(errno));
     unique_name(name, sizeof name, "fsize");
-    int descriptors = open_descriptors();
+    int descriptors = lab_open_descriptors();
     errno = 0;
     int result = shmbuf_open(name, &buffer);
     saved_errno = errno;
-    int descriptors_after = open_descriptors();
+    int descriptors_after = lab_open_descriptors();
     setrlimit(RLIMIT_FSIZE, &limit);
     if (result == 0)
         shmbuf_close(&buffer);
@@ -332,7 +317,7 @@ LAB_TEST(shmbuf_close_unmaps_the_buffer_and_closes_both_semaphores, 1, "3.5", ""
     struct shmbuf buffer;
 
     unique_name(name, sizeof name, "close");
-    int descriptors = open_descriptors();
+    int descriptors = lab_open_descriptors();
     int opened = shmbuf_open(name, &buffer);
     int saved_errno = errno;
     int mapped = mappings_of(name, seen, sizeof seen);
@@ -340,7 +325,7 @@ LAB_TEST(shmbuf_close_unmaps_the_buffer_and_closes_both_semaphores, 1, "3.5", ""
     int result = opened == 0 ? shmbuf_close(&buffer) : -1;
     int close_errno = errno;
     int still_mapped = mappings_of(name, seen, sizeof seen);
-    int descriptors_after = open_descriptors();
+    int descriptors_after = lab_open_descriptors();
     remove_names(name);
     ck_assert_msg(opened == 0, "shmbuf_open(\"%s\") failed: %s", name, strerror(saved_errno));
     ck_assert_msg(mapped == 3, "after shmbuf_open this process maps %d files of the buffer; "

@@ -25,6 +25,7 @@
 #define LABCHECK_H
 
 #include <check.h>
+#include <stddef.h>
 
 /* Seconds a test may run before Check stops it; CK_TIMEOUT_MULTIPLIER scales it. */
 enum { LAB_DEFAULT_TIMEOUT = 10 };
@@ -56,5 +57,19 @@ struct lab_test {
  * nor against the student.
  */
 void lab_skip(const char *reason);
+
+/*
+ * How many file descriptors this process has open, from /proc/self/fd (the
+ * descriptor used to read that folder not counted). Tests compare it before
+ * and after a call to show that the call closed what it opened.
+ */
+int lab_open_descriptors(void);
+
+/*
+ * Bytes this process has allocated with malloc now (all arenas, and blocks
+ * malloc made with mmap): tests compare it before and after calls to show
+ * that the calls free what they allocate.
+ */
+size_t lab_bytes_in_use(void);
 
 #endif
