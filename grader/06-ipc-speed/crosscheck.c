@@ -8,7 +8,8 @@
  * two (split). Each round trip is timed with clock_gettime and the median
  * printed (like ipcbench's: on two CPUs of a virtual machine a few round
  * trips wait milliseconds for the host, and they would move a mean); the
- * stream is timed whole, until the child's acknowledgement.
+ * stream of 64 MiB is timed whole, until the child's acknowledgement, five
+ * times, and the median printed.
  *
  * Usage: crosscheck [same|split]   prints lines "MECHANISM WORKLOAD SIZE VALUE UNIT"
  */
@@ -25,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { ROUND_TRIPS = 20000, STREAM_BYTES = 256 * 1024 * 1024 };
+enum { ROUND_TRIPS = 20000, STREAMS = 5, STREAM_BYTES = 64 * 1024 * 1024 };
 
 static void die(const char *what)
 {
@@ -162,9 +163,10 @@ static void close_channel(struct channel *c)
 static void measure(const char *mechanism, const char *workload, size_t size)
 {
     static char buf[65536];
-    static double round_trips[ROUND_TRIPS];
+    static double round_trips[ROUND_TRIPS], speeds[STREAMS];
     struct channel c;
-    long count = strcmp(workload, "latency") == 0 ? ROUND_TRIPS : (long)(STREAM_BYTES / size);
+    int latency = strcmp(workload, "latency") == 0, streams = latency ? 1 : STREAMS;
+    long count = latency ? ROUND_TRIPS : (long)(STREAM_BYTES / size);
 
     open_channel(&c, mechanism);
     pid_t child = fork();
@@ -172,38 +174,42 @@ static void measure(const char *mechanism, const char *workload, size_t size)
         die("fork");
     if (child == 0) {
         pin(cpus[1]);
-        for (long i = 0; i < count; i++) {
-            get(&c, 0, buf, size);
-            if (strcmp(workload, "latency") == 0)
-                put(&c, 0, buf, size);
+        for (int stream = 0; stream < streams; stream++) {
+            for (long i = 0; i < count; i++) {
+                get(&c, 0, buf, size);
+                if (latency)
+                    put(&c, 0, buf, size);
+            }
+            if (!latency)
+                put(&c, 0, buf, 64);            /* the acknowledgement */
         }
-        if (strcmp(workload, "throughput") == 0)
-            put(&c, 0, buf, 64);                /* the acknowledgement */
         _exit(0);
     }
     memset(buf, 7, sizeof buf);
-    double start = now();
-    for (long i = 0; i < count; i++) {
-        double before = now();
-        put(&c, 1, buf, size);
-        if (strcmp(workload, "latency") == 0) {
-            get(&c, 1, buf, size);
-            round_trips[i] = now() - before;
+    for (int stream = 0; stream < streams; stream++) {
+        double start = now();
+        for (long i = 0; i < count; i++) {
+            double before = now();
+            put(&c, 1, buf, size);
+            if (latency) {
+                get(&c, 1, buf, size);
+                round_trips[i] = now() - before;
+            }
         }
+        if (!latency)
+            get(&c, 1, buf, 64);
+        speeds[stream] = (double)count * (double)size / (now() - start) / 1e6;
     }
-    if (strcmp(workload, "throughput") == 0)
-        get(&c, 1, buf, 64);
-    double seconds = now() - start;
     if (waitpid(child, NULL, 0) == -1)
         die("waitpid");
     close_channel(&c);
-    if (strcmp(workload, "latency") == 0) {
+    if (latency) {
         qsort(round_trips, (size_t)count, sizeof round_trips[0], compare_doubles);
         printf("%s latency %zu %.2f us\n", mechanism, size, round_trips[count / 2] * 1e6);
+    } else {
+        qsort(speeds, (size_t)streams, sizeof speeds[0], compare_doubles);
+        printf("%s throughput %zu %.1f MB/s\n", mechanism, size, speeds[streams / 2]);
     }
-    else
-        printf("%s throughput %zu %.1f MB/s\n", mechanism, size,
-               (double)count * (double)size / seconds / 1e6);
     fflush(stdout);
 }
 
