@@ -9,7 +9,6 @@
 #include "lab06_check.h"
 #include "spsc.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 
 /* ---------- the semaphore ring ---------- */
@@ -44,21 +43,6 @@ LAB_TEST_WITH_TIMEOUT(semaphore_ring_goes_on_when_signals_interrupt_its_waits, 3
 }
 END_TEST
 
-/* How many descriptors this process has open. */
-static int open_descriptors(void)
-{
-    DIR *dir = opendir("/proc/self/fd");
-    struct dirent *entry;
-    int count = 0;
-
-    ck_assert_msg(dir != NULL, "test setup: opendir(/proc/self/fd): %s", strerror(errno));
-    while ((entry = readdir(dir)) != NULL)
-        if (entry->d_name[0] != '.' && atoi(entry->d_name) != dirfd(dir))
-            count++;
-    closedir(dir);
-    return count;
-}
-
 LAB_TEST(semaphore_ring_create_fails_with_EEXIST_and_close_frees_its_struct, 1, "5.2", "undo and keep errno")
 {
     char name[96], path[128];
@@ -68,10 +52,10 @@ LAB_TEST(semaphore_ring_create_fails_with_EEXIST_and_close_frees_its_struct, 1, 
     snprintf(path, sizeof path, "/%s.posixsem", name);
     int taken = shm_open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
     ck_assert_msg(taken != -1, "test setup: shm_open(%s): %s", path, strerror(errno));
-    int before = open_descriptors();
+    int before = lab_open_descriptors();
     errno = 0;
     void *state = shm_posixsem_transport.create(&config);
-    int saved_errno = errno, after = open_descriptors();
+    int saved_errno = errno, after = lab_open_descriptors();
     int again = shm_open(path, O_RDONLY, 0), still_there = again != -1;
     if (again != -1)
         close(again);

@@ -12,12 +12,12 @@
 #ifndef LAB06_CHECK_H
 #define LAB06_CHECK_H
 
+#include "labcheck.h"
 #include "labchild.h"
 #include "transport.h"
 
 #include <check.h>
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,13 +86,6 @@ static inline unsigned char *allocate_or_fail(size_t size)
     return memory;
 }
 
-/* Bytes the program has allocated with malloc now (all arenas, and mmap'd blocks). */
-static inline size_t bytes_in_use(void)
-{
-    struct mallinfo2 info = mallinfo2();
-    return info.uordblks + info.hblkhd;
-}
-
 /* How many more times a test calls create() (and close(), when create
  * succeeds) to see whether they free what they allocate: glibc keeps a freed
  * block in a per-thread cache (counted as in use), so one call tells nothing;
@@ -113,9 +106,9 @@ static inline size_t bytes_kept_by_creates(const struct transport_ops *ops,
         if (state != NULL)
             ops->close(state);
         if (i == 0)
-            before = bytes_in_use();
+            before = lab_bytes_in_use();
     }
-    size_t after = bytes_in_use();
+    size_t after = lab_bytes_in_use();
     return after > before ? after - before : 0;
 }
 
