@@ -3,7 +3,9 @@
 # as a student would use it), make status, make hint, make handin, and the
 # container's scripts. They work on copies of labs/ in the test file's own
 # folder: labs/ itself is never modified. The tests share the results that the
-# commands keep (graded again whenever the files differ), to grade less often.
+# commands keep (graded again whenever the files differ), to grade less often:
+# a state folder keeps one result per lab, so each result of lab 01 is also
+# kept in a pool by its key, and put back when a test has the same files again.
 
 load ../lib/assertions
 
@@ -19,6 +21,8 @@ setup() {
     cp -Rp "labs/$LAB" "$SUB/"
     export STUDENT_STATE_DIR="$BATS_FILE_TMPDIR/state"
     rm -f "$STUDENT_STATE_DIR"/*.hint
+    POOL="$BATS_FILE_TMPDIR/pool"
+    take_kept_results
     TMUX_DIR=
 }
 
@@ -27,6 +31,35 @@ teardown() {
         tmux -S "$TMUX_DIR/socket" kill-server 2>/dev/null || true
         rm -rf "$TMUX_DIR"
     fi
+    keep_results
+}
+
+# The key under which the commands keep the results of lab 01 of SUB (its files,
+# the grader's; the same function as theirs).
+key_of_sub() {
+    # shellcheck disable=SC2016 # the script's own $1, $2 and $3
+    bash -c 'source "$1" && fingerprint "$2" "$3"' key "$ROOT/grader/student/lib.sh" "$(cd "$SUB" && pwd)" "$LAB"
+}
+
+# keep_results: put lab 01's results of the state folder in the pool, when they
+# are those of SUB's files as they are now.
+keep_results() {
+    local key
+    key=$(cat "$STUDENT_STATE_DIR/$LAB.key" 2>/dev/null) || return 0
+    [ "$key" = "$(key_of_sub)" ] || return 0
+    mkdir -p "$POOL/$key"
+    cp -p "$STUDENT_STATE_DIR/$LAB.json" "$STUDENT_STATE_DIR/$LAB.key" "$STUDENT_STATE_DIR/$LAB.log" "$POOL/$key/"
+}
+
+# take_kept_results: put the pool's results of SUB's files (if another test
+# graded them) in the state folder. The commands check them as always: their
+# key, and that no file of the lab is newer (so the tests copy files with cp -p).
+take_kept_results() {
+    local key
+    key=$(key_of_sub)
+    [ -d "$POOL/$key" ] || return 0
+    mkdir -p "$STUDENT_STATE_DIR"
+    cp -p "$POOL/$key/"* "$STUDENT_STATE_DIR/"
 }
 
 # points_of REGEX: the points of the lab 01 tests whose names match REGEX.
@@ -161,7 +194,8 @@ watch_sees_saves() {
     run grader/student/status --src "$SUB"
     assert_success
     assert_equal "$(stat -c %y "$json")" "$graded"
-    cp "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
+    # (No kept results taken: the change must be graded here.)
+    cp -p "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
     run grader/student/status --src "$SUB"
     assert_success
     [ "$(stat -c %y "$json")" != "$graded" ] || fail "a changed maps.c was not graded again"
@@ -172,7 +206,8 @@ watch_sees_saves() {
     run grader/student/hint --src "$SUB" 01
     run grader/student/hint --src "$SUB" 01
     assert_line --partial "hint level 2 of 3"
-    cp "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
+    cp -p "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
+    take_kept_results
     run grader/student/hint --src "$SUB" 01
     assert_line --partial "hint level 1 of 3"
     assert_line --partial "Start with the first: classify_a_function_as_text"
@@ -185,6 +220,7 @@ watch_sees_saves() {
 # (The next test grades the same files: it takes these results.)
 @test "status_shows_one_line_per_lab_and_the_lab_to_do_next" {
     cp -p "solutions/$LAB"/*.c "$SUB/$LAB/"
+    take_kept_results
     run make -s status SRC="$SUB"
     assert_success
     local labs json
@@ -209,6 +245,7 @@ watch_sees_saves() {
 
 @test "hint_says_so_when_every_test_passes" {
     cp -p "solutions/$LAB"/*.c "$SUB/$LAB/"
+    take_kept_results
     run grader/student/hint --src "$SUB" 01
     assert_success
     assert_output --partial "Every test of $LAB passes"
