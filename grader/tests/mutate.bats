@@ -74,6 +74,9 @@ result_of() {
     run "$MUTATE" --root "$COPY" --only tiny.c:1:swap:00000000 99
     assert_equal "$status" 2
     assert_output --partial "no mutant of 99-tiny has the id tiny.c:1:swap:00000000"
+    run "$MUTATE" --root "$COPY" --tests '^x' --record 99
+    assert_equal "$status" 2
+    assert_output --partial "cannot be recorded"
 }
 
 @test "each_operator_makes_the_expected_mutants_with_exact_diffs" {
@@ -268,8 +271,10 @@ one_mutant_graded() {
 @test "a_sample_of_three_mutants_of_lab_01_is_graded_for_real" {
     local report=$BATS_TEST_TMPDIR/report.json before
     before=$(find build -maxdepth 1 -name 'mutate.*' 2>/dev/null | sort)
-    run "$MUTATE" --sample 3 --report "$report" 01
+    # (Each graded on lab 01's Check tests: the whole lab shows nothing more here.)
+    run "$MUTATE" --sample 3 --tests '^(parse_|find_|classify_)' --report "$report" 01
     [ "$status" -le 1 ] || fail "$output"
+    assert_equal "$(jq -r .tests "$report")" '^(parse_|find_|classify_)'
     assert_output --regexp "01-memory-layout: 3 mutants: [0-9] killed, [0-9] survived, [0-9] not tested, [0-9] equivalent, [0-9] stillborn"
     assert_equal "$(jq -r '.mutants[].result' "$report" | grep -cxE 'killed|survived|not-tested|equivalent|stillborn')" 3
     assert_equal "$(find build -maxdepth 1 -name 'mutate.*' | sort)" "$before"
