@@ -135,22 +135,30 @@ describe_process() {
 
 # run_watched SECONDS CMD...: run CMD (standard input from WATCH_STDIN, else /dev/null;
 # fd 3 closed) and wait at most SECONDS for it. Sets status, output and stderr as
-# `run --separate-stderr` does, and WATCH_SECONDS. When the time runs out, HUNG says
+# `run --separate-stderr` does, and WATCH_SECONDS (words). When the time runs out, HUNG says
 # what CMD was doing (describe_process), it is killed and status is 124; else HUNG is
-# empty.
+# empty. With WATCH_WCHAN set (a /proc/PID/wchan regex; quick sets it), CMD seen
+# asleep there is a hang at once.
 run_watched() {
     local seconds=$1 out="$BATS_TEST_TMPDIR/watched.out" err="$BATS_TEST_TMPDIR/watched.err"
-    local pid
+    local pid ended=0 start=${EPOCHREALTIME//[!0-9]/}
     shift
-    WATCH_SECONDS=$seconds
+    WATCH_SECONDS="$seconds s"
     HUNG=
     "$@" <"${WATCH_STDIN:-/dev/null}" >"$out" 2>"$err" 3>&- &
     pid=$!
     status=0
-    if ends_within "$seconds" "$pid"; then
+    ends_within "$seconds" "$pid" "${WATCH_WCHAN:-}" || ended=$?
+    if [ "$ended" -eq 0 ]; then
         wait "$pid" || status=$?
     else
         HUNG=$(describe_process "$pid")
+        if [ "$ended" -eq 2 ]; then
+            HUNG+=" (no other process used the queue: nothing would ever wake it)"
+            WATCH_SECONDS="$(((${EPOCHREALTIME//[!0-9]/} - start) / 1000)) ms (it went to sleep in the queue; allowed: $seconds s)"
+        else
+            WATCH_SECONDS="$seconds s"
+        fi
         kill -KILL "$pid" 2>/dev/null || true
         { wait "$pid"; } 2>/dev/null || true
         status=124
@@ -160,8 +168,13 @@ run_watched() {
     read_file "$err" stderr
 }
 
-# quick CMD...: run_watched for a command that should not wait (5 s, scaled).
+# quick CMD...: run_watched for a command that should not wait (5 s, scaled). A
+# Bats file whose quick commands never have a partner that could wake them (mq.bats:
+# only its blocking tests start a second process, which waits on the opposite
+# condition) sets NEVER_WAITS_IN to the queue's wait channels: a command seen
+# asleep there would wait for ever, so it fails at once instead of after 5 s.
 quick() {
+    local WATCH_WCHAN=${NEVER_WAITS_IN:-}
     seconds_to_wait "$QUICK_SECONDS"
     run_watched "$WAIT" "$@"
 }
@@ -170,7 +183,7 @@ quick() {
 # run_watched: a command that hung is described as it was when it was stopped.
 expect_quick_status() {
     if [ -n "${HUNG:-}" ]; then
-        fail "$(printf '%s did not return within %s s; expected exit status %s%s.\nWhen it was stopped, %s.\nits stderr:\n%s' \
+        fail "$(printf '%s did not return within %s; expected exit status %s%s.\nWhen it was stopped, %s.\nits stderr:\n%s' \
             "$2" "$WATCH_SECONDS" "$1" "$(after_earlier_hang)" "$HUNG" "${stderr:-}")"
     fi
     expect_status "$1" "$2"
@@ -245,13 +258,26 @@ uptime_ms() {
 # open at exit. For the failure paths of a program, which run_valgrind (status 0 only)
 # cannot check.
 run_valgrind_to_status() {
-    local expected=$1 what=$2 log="$BATS_TEST_TMPDIR/valgrind-fds.log" leaked
+    local expected=$1 what=$2 log="$BATS_TEST_TMPDIR/valgrind-fds.log" leaked pid ended=0 doing
     shift 2
     status=0
-    timeout --kill-after=2 $((6 * PROGRAM_TIMEOUT)) valgrind --error-exitcode=99 \
+    valgrind --error-exitcode=99 --vgdb=no \
         --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=yes \
         --log-file="$log" "$@" <"${WATCH_STDIN:-/dev/null}" >/dev/null \
-        2>"$BATS_TEST_TMPDIR/valgrind-fds.stderr" 3>&- || status=$?
+        2>"$BATS_TEST_TMPDIR/valgrind-fds.stderr" 3>&- &
+    pid=$!
+    # (With NEVER_WAITS_IN, a command asleep in the queue is a hang at once, as in run_watched.)
+    ends_within $((6 * PROGRAM_TIMEOUT)) "$pid" "${NEVER_WAITS_IN:-}" || ended=$?
+    if [ "$ended" -ne 0 ]; then
+        doing=$(describe_process "$pid")
+        kill_tree "$pid"
+        { wait "$pid"; } 2>/dev/null || true
+        [ "$ended" -ne 2 ] ||
+            fail "$what did not return under Valgrind; expected exit status $expected. When it was stopped, $doing (no other process used the queue: nothing would ever wake it)"
+        status=124
+    else
+        wait "$pid" || status=$?
+    fi
     if [ "$status" -eq 99 ]; then
         fail "$(printf 'Valgrind found memory errors or leaks in %s (free on every path):\n%s' \
             "$what" "$(grep -v '^==[0-9]*== *$' "$log" | sed 's/^==[0-9]*== //' | head -n 40)")"

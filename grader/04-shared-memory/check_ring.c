@@ -3,7 +3,9 @@
  * shared by producer and consumer processes.
  *
  * Every blocking test waits for an event - a child asleep in state S, a child's
- * exit - and gives up only at a deadline (SOON seconds, times TIMEOUT_SCALE).
+ * exit - and gives up at a deadline (SOON seconds, times TIMEOUT_SCALE), or
+ * sooner when a child that has nothing left to wait for sleeps on
+ * (wait_for_exit_unless_asleep: a deadlock or a lost wake-up, for certain).
  * Children report through memory they share with the test and end with _exit().
  */
 #define _GNU_SOURCE         /* sched_setaffinity */
@@ -158,20 +160,22 @@ LAB_TEST_WITH_TIMEOUT(ring_get_waits_on_an_empty_ring_until_another_process_puts
     }
 
     pid_t producer = put_in_child(ring, make_item(7, 0), put);
-    if (!wait_for_exit(producer, SOON, &status)) {
+    if (!wait_for_exit_unless_asleep(producer, SOON, &status)) {
         kill_and_reap(producer);
         kill_and_reap(consumer);
         ck_abort_msg("deadlock: while a consumer waited in ring_get on the empty ring, "
-                     "ring_put in another process did not return within %.0f s. The waiting "
+                     "ring_put in another process went to sleep and did not return (or ran "
+                     "for %.0f s). The waiting "
                      "consumer holds the mutex, so the producer can never take it to add the "
                      "item. In ring_get, wait on filled_slots BEFORE taking the mutex.",
                      scaled(SOON));
     }
     expect_call_ok("ring_put", put);
-    if (!wait_for_exit(consumer, SOON, &status)) {
+    if (!wait_for_exit_unless_asleep(consumer, SOON, &status)) {
         kill_and_reap(consumer);
-        ck_abort_msg("a consumer waiting in ring_get was not woken within %.0f s after another "
-                     "process put an item: are the semaphores inside the shared mapping and "
+        ck_abort_msg("a consumer waiting in ring_get was not woken after another process put "
+                     "an item (it slept on, or had not ended %.0f s later): are the semaphores "
+                     "inside the shared mapping and "
                      "process-shared (sem_init(&sem, 1, value): pshared = 1)?", scaled(SOON));
     }
     expect_call_ok("ring_get", got);
@@ -211,19 +215,21 @@ LAB_TEST_WITH_TIMEOUT(ring_put_waits_on_a_full_ring_until_another_process_gets, 
     }
 
     pid_t consumer = get_in_child(ring, got);
-    if (!wait_for_exit(consumer, SOON, &status)) {
+    if (!wait_for_exit_unless_asleep(consumer, SOON, &status)) {
         kill_and_reap(consumer);
         kill_and_reap(producer);
         ck_abort_msg("deadlock: while a producer waited in ring_put for a free slot, "
-                     "ring_get in another process did not return within %.0f s. The waiting "
+                     "ring_get in another process went to sleep and did not return (or ran "
+                     "for %.0f s). The waiting "
                      "producer holds the mutex, so no consumer can take it to free a slot. "
                      "In ring_put, wait on free_slots BEFORE taking the mutex.", scaled(SOON));
     }
     expect_call_ok("ring_get", got);
-    if (!wait_for_exit(producer, SOON, &status)) {
+    if (!wait_for_exit_unless_asleep(producer, SOON, &status)) {
         kill_and_reap(producer);
-        ck_abort_msg("a producer waiting in ring_put on a full ring was not woken within "
-                     "%.0f s after another process took an item: are the semaphores inside "
+        ck_abort_msg("a producer waiting in ring_put on a full ring was not woken after another "
+                     "process took an item (it slept on, or had not ended %.0f s later): are "
+                     "the semaphores inside "
                      "the shared mapping and process-shared (pshared = 1)?", scaled(SOON));
     }
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -271,20 +277,21 @@ LAB_TEST_WITH_TIMEOUT(ring_get_waits_again_when_a_signal_interrupts_it, 2, "4.5"
     }
 
     pid_t producer = put_in_child(ring, make_item(5, 0), put);
-    int producer_done = wait_for_exit(producer, SOON, &status);
-    int consumer_done = wait_for_exit(consumer, SOON, &status);
+    int producer_done = wait_for_exit_unless_asleep(producer, SOON, &status);
+    int consumer_done = wait_for_exit_unless_asleep(consumer, SOON, &status);
     if (!producer_done)
         kill_and_reap(producer);
     if (!consumer_done)
         kill_and_reap(consumer);
     ck_assert_msg(producer_done,
                   "deadlock: while a consumer waited in ring_get on the empty ring, ring_put in "
-                  "another process did not return within %.0f s. The waiting consumer holds the "
+                  "another process went to sleep and did not return (or ran for %.0f s). The "
+                  "waiting consumer holds the "
                   "mutex: in ring_get, wait on filled_slots BEFORE taking the mutex.",
                   scaled(SOON));
     ck_assert_msg(consumer_done,
                   "after a signal interrupted ring_get, an item put by another process did "
-                  "not reach it within %.0f s", scaled(SOON));
+                  "not reach it (it slept on, or had not ended %.0f s later)", scaled(SOON));
     expect_call_ok("ring_get, interrupted by a signal handler,", got);
     ck_assert_msg(got->item.producer == 5 && got->item.sequence == 0,
                   "ring_get gave item (producer %u, sequence %u); expected (5, 0)",
@@ -327,8 +334,8 @@ LAB_TEST_WITH_TIMEOUT(ring_put_waits_again_when_a_signal_interrupts_it, 1, "4.5"
     }
 
     pid_t consumer = get_in_child(ring, got);
-    int consumer_done = wait_for_exit(consumer, SOON, &status);
-    int producer_done = wait_for_exit(producer, SOON, &status);
+    int consumer_done = wait_for_exit_unless_asleep(consumer, SOON, &status);
+    int producer_done = wait_for_exit_unless_asleep(producer, SOON, &status);
     if (!consumer_done)
         kill_and_reap(consumer);
     if (!producer_done)

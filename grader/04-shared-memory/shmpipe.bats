@@ -63,6 +63,23 @@ output_size_is() {
     [ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]
 }
 
+# stalled_or_output_size_is FILE SIZE: output_size_is, or the reader will write
+# nothing more, so that waiting on would only wait out the deadline: it has ended,
+# or the writer (the only process that posts "ready") has ended and the reader
+# sleeps on a semaphore. The sides are looked at first: those looks start no process.
+stalled_or_output_size_is() {
+    side_gone read || { side_gone write && reader_asleep_on_a_semaphore; } ||
+        output_size_is "$@"
+}
+
+reader_asleep_on_a_semaphore() {
+    local state wchan=
+    read_process_state "$READER_PID" state
+    [ "$state" = S ] || return 1
+    { IFS= read -r wchan <"/proc/$READER_PID/wchan"; } 2>/dev/null || true
+    [[ $wchan == *futex* ]]
+}
+
 # The writer's standard input is a FIFO that the test fills 1000 bytes at a time,
 # each time only after the reader has written everything before: every read() of
 # the writer then returns 1000 bytes, fewer than it asked for, before the end.
@@ -85,7 +102,8 @@ output_size_is() {
             fail "shmpipe write stopped reading its standard input after $(((chunk - 1) * 1000)) bytes, before the end: read() returned fewer bytes than it asked for (the input comes 1000 bytes at a time), and that is not the end of the input; only 0 is (section 3.4)"
         fi
         cat "$BATS_TEST_TMPDIR/chunk" >>"$expected"
-        if ! wait_until "$(side_seconds)" output_size_is "$output" $((chunk * 1000)); then
+        if ! wait_until "$(side_seconds)" stalled_or_output_size_is "$output" $((chunk * 1000)) ||
+           ! output_size_is "$output" $((chunk * 1000)); then
             exec 5>&-
             fail "after the writer's standard input gave it $((chunk * 1000)) bytes, 1000 at a time, the reader wrote $(stat -c %s "$output") bytes; expected $((chunk * 1000)). $(describe_side write); $(describe_side read)"
         fi

@@ -65,8 +65,12 @@ run_program() {
     wait "$pid"
 }
 
-# ends_within SECONDS PID: wait until the child PID has exited (even before it
-# is reaped), at most SECONDS; fails when it is still running then. Polled,
+# ends_within SECONDS PID [WCHAN_REGEX]: wait until the child PID has exited
+# (even before it is reaped), at most SECONDS; fails (1) when it is still
+# running then. With WCHAN_REGEX, fails (2) as soon as PID is seen asleep
+# (state S) in a kernel function that matches it (/proc/PID/wchan): for a
+# command that must never wait there, nothing else would wake it, so its
+# hang is certain at once instead of after the whole timeout. Polled,
 # not wait -n: under Bats, wait -n can miss a child that ended before it was
 # called and wait out the whole time. (The deadline is in microseconds:
 # SECONDS counts whole seconds, and 1 s of it could be 0.) It looks every
@@ -74,11 +78,16 @@ run_program() {
 # reads /proc/PID/stat and a pause starts no process (pause), so that a
 # command that ends at once costs milliseconds, not a sleep's 20-50 ms.
 ends_within() {
-    local pid=$2 deadline looks=0 interval=0.005 state
+    local pid=$2 wchan_regex=${3:-} deadline looks=0 interval=0.005 state wchan
     deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
     while :; do
         read_process_state "$pid" state
         case "$state" in Z|X) return 0 ;; esac      # (ended; reaped or not)
+        if [ "$state" = S ] && [ -n "$wchan_regex" ]; then
+            wchan=
+            { IFS= read -r wchan <"/proc/$pid/wchan"; } 2>/dev/null || true
+            [[ $wchan =~ $wchan_regex ]] && return 2
+        fi
         [ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ] || return 1
         looks=$((looks + 1))
         case "$looks" in 40) interval=0.02 ;; 130) interval=0.1 ;; esac

@@ -153,14 +153,17 @@ static inline char wait_until_asleep(pid_t pid, double seconds, double asleep_se
 }
 
 /*
- * Wait for child pid to end, for at most seconds (scaled), and reap it.
- * Returns 1 with its wait status in *status; 0 when it is still there at
- * the deadline. A pid that is no child of ours to wait for (already
- * reaped) counts as ended, with *status 0.
+ * Wait for child pid to end, for at most seconds (scaled), and reap it;
+ * with asleep_limit >= 0, give up too once it has been asleep (state S) at
+ * every look for asleep_limit seconds. Returns 1 with its wait status in
+ * *status; 0 when it is still there. A pid that is no child of ours to wait
+ * for (already reaped) counts as ended, with *status 0.
  */
-static inline int wait_for_exit(pid_t pid, double seconds, int *status)
+static inline int wait_for_exit_or_sleep(pid_t pid, double seconds, double asleep_limit,
+                                         int *status)
 {
     double deadline = monotonic_seconds() + scaled(seconds);
+    double asleep_since = -1.0;             /* < 0: not asleep at the last look */
 
     for (;;) {
         pid_t ended = waitpid(pid, status, WNOHANG);
@@ -170,10 +173,45 @@ static inline int wait_for_exit(pid_t pid, double seconds, int *status)
             *status = 0;
             return 1;
         }
-        if (monotonic_seconds() > deadline)
+        double now = monotonic_seconds();
+        if (asleep_limit >= 0.0) {
+            if (process_state(pid) != 'S')
+                asleep_since = -1.0;
+            else if (asleep_since < 0.0)
+                asleep_since = now;
+            if (asleep_since >= 0.0 && now - asleep_since >= asleep_limit)
+                return 0;
+        }
+        if (now > deadline)
             return 0;
         pause_briefly();
     }
+}
+
+/*
+ * Wait for child pid to end, for at most seconds (scaled), and reap it.
+ * Returns 1 with its wait status in *status; 0 when it is still there at
+ * the deadline. A pid that is no child of ours to wait for (already
+ * reaped) counts as ended, with *status 0.
+ */
+static inline int wait_for_exit(pid_t pid, double seconds, int *status)
+{
+    return wait_for_exit_or_sleep(pid, seconds, -1.0, status);
+}
+
+/*
+ * wait_for_exit, for a child that, done right, has nothing left to wait for
+ * (what it waits for has been posted, or nobody else holds what it needs):
+ * gives up (0) as soon as it has been asleep (state S) at every look for
+ * LOST_WAKE_UP_MS (scaled), not only at the deadline. A process that was
+ * woken is runnable (R) from that moment, whether it runs or not; one still
+ * asleep that long after its wake-up was due will never be woken.
+ */
+enum { LOST_WAKE_UP_MS = 500 };
+
+static inline int wait_for_exit_unless_asleep(pid_t pid, double seconds, int *status)
+{
+    return wait_for_exit_or_sleep(pid, seconds, scaled(LOST_WAKE_UP_MS / 1000.0), status);
 }
 
 /*
