@@ -6,8 +6,8 @@
 # grader's own pristine copy of every given file and header. A changed given
 # file, an extra file or anything that is not a plain file changes nothing; it
 # is reported (DIR/log/notices) so that the student learns why. The compiler
-# writes into DIR/work (the sandbox user's); its messages are read back from
-# there as the sandbox user would read them (read_untrusted).
+# writes into DIR/work (the sandbox user's); its messages go to files of
+# root's, opened by root.
 # Sourced after common.sh and manifest.sh.
 
 # sha256_of FILE
@@ -15,15 +15,6 @@ sha256_of() {
     local line
     line=$(sha256sum -- "$1") || return 1
     echo "${line%% *}"
-}
-
-# first_words: the first word of each line of standard input, as cut -d ' ' -f 1
-# prints them (of sha256sum's lines: the checksums), without starting a process.
-first_words() {
-    local word rest
-    while read -r word rest; do
-        echo "$word"
-    done
 }
 
 # pristine_given LAB FILE SHA256 CACHE: print the path of the grader's own copy
@@ -89,7 +80,7 @@ assemble_lab() {
     local lab=$1 from=$2 dir=$3 file sha original path candidate size entry
     local -A known=() expected=() original_sum=() offered_sum=() size_of=()
     local -a students=() plain=() taken=() given=() candidates=() offered=() from_package=() from_labs=()
-    mkdir -p "$dir/src" "$dir/log"
+    if [ ! -d "$dir/src" ] || [ ! -d "$dir/log" ]; then mkdir -p "$dir/src" "$dir/log"; fi
     : >"$dir/log/notices"
     if [ -L "$from" ]; then
         echo "refused: the folder $lab is a link: the grader takes plain files in plain folders only" >>"$dir/log/notices"
@@ -189,54 +180,96 @@ assemble_lab() {
 # With TESTS (a file of selected tests, as lab_tests prints them: grade
 # --tests), only what they need is built: the Check suites they are in, and
 # the programs and probes when a Bats test is among them.
+# The targets that are not in the cache compile side by side in one isolated
+# run (lib/isolate, under root's time limit): each one's messages go to a
+# file of root's that root opened for it (DIR/log/build.NAME.log), and its
+# exit status to DIR/log/build.status.
 build_lab() {
     local lab=$1 dir=$2 with_tools=${3:-} tests=${4:-} kind name key status=0 cache headers suites=''
-    local line given_objects=''
-    local -a command targets=() lines=()
-    [ -z "$tests" ] || suites=" $(cut -f 4 "$tests" | sort -u | paste -s -d ' ') "
-    mkdir -p "$dir/work/bin" "$dir/work/tmp" "$dir/log"
-    cache=$(object_cache)
+    local line given_objects='' suite compile fd target_status
+    local -a command targets=() lines=() compiled=() cached=() fds=()
+    local -A key_of=() status_of=()
+    if [ -n "$tests" ]; then
+        # " NAME NAME ... ": the suites of the selected tests.
+        while IFS=$'\t' read -r _ _ _ suite _; do
+            [[ "$suites " == *" $suite "* ]] || suites+=" $suite"
+        done <"$tests"
+        suites+=' '
+    fi
+    if [ ! -d "$dir/work/bin" ] || [ ! -d "$dir/work/tmp" ]; then
+        mkdir -p "$dir/work/bin" "$dir/work/tmp" "$dir/log"
+    fi
+    object_cache cache
     student_symbols "$lab" >"$dir/src/.symbols"
-    chmod 644 "$dir/src/.symbols"      # (the sandbox user's compiler reads it)
-    headers=$(headers_digest "$lab" "$dir")
-    mapfile -t lines < <(compile_commands "$lab")
+    # (The sandbox user's compiler reads it; elsewhere the umask let it.)
+    [ -z "${GRADER_SANDBOX_UID:-}" ] || chmod 644 "$dir/src/.symbols"
+    headers_digest headers "$lab" "$dir"
+    compile_commands lines "$lab"
     # Sandboxed: root compiles the given files from its own copies first.
     [ "$cache" != - ] || given_objects=$(compile_given_objects "$lab" "$dir" "$headers" "$suites" "$with_tools" "${lines[@]}")
+    # The words of each wanted target (KIND NAME WORDS..., a tab between two).
     for line in ${lines[@]+"${lines[@]}"}; do
         IFS=$'\t' read -r -a command <<<"$line"
-        kind=${command[0]} name=${command[1]}
-        command=("${command[@]:2}")
-        wanted_target "$kind" "$name" "$suites" "$with_tools" || continue
-        targets+=("$kind	$name")
-        # A program whose every input is that of one built before (trusted
-        # code only) is taken from the cache: no compiler, no linker.
-        if [ "$cache" != - ]; then
-            (cd "$dir/src" && program_key "$headers" "${command[@]}") >"$dir/log/key.$name"
-            key=$(cat "$dir/log/key.$name")
-            if [ -f "$cache/$key.prog" ] && cp "$cache/$key.prog" "$dir/work/bin/$name" 2>/dev/null; then
-                touch "$cache/$key.prog"
-                : >"$dir/log/build.$name.log"
-                echo 0 >"$dir/log/build.$name.status"
-                continue
-            fi
-        fi
-        # (The time limit is root's, outside the sandbox.)
-        (cd "$dir/src" && timeout --kill-after=10 $((120 * TIMEOUT_SCALE)) \
-            "$GRADER_DIR/lib/isolate" "$dir/log/left.build.$name" \
-            env TMPDIR="$dir/work/tmp" GRADER_SYMBOLS="$dir/src/.symbols" GRADER_GIVEN_OBJECTS="$given_objects" \
-                "$GRADER_DIR/lib/compile-target" "$dir/work/bin/$name" "$cache" "$headers" \
-                "${command[@]}" >"$dir/log/build.$name.log" 2>&1
-         echo $? >"$dir/log/build.$name.status") &
+        wanted_target "${command[0]}" "${command[1]}" "$suites" "$with_tools" || continue
+        targets+=("$line")
     done
-    wait
+    # A program whose every input is that of one built before (trusted code
+    # only) is taken from the cache: no compiler, no linker.
+    [ "$cache" = - ] || program_keys key_of "$dir" "$headers" ${targets[@]+"${targets[@]}"}
+    : >"$dir/log/build.status"
+    compile="$dir/log/build.list"
+    local errors="$dir/log/build.errors" status_fd
+    : >"$compile"
+    for line in ${targets[@]+"${targets[@]}"}; do
+        IFS=$'\t' read -r -a command <<<"$line"
+        name=${command[1]}
+        key=${key_of[$name]:-}
+        if [ -n "$key" ] && [ -f "$cache/$key.prog" ] && cp "$cache/$key.prog" "$dir/work/bin/$name" 2>/dev/null; then
+            cached+=("$cache/$key.prog")
+            : >"$dir/log/build.$name.log"
+            echo "$name 0" >>"$dir/log/build.status"
+            continue
+        fi
+        # (Each target's messages go to a file only root can write, opened here.)
+        exec {fd}>"$dir/log/build.$name.log"
+        fds+=("$fd")
+        compiled+=("$name")
+        (IFS=$'\t'; echo "$fd	$name	$dir/work/bin/$name	$cache	$headers	${command[*]:2}") >>"$compile"
+    done
+    # (Recently used: the pruning keeps them.)
+    [ ${#cached[@]} -eq 0 ] || touch -- "${cached[@]}"
+    if [ ${#compiled[@]} -gt 0 ]; then
+        exec {status_fd}>>"$dir/log/build.status"
+        # (The time limit is root's, outside the sandbox.)
+        (cd "$dir/src" && exec timeout --kill-after=10 $((120 * TIMEOUT_SCALE)) \
+            "$GRADER_DIR/lib/isolate" "$dir/log/left.build" \
+            env TMPDIR="$dir/work/tmp" GRADER_SYMBOLS="$dir/src/.symbols" GRADER_GIVEN_OBJECTS="$given_objects" \
+                "$GRADER_DIR/lib/compile-target" --each "$status_fd" <"$compile" >"$errors" 2>&1) || true
+        for fd in "${fds[@]}" "$status_fd"; do exec {fd}>&-; done
+    fi
+    while read -r name target_status; do
+        status_of[$name]=$target_status
+    done <"$dir/log/build.status"
+    # A target that did not finish (its time ran out, or the isolated run
+    # failed) gets what was said outside the compiler.
+    for name in ${compiled[@]+"${compiled[@]}"}; do
+        [ -z "${status_of[$name]:-}" ] || continue
+        { echo "(the build of $name did not finish)"; head -c 10000 "$errors"; } >>"$dir/log/build.$name.log"
+    done
     # A probe's messages are there for the tests that use it ($LAB_BUILD_LOGS).
-    mkdir -p "$dir/src/.build-logs"
-    for name in ${targets[@]+"${targets[@]}"}; do
-        kind=${name%%	*}
-        name=${name#*	}
-        head -c 100000 "$dir/log/build.$name.log" >"$dir/src/.build-logs/$name.log"
-        if [ "$(cat "$dir/log/build.$name.status" 2>/dev/null)" = 0 ]; then
-            [ "$cache" = - ] || cache_program "$cache" "$dir" "$name"
+    [ -d "$dir/src/.build-logs" ] || mkdir -p "$dir/src/.build-logs"
+    for line in ${targets[@]+"${targets[@]}"}; do
+        kind=${line%%	*}
+        name=${line#*	}
+        name=${name%%	*}
+        if [ -s "$dir/log/build.$name.log" ]; then
+            head -c 100000 "$dir/log/build.$name.log" >"$dir/src/.build-logs/$name.log"
+        else
+            : >"$dir/src/.build-logs/$name.log"
+        fi
+        if [ "${status_of[$name]:-}" = 0 ]; then
+            [ "$cache" = - ] || [[ " ${compiled[*]-} " != *" $name "* ]] ||
+                cache_program "$cache" "$dir" "$name" "${key_of[$name]:-}"
             continue
         fi
         case "$kind" in
@@ -276,7 +309,7 @@ compile_given_objects() {
     local -A student=()
     local -a command flags sources
     shift 5
-    [ -n "${GRADER_SANDBOX_UID:-}" ] && [ "$(id -u)" -eq 0 ] || return 0
+    [ -n "${GRADER_SANDBOX_UID:-}" ] && [ "$EUID" -eq 0 ] || return 0
     trusted=$(given_object_cache) || return 0
     while read -r word; do student[$word]=1; done < <(student_files "$lab")
     mkdir -p "$dir/objects"
@@ -309,73 +342,143 @@ compile_given_objects() {
 # root's alone, and only ever written by root. Fails where it cannot be so.
 given_object_cache() {
     local cache=${GRADER_CACHE_DIR:-$ROOT_DIR/build/cache/objects}/given
-    mkdir -p "$cache" 2>/dev/null && [ ! -L "$cache" ] && [ "$(stat -c %u "$cache")" = 0 ] || return 1
+    # (-O: owned by root, who runs this.)
+    { [ -d "$cache" ] || mkdir -p "$cache" 2>/dev/null; } && [ ! -L "$cache" ] && [ -O "$cache" ] || return 1
     chmod 700 "$cache"
-    find "$cache" -name '*.o' -mmin +1440 -delete 2>/dev/null || true
+    prune_cache "$cache" -name '*.o'
     echo "$cache"
 }
 
-# program_key HEADERS WORD...: the cache key of the program that
-# lib/compile-target builds from these words (run in the build tree): a digest
-# of the headers' digest, the words, the text of each source and of
-# compile-target itself.
-program_key() {
-    local headers=$1 word part=0
-    local -a sources=()
+# prune_cache CACHE FIND-TEST...: remove what FIND-TEST selects in CACHE and
+# was not used for a day; at most once an hour (CACHE/.pruned holds when it
+# was last done), not a walk of the whole cache on every run.
+prune_cache() {
+    local cache=$1 now last=0
     shift
-    for word in "$@"; do
-        if [ "$word" = -- ]; then
-            part=$((part + 1))
-        elif [ "$part" -eq 1 ]; then
-            sources+=("$word")
-        fi
-    done
-    { printf '%s\0' "$headers" "$@"
-      sha256sum -- "${sources[@]}" "$GRADER_DIR/lib/compile-target" | first_words
-    } | sha256sum | first_words
+    printf -v now '%(%s)T' -1
+    [ ! -f "$cache/.pruned" ] || read -r last <"$cache/.pruned" || true
+    [[ $last =~ ^[0-9]+$ ]] || last=0
+    [ $((now - last)) -ge 3600 ] || return 0
+    echo "$now" >"$cache/.pruned" 2>/dev/null || true
+    find "$cache" \( "$@" \) -mmin +1440 -delete 2>/dev/null || true
 }
 
-# cache_program CACHE DIR NAME: keep the program NAME that DIR just built under
-# its key (DIR/log/key.NAME), unless the cache has it already.
+# program_keys SET DIR HEADERS LINE...: SET[NAME] = the cache key of the
+# program that lib/compile-target builds from each LINE (KIND NAME WORDS...,
+# tab-separated, as compile_commands prints them; run in DIR/src): a digest
+# of the headers' digest, the words, the text of each source and of
+# compile-target itself. (Two sha256sum for every target together: one for
+# the sources, one for the keys; the words go to DIR/log/key.NAME.)
+program_keys() {
+    local -n keys_into=$1
+    local dir=$2 headers=$3 line word part entry name
+    local -a words sources=() files=()
+    local -A digest=() seen=()
+    shift 3
+    for line in "$@"; do
+        IFS=$'\t' read -r -a words <<<"$line"
+        part=0
+        for word in "${words[@]:2}"; do
+            if [ "$word" = -- ]; then
+                part=$((part + 1))
+            elif [ "$part" -eq 1 ] && [ -z "${seen[$word]:-}" ]; then
+                seen[$word]=1
+                sources+=("$word")
+            fi
+        done
+    done
+    [ $# -gt 0 ] || return 0
+    # (--zero: names come back as they are, unescaped.)
+    while IFS= read -r -d '' entry; do
+        digest[${entry:66}]=${entry:0:64}
+    done < <(cd "$dir/src" && exec sha256sum --zero -- "${sources[@]}" "$GRADER_DIR/lib/compile-target")
+    for line in "$@"; do
+        IFS=$'\t' read -r -a words <<<"$line"
+        name=${words[1]}
+        {
+            printf '%s\0' "$headers" "${words[@]:2}"
+            part=0
+            for word in "${words[@]:2}"; do
+                if [ "$word" = -- ]; then
+                    part=$((part + 1))
+                elif [ "$part" -eq 1 ]; then
+                    echo "${digest[$word]:-}"
+                fi
+            done
+            echo "${digest[$GRADER_DIR/lib/compile-target]:-}"
+        } >"$dir/log/key.$name"
+        files+=("$dir/log/key.$name")
+    done
+    while IFS= read -r -d '' entry; do
+        name=${entry:66}
+        # shellcheck disable=SC2034 # the caller's array
+        keys_into[${name#"$dir/log/key."}]=${entry:0:64}
+    done < <(sha256sum --zero -- "${files[@]}")
+}
+
+# cache_program CACHE DIR NAME KEY: keep the program NAME that DIR just built
+# under its KEY, unless the cache has it already.
 cache_program() {
-    local cache=$1 dir=$2 name=$3 key staged
-    key=$(cat "$dir/log/key.$name" 2>/dev/null) || return 0
+    local cache=$1 dir=$2 name=$3 key=$4 staged
     [ -n "$key" ] && [ ! -f "$cache/$key.prog" ] || return 0
     # (A unique temporary name: runs side by side build the same programs.)
-    staged=$(mktemp "$cache/$key.prog.XXXXXX") || return 0
-    if ! { cp "$dir/work/bin/$name" "$staged" && chmod 755 "$staged" && mv -f "$staged" "$cache/$key.prog"; }; then
-        rm -f "$staged"
+    staged="$cache/$key.prog.$BASHPID.$SRANDOM"
+    if ! { install -m 755 -- "$dir/work/bin/$name" "$staged" && mv -f -- "$staged" "$cache/$key.prog"; }; then
+        rm -f -- "$staged"
     fi
 }
 
-# object_cache: the folder of cached objects and programs (GRADER_CACHE_DIR,
-# default build/cache/objects), or - where there is none: for untrusted code
-# (a sandboxed submission must not read or write what other runs compile), or
-# where it cannot be written. What was not used for a day is removed.
+# object_cache VARIABLE: set VARIABLE to the folder of cached objects and
+# programs (GRADER_CACHE_DIR, default build/cache/objects), or - where there
+# is none: for untrusted code (a sandboxed submission must not read or write
+# what other runs compile), or where it cannot be written. What was not used
+# for a day is removed (prune_cache).
 object_cache() {
-    local cache=${GRADER_CACHE_DIR:-$ROOT_DIR/build/cache/objects}
-    if [ -n "${GRADER_SANDBOX_UID:-}" ] || ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
-        echo -
-        return
-    fi
-    find "$cache" \( -name '*.o' -o -name '*.prog' \) -mmin +1440 -delete 2>/dev/null || true
-    echo "$cache"
+    local -n cache_into=$1
+    local object_folder=${GRADER_CACHE_DIR:-$ROOT_DIR/build/cache/objects}
+    # shellcheck disable=SC2034 # (cache_into is the caller's variable)
+    cache_into=-
+    [ -z "${GRADER_SANDBOX_UID:-}" ] || return 0
+    { [ -d "$object_folder" ] || mkdir -p "$object_folder" 2>/dev/null; } && [ -w "$object_folder" ] || return 0
+    prune_cache "$object_folder" -name '*.o' -o -name '*.prog'
+    # shellcheck disable=SC2034
+    cache_into=$object_folder
 }
 
-# headers_digest LAB DIR: one digest of the compiler, Check, the symbols the
-# student's files may define, and every header that a source of the lab may
-# include (the build tree's and the grader's).
+# toolchain_facts: set CC_VERSION (the compiler's first line of --version),
+# CHECK_VERSION, CHECK_CFLAGS and CHECK_LIBS (pkg-config's answers for Check)
+# once per run. Fails when pkg-config does not know Check.
+toolchain_facts() {
+    [ -z "${CHECK_VERSION:-}" ] || return 0
+    CHECK_VERSION=$(pkg-config --modversion check 2>/dev/null) || return 1
+    read -r -a CHECK_CFLAGS < <(pkg-config --cflags check)
+    read -r -a CHECK_LIBS < <(pkg-config --libs check)
+    read -r CC_VERSION < <("${CC:-gcc}" --version 2>/dev/null)
+}
+
+# headers_digest VARIABLE LAB DIR: set VARIABLE to one digest of the compiler,
+# Check, the symbols the student's files may define, and every header that a
+# source of the lab may include (the build tree's, by their names in it, and
+# the grader's).
 headers_digest() {
-    {
-        "${CC:-gcc}" --version | head -n 1
-        pkg-config --modversion check
-        cat "$2/src/.symbols"
-        # (The build tree's by their names in it: every run has a folder of its own.)
-        (cd "$2/src" && find . -name '*.h' -type f -print0 | sort -z | xargs -0 -r sha256sum)
-        find "$GRADER_DIR/lib" "$GRADER_DIR/$1" ${GRADER_EXTRA_DIR:+"$GRADER_EXTRA_DIR/$1"} \
-            -name '*.h' -type f -print0 2>/dev/null | sort -z |
-            xargs -0 -r sha256sum
-    } 2>/dev/null | sha256sum | first_words
+    local -n digest_into=$1
+    local lab=$2 dir=$3 file
+    local -a tree=() grader=() restore=()
+    toolchain_facts || true
+    shopt -q globstar || restore+=(globstar)
+    shopt -q nullglob || restore+=(nullglob)
+    shopt -s globstar nullglob
+    for file in "$dir/src"/**/*.h; do [ ! -f "$file" ] || tree+=("${file#"$dir/src/"}"); done
+    for file in "$GRADER_DIR/lib"/**/*.h "$GRADER_DIR/$lab"/**/*.h \
+                ${GRADER_EXTRA_DIR:+"$GRADER_EXTRA_DIR/$lab"/**/*.h}; do
+        [ ! -f "$file" ] || grader+=("$file")
+    done
+    [ ${#restore[@]} -eq 0 ] || shopt -u "${restore[@]}"
+    # shellcheck disable=SC2034 # the caller's variable
+    read -r digest_into _ < <({
+        printf '%s\n' "${CC_VERSION:-}" "${CHECK_VERSION:-}"
+        (cd "$dir/src" && exec sha256sum -- .symbols ${tree[@]+"${tree[@]}"} ${grader[@]+"${grader[@]}"})
+    } 2>/dev/null | sha256sum)
 }
 
 # compile_commands LAB: one line per target, in build order: its kind, its
@@ -386,15 +489,18 @@ headers_digest() {
 # grader/LAB, its own folder) before the lab's, and <check.h> only where Check
 # put it. (One jq for every target: a grading run reads the manifest once.)
 compile_commands() {
-    local lab=$1 extra='{}' line home kind name cflags grader_sources sources ldlibs
-    local -a includes check_cflags check_libs words items
-    if [ -n "$(extra_manifest_of "$lab")" ]; then
-        extra=$(cat "$(extra_manifest_of "$lab")")
-    fi
-    mapfile -t includes < <(include_dirs "$lab")
-    read -r -a check_cflags < <(pkg-config --cflags check)
-    read -r -a check_libs < <(pkg-config --libs check)
+    local -n commands_into=$1
+    local lab=$2 line home kind name cflags grader_sources sources ldlibs text
+    local -a includes=() check_cflags check_libs words items
+    commands_into=()
+    toolchain_facts || true
+    check_cflags=(${CHECK_CFLAGS[@]+"${CHECK_CFLAGS[@]}"})
+    check_libs=(${CHECK_LIBS[@]+"${CHECK_LIBS[@]}"})
+    manifest_value text "$lab" include_dirs
+    while IFS= read -r line; do [ -z "$line" ] || includes+=("$line"); done <<<"$text"
+    manifest_value text "$lab" compile
     while IFS= read -r line; do
+        [ -n "$line" ] || continue
         IFS=$'\x1f' read -r home kind name cflags grader_sources sources ldlibs <<<"$line"
         words=("$kind" "$name" "${CC:-gcc}" -std=gnu11 -Wall -Wextra -Werror -Og -g)
         IFS=$'\x1e' read -r -a items <<<"$cflags"
@@ -411,17 +517,7 @@ compile_commands() {
         IFS=$'\x1e' read -r -a items <<<"$ldlibs"
         words+=(${items[@]+"${items[@]}"})
         [ "$kind" != check ] || words+=(${check_libs[@]+"${check_libs[@]}"})
-        (IFS=$'\t'; echo "${words[*]}")
-    done < <(jq -r --arg home "$GRADER_DIR/$lab" --arg extra_home "${GRADER_EXTRA_DIR:-}/$lab" \
-                --argjson extra "$extra" '
-        . as $lab
-        | ([.targets // [] | .[] | {home: $home, target: .}] +
-           [$extra.targets // [] | .[] | {home: $extra_home, target: .}])[]
-        | .target as $t
-        | [.home, $t.kind, $t.name,
-           (($lab.cflags // []) + ($t.cflags // []) | join("\u001e")),
-           ($t.grader_sources // [] | join("\u001e")),
-           ($t.sources // [] | join("\u001e")),
-           (($lab.ldlibs // []) + ($t.ldlibs // []) | join("\u001e"))]
-        | join("\u001f")' "$(manifest_of "$lab")")
+        printf -v line '%s\t' "${words[@]}"
+        commands_into+=("${line%$'\t'}")
+    done <<<"$text"
 }

@@ -6,7 +6,7 @@
 # write_results JSONL FILE: results.json from the entries, with the total and
 # each lab's score and maximum under extra_data.labs.
 write_results() {
-    [[ $2 != */* ]] || mkdir -p "${2%/*}"
+    [[ $2 != */* ]] || [ -d "${2%/*}" ] || mkdir -p "${2%/*}"
     jq -s '{score: (map(.score) | add // 0), max_score: (map(.max_score) | add // 0),
             extra_data: {labs: (reduce .[] as $t ({};
                 .[$t.extra_data.lab].score += $t.score

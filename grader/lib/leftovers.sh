@@ -8,15 +8,19 @@
 # collect_leftovers DIR RUN_ID NAMESPACES IPC_BEFORE: write DIR/log/leaked, one
 # line per thing left behind (empty when nothing was).
 collect_leftovers() {
-    local dir=$1 run_id=$2 namespaces=$3 before=$4 pid what
-    local leaked="$dir/log/leaked"
+    local dir=$1 run_id=$2 namespaces=$3 before=$4 pid what file count=0
+    local leaked="$dir/log/leaked" reports=() restore=()
     : >"$leaked"
     kill_sandbox_processes "$leaked"
     for pid in $(processes_of_run "$run_id"); do
         echo "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60))" >>"$leaked"
         kill -KILL "$pid" 2>/dev/null || true
     done
-    cat "$dir"/log/left.* 2>/dev/null | sort -u >>"$leaked" || true
+    # (Most runs leave nothing: sort only the reports that say something.)
+    for file in "$dir"/log/left.*; do
+        [ ! -f "$file" ] || [ ! -s "$file" ] || reports+=("$file")
+    done
+    [ ${#reports[@]} -eq 0 ] || sort -u -- "${reports[@]}" >>"$leaked" 2>/dev/null || true
     # Without namespaces, compare the host's IPC objects before and after. Other
     # programs may create objects meanwhile: POSIX names count only when they
     # carry the run's id, System V objects only when one of our uids made them.
@@ -26,6 +30,13 @@ collect_leftovers() {
             ipc_remove "$what"
         done < <(comm -13 <(echo "$before") <(ipc_snapshot) | ours_only "$run_id")
     fi
-    find "$dir/work/tmp" -mindepth 1 -maxdepth 1 -printf 'temporary file %f\n' 2>/dev/null |
-        head -n 50 >>"$leaked"
+    shopt -q nullglob || restore+=(nullglob)
+    shopt -q dotglob || restore+=(dotglob)
+    shopt -s nullglob dotglob
+    for file in "$dir/work/tmp"/*; do
+        count=$((count + 1))
+        [ "$count" -le 50 ] || break
+        echo "temporary file ${file##*/}" >>"$leaked"
+    done
+    [ ${#restore[@]} -eq 0 ] || shopt -u "${restore[@]}"
 }

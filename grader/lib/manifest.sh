@@ -39,6 +39,21 @@ suite_home() {
     fi
 }
 
+# suite_home_into VARIABLE LAB SUITE: suite_home's answer into VARIABLE,
+# from the manifests read once (no subshell, no jq).
+suite_home_into() {
+    local -n home_into=$1
+    local suite_list suite_kind suite_home suite_name
+    # shellcheck disable=SC2034 # the caller's variable
+    home_into=$GRADER_DIR/$2
+    manifest_value suite_list "$2" suites || return 0
+    # (The last that names it: the private tests' come after the lab's own.)
+    # shellcheck disable=SC2034 # the caller's variable
+    while IFS=$'\t' read -r suite_kind suite_home suite_name; do
+        [ "$suite_name" != "$3" ] || [ -z "$suite_kind" ] || home_into=$suite_home
+    done <<<"$suite_list"
+}
+
 # private_suites LAB: the names of the private tests' suites, one per line.
 private_suites() {
     local manifest
@@ -59,8 +74,10 @@ load_manifest() {
     # private tests add targets and Bats files; the rest is the lab's own.)
     while IFS= read -r -d '' key && IFS= read -r -d '' value; do
         MANIFEST_READ["$lab $key"]=$value
-    done < <(jq -j -n 'def lines: map(. + "\n") | add // "";
-        [inputs] as $all | $all[0] |
+    done < <(jq -j -n --arg home "$GRADER_DIR/$lab" --arg extra_home "${GRADER_EXTRA_DIR:-}/$lab" '
+        def lines: map(. + "\n") | add // "";
+        [inputs] as $all | [$home, $extra_home] as $homes | $all[0] |
+        . as $lab |
         ["student_files", (.student_files | lines)],
         ["student_symbols", (.student_symbols // {} | to_entries | map("\(.key) \(.value | join(" "))") | lines)],
         ["given_files", (.given_files | to_entries | map("\(.key)\t\(.value)") | lines)],
@@ -68,7 +85,20 @@ load_manifest() {
         ["include_dirs", (["."] + (.include_dirs // []) | lines)],
         ["run_alone", (.run_alone // [] | lines)],
         ["bats_files", ([$all[] | .bats // [] | .[]] | lines)],
-        ["review_allow", (.review_allow // [] | lines)]
+        ["review_allow", (.review_allow // [] | lines)],
+        # KIND<TAB>FOLDER<TAB>NAME of every suite (lab_tests).
+        ["suites", ([range($all | length) as $i | $all[$i] |
+                     ((.targets // [])[] | select(.kind == "check") | "check\t\($homes[$i])\t\(.name)"),
+                     ((.bats // [])[] | "bats\t\($homes[$i])\t\(.)")] | lines)],
+        # What compile_commands needs of every target, fields joined by
+        # \u001f, lists by \u001e: the folder of its suite, kind, name,
+        # cflags (the lab'"'"'s, then its own), grader_sources, sources, ldlibs.
+        ["compile", ([range($all | length) as $i | $all[$i] | (.targets // [])[] | . as $t |
+                      [$homes[$i], $t.kind, $t.name,
+                       (($lab.cflags // []) + ($t.cflags // []) | join("\u001e")),
+                       ($t.grader_sources // [] | join("\u001e")),
+                       ($t.sources // [] | join("\u001e")),
+                       (($lab.ldlibs // []) + ($t.ldlibs // []) | join("\u001e"))] | join("\u001f")] | lines)]
         | "\(.[0])\u0000\(.[1])\u0000"' "${manifests[@]}")
 }
 
@@ -78,6 +108,16 @@ manifest_answer() {
     [ -n "${MANIFEST_READ["$1 $2"]+set}" ] || load_manifest "$1"
     [ -n "${MANIFEST_READ["$1 $2"]+set}" ] || return 1
     printf '%s' "${MANIFEST_READ["$1 $2"]}"
+}
+
+# manifest_value VARIABLE LAB KEY: the same answer into VARIABLE, without
+# the subshell of $(...) (a grading run asks often).
+manifest_value() {
+    local -n value_into=$1
+    [ -n "${MANIFEST_READ["$2 $3"]+set}" ] || load_manifest "$2"
+    [ -n "${MANIFEST_READ["$2 $3"]+set}" ] || return 1
+    # shellcheck disable=SC2034 # the caller's variable
+    value_into=${MANIFEST_READ["$2 $3"]}
 }
 
 # The files the student writes, one per line.
@@ -132,31 +172,30 @@ bats_files() {
 # the test's own short hint. A declaration the grader cannot read is
 # written to stderr and makes the status 1 (grader/lint reports it).
 lab_tests() {
-    local lab=$1 kind home name status=0 manifests=() bats=()
-    mapfile -t manifests < <(manifests_of "$lab")
-    # One jq for the manifests: KIND<TAB>FOLDER<TAB>NAME, the folder being
-    # the one of the manifest that names the suite (grader/LAB or the
-    # private tests' folder).
+    local lab=$1 kind home name status=0 suites checks=() bats=()
+    manifest_value suites "$lab" suites || return 1
     while IFS=$'\t' read -r kind home name; do
         case "$kind" in
-            check) check_declarations "$home/$name.c" "$name" || status=1 ;;
+            check) checks+=("$home/$name.c") ;;
             bats) bats+=("$home/$name") ;;
         esac
-    done < <(jq -r '(input_filename | sub("/[^/]*$"; "")) as $home
-                    | ((.targets // [])[] | select(.kind == "check") | "check\t\($home)\t\(.name)"),
-                      ((.bats // [])[] | "bats\t\($home)\t\(.)")' "${manifests[@]}")
-    for name in "${bats[@]}"; do
-        bats_declarations "$name" "${name##*/}" || status=1
-    done
+    done <<<"$suites"
+    # (One grep for every Check suite, one awk for every Bats file.)
+    [ ${#checks[@]} -eq 0 ] || check_declarations "${checks[@]}" || status=1
+    [ ${#bats[@]} -eq 0 ] || bats_declarations "${bats[@]}" || status=1
     return "$status"
 }
 
-# LAB_TEST(name, points, "section", "hint") or
+# check_declarations FILE...: the tests that these Check suites (grader/LAB/SUITE.c)
+# declare, in order: LAB_TEST(name, points, "section", "hint") or
 # LAB_TEST_WITH_TIMEOUT(name, points, "section", "hint", seconds), one a line.
 check_declarations() {
-    local file=$1 suite=$2 line status=0
+    local file suite line status=0
     local pattern='^LAB_TEST(_WITH_TIMEOUT)?\(([A-Za-z0-9_]+), *([0-9]+), *"([0-9.]+)", *"([^"\\]*)"(, *([^)]+))?\)$'
-    while IFS= read -r line; do
+    # (grep -Z: each line comes after its file's name and a NUL.)
+    while IFS= read -r -d '' file && IFS= read -r line; do
+        suite=${file##*/}
+        suite=${suite%.c}
         if [[ $line =~ $pattern ]]; then
             printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" \
                 "${BASH_REMATCH[4]}" "$suite" "${BASH_REMATCH[7]:-0}" "${BASH_REMATCH[5]}"
@@ -164,16 +203,23 @@ check_declarations() {
             echo "${file#"$ROOT_DIR"/}: cannot read the declaration: $line" >&2
             status=1
         fi
-    done < <(grep -E '^[[:space:]]*(LAB_TEST|START_TEST)' "$file")
+    done < <(grep -HZE '^[[:space:]]*(LAB_TEST|START_TEST)' -- "$@")
     return "$status"
 }
 
-# Before each @test: "# bats test_tags=points:N,section:N_M" and, optionally,
-# "# hint: TEXT" (in either order). One awk for the file: bash reading it a
+# bats_declarations FILE...: the tests of these Bats files, in order. Before
+# each @test: "# bats test_tags=points:N,section:N_M" and, optionally,
+# "# hint: TEXT" (in either order). One awk for them all: bash reading them a
 # line at a time took a second of CPU for the six labs.
 bats_declarations() {
-    local file=$1 suite=$2
-    awk -v file="${file#"$ROOT_DIR"/}" -v suite="$suite" '
+    awk -v root="$ROOT_DIR/" '
+        FNR == 1 {
+            file = FILENAME
+            if (index(file, root) == 1) file = substr(file, length(root) + 1)
+            suite = FILENAME
+            sub(/.*\//, "", suite)
+            points = section = hint = ""
+        }
         /^# bats test_tags=/ {
             count = split(substr($0, 18), tags, ",")
             for (i = 1; i <= count; i++) {
@@ -196,7 +242,7 @@ bats_declarations() {
             next
         }
         !/^#/ { points = section = hint = "" }
-        END { exit status }' "$file"
+        END { exit status }' "$@"
 }
 
 # The names of a lab's tests, one per line.
@@ -219,6 +265,8 @@ section_titles() {
 
 # handout_sections FILE: NUMBER<TAB>TITLE for every numbered heading of a handout.
 handout_sections() {
-    sed -n 's/^##\{1,3\} \([0-9][0-9.]*[0-9]\)\.\{0,1\} \(.*\)$/\1\t\2/p; s/^##\{1,3\} \([0-9]\)\.\{0,1\} \(.*\)$/\1\t\2/p' "$1" |
-        sed 's/`//g'
+    # (One sed: a heading becomes NUMBER<TAB>TITLE, then loses its code marks.)
+    sed -n -e 's/^##\{1,3\} \([0-9][0-9.]*[0-9]\)\.\{0,1\} \(.*\)$/\1\t\2/' -e 't found' \
+           -e 's/^##\{1,3\} \([0-9]\)\.\{0,1\} \(.*\)$/\1\t\2/' -e 't found' -e d \
+           -e ':found' -e 's/`//g' -e p "$1"
 }

@@ -7,8 +7,8 @@
 # the rest. Sourced after common.sh and manifest.sh.
 
 # The things looked for: NAME<TAB>WHY<TAB>REGEX (grep -E).
-review_patterns() {
-    cat <<'EOF'
+# (In a variable, read by bash: no process.)
+IFS= read -r -d '' REVIEW_PATTERNS <<'EOF' || true
 grader-names	names the grader's machinery (its variables, Check's or Bats' runner, the results)	(^|[^A-Za-z0-9_])(GRADER_[A-Z_]+|CK_[A-Z_]+|_?ck_[a-z_]+|BATS_[A-Z_]+|srunner_[a-z_]+|tcase_[a-z_]+|suite_[a-z_]+|lab_add_test|lab_suite|lab_skip|LAB_TEST|lab_tests)|results\.json|\.tap\b|[Bb]ats\b
 other-process-fd	reaches into another process's descriptors	/proc/[^[:space:]"]*/fd
 constructor	runs code before main or after exit	(__attribute__[[:space:]]*\(\([[:space:]]*(constructor|destructor)|\[\[[[:space:]]*gnu::(constructor|destructor))
@@ -19,17 +19,23 @@ proc-self-exe	opens its own program file	/proc/self/exe
 parent-path	names a path that climbs out of its folder	"[^"]*\.\./
 trace	traces or writes into another process	(^|[^A-Za-z0-9_])(ptrace|process_vm_writev|PR_SET_PTRACER)[[:space:]]*\(
 EOF
+REVIEW_PATTERNS=${REVIEW_PATTERNS%$'\n'}
+review_patterns() {
+    printf '%s\n' "$REVIEW_PATTERNS"
 }
 
 # review_lab LAB SRC: one line per thing found in the student's files of LAB
 # in SRC: "FILE:LINE: why: the line", at most 20.
 review_lab() {
     local lab=$1 src=$2 name why regex file files=() allowed patterns any=()
-    mapfile -t files < <(cd "$src" && student_files "$lab" | while read -r file; do [ -f "$file" ] && echo "$file"; done)
+    manifest_value patterns "$lab" student_files
+    while read -r file; do
+        [ -z "$file" ] || [ ! -f "$src/$file" ] || files+=("$file")
+    done <<<"$patterns"
     [ ${#files[@]} -gt 0 ] || return 0
-    allowed=$(manifest_answer "$lab" review_allow)
+    manifest_value allowed "$lab" review_allow
     allowed=" ${allowed//$'\n'/ } "
-    patterns=$(review_patterns)
+    patterns=$REVIEW_PATTERNS
     while IFS=$'\t' read -r name why regex; do
         [[ $allowed == *" $name "* ]] || any+=(-e "$regex")
     done <<<"$patterns"

@@ -19,22 +19,29 @@ record() {
     [ -z "$message" ] || printf '%s\n' "$message" >>"$dir/res/$name.out"
 }
 
-# The environment every test of a run sees.
+# test_env ARRAY LAB DIR RUN_ID: the environment every test of a run sees,
+# as NAME=VALUE words into ARRAY.
 test_env() {
-    local lab=$1 dir=$2 run_id=$3
-    echo "GRADER_RUN_ID=$run_id"
-    echo "LAB_NAME=$lab"
-    echo "LAB_BIN=$dir/work/bin"
-    echo "LAB_SRC=$dir/src"
-    echo "LAB_BUILD_LOGS=$dir/src/.build-logs"
-    echo "GRADER_LIB=$GRADER_DIR/lib"
-    echo "HANDOUT=handouts/$lab.md"
-    echo "TMPDIR=$dir/work/tmp"
-    echo "HOME=$dir/work/tmp"
-    echo "TIMEOUT_SCALE=$TIMEOUT_SCALE"
-    echo "CK_TIMEOUT_MULTIPLIER=$TIMEOUT_SCALE"
-    echo "BATS_TEST_TIMEOUT=$((60 * TIMEOUT_SCALE))"
-    echo "BATS_LIB_PATH=${BATS_LIB_PATH:-/usr/lib/bats}"
+    local -n env_into=$1
+    local lab=$2 dir=$3 run_id=$4
+    # shellcheck disable=SC2034 # the caller's array
+    env_into=("GRADER_RUN_ID=$run_id" "LAB_NAME=$lab" "LAB_BIN=$dir/work/bin" "LAB_SRC=$dir/src"
+              "LAB_BUILD_LOGS=$dir/src/.build-logs" "GRADER_LIB=$GRADER_DIR/lib"
+              "HANDOUT=handouts/$lab.md" "TMPDIR=$dir/work/tmp" "HOME=$dir/work/tmp"
+              "TIMEOUT_SCALE=$TIMEOUT_SCALE" "CK_TIMEOUT_MULTIPLIER=$TIMEOUT_SCALE"
+              "BATS_TEST_TIMEOUT=$((60 * TIMEOUT_SCALE))" "BATS_LIB_PATH=${BATS_LIB_PATH:-/usr/lib/bats}")
+}
+
+# unique_log_name VARIABLE DIR PREFIX: a name for a new file of root's in
+# DIR/log: PREFIX, this shell's pid (suites run side by side, each from a
+# shell of its own), a count and a random number (a pid may come again).
+# (No mktemp: a process costs milliseconds.)
+RUN_LOG_COUNT=0
+unique_log_name() {
+    local -n name_into=$1
+    RUN_LOG_COUNT=$((RUN_LOG_COUNT + 1))
+    # shellcheck disable=SC2034 # the caller's variable
+    name_into="$2/log/$3.$BASHPID.$RUN_LOG_COUNT.$SRANDOM"
 }
 
 # run_isolated LAB DIR RUN_ID SECONDS COMMAND...: run a command in the lab's
@@ -45,8 +52,9 @@ test_env() {
 run_isolated() {
     local lab=$1 dir=$2 run_id=$3 seconds=$4 vars=() report status=0
     shift 4
-    mapfile -t vars < <(test_env "$lab" "$dir" "$run_id")
-    report=$(mktemp "$dir/log/left.XXXXXX")
+    test_env vars "$lab" "$dir" "$run_id"
+    unique_log_name report "$dir" left
+    : >"$report"
     (close_inherited_descriptors
      cd "$dir/work/tmp" && timeout --kill-after=10 "$((seconds * TIMEOUT_SCALE))" \
          env "${vars[@]}" "$GRADER_DIR/lib/isolate" "$report" "$@") &
@@ -114,8 +122,9 @@ close_inherited_descriptors() {
 # own (each test case is tagged with its test's name). Check writes its TAP
 # to standard output (labcheck.c sends what the tests print to stderr).
 run_check_suite() {
-    local lab=$1 dir=$2 run_id=$3 suite=$4 names=$5 tags
-    tags=$(paste -s -d ' ' "$names")
+    local lab=$1 dir=$2 run_id=$3 suite=$4 names=$5 tags lines=()
+    mapfile -t lines <"$names"
+    tags="${lines[*]}"
     [ -n "$tags" ] || return 0
     run_isolated "$lab" "$dir" "$run_id" 600 env CK_INCLUDE_TAGS="$tags" CK_TAP_LOG_FILE_NAME=- \
         GRADER_COMPLETED_FILE="$dir/work/out/$suite.completed" GRADER_HANG_DIR="$dir/work/out" \
@@ -146,11 +155,21 @@ set_of() {
 read_check_tap() {
     local dir=$1 tap=$2.tap completed=$2.completed skipped=$2.skipped names=$3
     local line name status message reason
-    local -A asked ended
+    local -A asked ended skip_reason
     [ -f "$tap" ] || return 0
     # (Looked up in bash: one grep per line of TAP was most of the time taken here.)
     set_of "$names" asked
     set_of "$completed" ended
+    # NAME<TAB>REASON: the second field of the first line of each name.
+    if [ -f "$skipped" ]; then
+        while IFS= read -r line || [ -n "$line" ]; do
+            name=${line%%$'\t'*}
+            [ -n "$name" ] || continue      # (an empty key would stop the grader)
+            reason=
+            [[ $line != *$'\t'* ]] || { reason=${line#*$'\t'}; reason=${reason%%$'\t'*}; }
+            [ -n "${skip_reason[$name]+set}" ] || skip_reason[$name]=$reason
+        done <"$skipped"
+    fi
     while IFS= read -r line; do
         [[ $line =~ ^(not\ )?ok\ [0-9]+\ -\ [^:]*:([^:]*):([^:]*):\ ?(.*)$ ]] || continue
         name=${BASH_REMATCH[3]}
@@ -164,8 +183,7 @@ read_check_tap() {
             if [ -z "${ended[$name]:-}" ]; then
                 status=fail
                 message="the test process ended before the test did: does the code under test call exit()?"
-            elif reason=$(awk -F '\t' -v n="$name" '$1 == n {print $2; exit}' "$skipped" 2>/dev/null) &&
-                 [ -n "$reason" ]; then
+            elif reason=${skip_reason[$name]:-} && [ -n "$reason" ]; then
                 status=skip
                 message="skipped: $reason"
             fi
@@ -193,13 +211,18 @@ timeout_message() {
 # run_bats_files LAB DIR RUN_ID NAMES_FILE FILE...: run the tests named in
 # NAMES_FILE of these Bats files, in one Bats run.
 run_bats_files() {
-    local lab=$1 dir=$2 run_id=$3 names=$4 filter file tap
+    local lab=$1 dir=$2 run_id=$3 names=$4 filter file tap home lines=()
     shift 4
-    filter="^($(paste -s -d '|' "$names"))\$"
+    mapfile -t lines <"$names"
+    printf -v filter '%s|' ${lines[@]+"${lines[@]}"}
+    filter="^(${filter%|})\$"
     [ "$filter" != '^()$' ] || return 0
-    tap=$(mktemp "$dir/log/bats.XXXXXX")
+    unique_log_name tap "$dir" bats
     local paths=()
-    for file in "$@"; do paths+=("$(suite_home "$lab" "$file")/$file"); done
+    for file in "$@"; do
+        suite_home_into home "$lab" "$file"
+        paths+=("$home/$file")
+    done
     run_isolated "$lab" "$dir" "$run_id" 900 bats --formatter tap --filter "$filter" "${paths[@]}" \
         >"$tap.tap" 2>"$tap.stderr" || true
     read_bats_tap "$dir" "$tap.tap" "$names"

@@ -43,14 +43,19 @@ read_outcome() {
 
 # score_lab LAB DIR BUILT TESTS_FILE JSONL: score the tests listed in
 # TESTS_FILE (lines of lab_tests) from DIR/res; print a line per test and
-# append an entry per test to JSONL (one jq for them all).
+# append an entry per test to JSONL (one jq for them all). LAB_SCORE and
+# LAB_MAX are then the sums of their points (the lab's score and maximum:
+# its other entries are worth 0).
 score_lab() {
     local lab=$1 dir=$2 built=$3 tests=$4 jsonl=$5 number=$((10#${1%%-*}))
     local name points section suite hint index=0 number_title
     local verdict outcome out got status max title fields="$dir/fields.tsv" private
     local -A titles=() private_suite=()
     local -a messages=()
-    while read -r suite; do private_suite[$suite]=1; done < <(private_suites "$lab")
+    LAB_SCORE=0 LAB_MAX=0
+    if [ -n "${GRADER_EXTRA_DIR:-}" ]; then
+        while read -r suite; do private_suite[$suite]=1; done < <(private_suites "$lab")
+    fi
     while IFS=$'\t' read -r section number_title; do
         titles[$section]=$number_title
     done < <(section_titles "$lab")
@@ -82,6 +87,7 @@ score_lab() {
             [ "$verdict" != pass ] && [ "$verdict" != skip ] || status=passed
             printf '  %sPRIV%s %3d/%-3d (a private test: shown when the grades are published)\n' \
                 "$YELLOW" "$PLAIN" "$got" "$max"
+            LAB_SCORE=$((LAB_SCORE + got)) LAB_MAX=$((LAB_MAX + max))
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$number.$index" "$got" "$max" \
                 "$status" "$section" "$title" "$outcome" "$suite" "$hint" private >>"$fields"
             messages+=(--rawfile "m$index" "$out")
@@ -98,6 +104,7 @@ score_lab() {
                   # Without a build, the compiler's errors are shown once, above.
                   [ "$built" -eq 0 ] || show_message "$out" ;;
         esac
+        LAB_SCORE=$((LAB_SCORE + got)) LAB_MAX=$((LAB_MAX + max))
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n' "$name" "$number.$index" "$got" "$max" \
             "$status" "$section" "$title" "$outcome" "$suite" "$hint" >>"$fields"
         messages+=(--rawfile "m$index" "$out")
