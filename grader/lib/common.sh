@@ -68,23 +68,47 @@ find_labs_folder() {
     echo "${found:-$1}"
 }
 
-# Everything that outlives a process: POSIX shm and named semaphores, POSIX
-# message queues (when /dev/mqueue is mounted) and System V IPC objects, with
-# the uid that created them ("sysv msg ID uid=CREATOR"; /proc/sysvipc lists
-# the objects of this IPC namespace).
+# mqueue_mounted: is the mqueue file system mounted on /dev/mqueue? (Read
+# by bash: no process.)
+mqueue_mounted() {
+    local _ target type
+    [ -r /proc/self/mounts ] || return 1
+    while read -r _ target type _; do
+        [ "$target" != /dev/mqueue ] || [ "$type" != mqueue ] || return 0
+    done </proc/self/mounts
+    return 1
+}
+
+# ipc_objects: everything that outlives a process, one a line: POSIX shm and
+# named semaphores (their /dev/shm paths), POSIX message queues ("mqueue
+# /NAME", when /dev/mqueue is mounted) and System V IPC objects, with the
+# uid that created them ("sysv msg ID uid=CREATOR"; /proc/sysvipc lists the
+# objects of this IPC namespace). Read by bash alone: no process.
+ipc_objects() {
+    local path file count uid
+    local -a fields
+    shopt -s nullglob dotglob
+    for path in /dev/shm/*; do echo "$path"; done
+    if mqueue_mounted; then
+        for path in /dev/mqueue/*; do echo "mqueue /${path#/dev/mqueue/}"; done
+    fi
+    shopt -u nullglob dotglob
+    for file in msg shm sem; do
+        [ -r "/proc/sysvipc/$file" ] || continue
+        count=0
+        while read -r -a fields; do
+            count=$((count + 1))
+            [ "$count" -gt 1 ] || continue          # (the heading)
+            uid=${fields[9]:-}
+            [ "$file" != sem ] || uid=${fields[6]:-}
+            echo "sysv $file ${fields[1]} uid=$uid"
+        done <"/proc/sysvipc/$file"
+    done
+}
+
+# ipc_snapshot: ipc_objects, sorted (for comm).
 ipc_snapshot() {
-    # (Three processes in all: a grading run takes several snapshots.)
-    { { find /dev/shm /dev/mqueue -mindepth 1 -maxdepth 1 -printf '%h/%f\n' 2>/dev/null || true; } |
-        awk 'FILENAME == "/proc/self/mounts" { if ($2 == "/dev/mqueue" && $3 == "mqueue") mqueue = 1; next }
-             FILENAME == "-" { if (index($0, "/dev/shm/") == 1) print
-                               else if (mqueue) print "mqueue /" substr($0, 13)
-                               next }
-             FNR == 1 { next }
-             FILENAME ~ /msg$/ { print "sysv msg " $2 " uid=" $10 }
-             FILENAME ~ /shm$/ { print "sysv shm " $2 " uid=" $10 }
-             FILENAME ~ /sem$/ { print "sysv sem " $2 " uid=" $7 }' \
-            /proc/self/mounts - /proc/sysvipc/msg /proc/sysvipc/shm /proc/sysvipc/sem 2>/dev/null || true
-    } | sort
+    ipc_objects | sort
 }
 
 # The uids whose objects and files are the grader's: the user running it, and
@@ -132,13 +156,7 @@ temporary_files_of() {
 # POSIX message queues are only listed where the mqueue file system is mounted.
 # Root can mount it (it is harmless and what Docker does).
 make_mqueues_visible() {
-    local _ target
-    # (Is something mounted there? Read by bash: no process.)
-    if [ -r /proc/self/mounts ]; then
-        while read -r _ target _; do
-            [ "$target" != /dev/mqueue ] || return 0
-        done </proc/self/mounts
-    fi
+    mqueue_mounted && return 0
     [ "$EUID" -eq 0 ] || return 0
     if mkdir -p /dev/mqueue 2>/dev/null; then
         mount -t mqueue none /dev/mqueue 2>/dev/null || true
