@@ -25,35 +25,38 @@ BACKGROUND=()
 
 # The POSIX tests look for queues in /dev/mqueue: fail at once, saying so, when it is not there.
 require_mqueue_fs() {
-    if ! mountpoint -q /dev/mqueue; then
-        fail "these tests look for queues in /dev/mqueue, which is not mounted here: as root, run
+    local mount_point type
+    # (Read by bash from /proc/self/mounts: a process costs milliseconds here.)
+    while read -r _ mount_point type _; do
+        [ "$mount_point" != /dev/mqueue ] || [ "$type" != mqueue ] || return 0
+    done </proc/self/mounts
+    fail "these tests look for queues in /dev/mqueue, which is not mounted here: as root, run
     mkdir -p /dev/mqueue && mount -t mqueue none /dev/mqueue"
-    fi
 }
 
 # Kill what a test started, and remove every queue it made (whatever the code under test did).
 lab03_teardown() {
-    local pid file key
+    local pid file key queues
     for pid in "${BACKGROUND[@]}"; do
         kill -KILL "$pid" 2>/dev/null || true
         { wait "$pid"; } 2>/dev/null || true
     done
-    rm -f "/dev/mqueue/$(queue_prefix)"*
+    # (rm and ipcrm only for what exists: a process costs milliseconds here.)
+    queues=("/dev/mqueue/$QUEUE_PREFIX"*)
+    [ ! -e "${queues[0]}" ] || rm -f "${queues[@]}"
     for file in "$BATS_TEST_TMPDIR"/*.key; do
         [ -e "$file" ] || continue
         key=$(ftok_key "$file")
-        ipcrm -Q "$key" 2>/dev/null || true
+        ! find_sysv_queue "$key" || ipcrm -Q "$key" 2>/dev/null || true
     done
 }
 
 # The start of this test's queue names: no other run, Bats process or test shares it.
-queue_prefix() {
-    echo "lab03-${GRADER_RUN_ID:-manual}-$$-${BATS_TEST_NUMBER}-"
-}
+QUEUE_PREFIX="lab03-${GRADER_RUN_ID:-manual}-$$-${BATS_TEST_NUMBER:-0}-"
 
 # queue_name WHAT: a POSIX queue name for this test, e.g. /lab03-RUN-PID-3-WHAT.
 queue_name() {
-    echo "/$(queue_prefix)$1"
+    echo "/$QUEUE_PREFIX$1"
 }
 
 # queue_file NAME: where /dev/mqueue shows the queue NAME.
@@ -61,28 +64,57 @@ queue_file() {
     echo "/dev/mqueue/${1#/}"
 }
 
-# key_file WHAT: a new file for ftok; teardown removes the queue of its key.
+# The ftok key of each key file made by key_file, by path (ftok_key looks here first).
+declare -gA KEY_OF=()
+
+# key_file NAME WHAT: set the variable NAME to the path of a new file for ftok,
+# and KEY to its key (ftok_key); teardown removes the queue of that key. (Into
+# variables: the key is remembered in this shell, not in a $(...)'s subshell.)
 key_file() {
-    local path="$BATS_TEST_TMPDIR/$1.key"
-    : >"$path"
-    echo "$path"
+    local -n path_into=$1
+    path_into="$BATS_TEST_TMPDIR/$2.key"
+    : >"$path_into"
+    KEY=$(ftok_key "$path_into")
+    KEY_OF[$path_into]=$KEY
 }
 
 # ftok_key PATH: the key ftok(PATH, 'M') gives, as ipcs prints keys (0x4d0012ab).
 ftok_key() {
     local device inode
+    if [ -n "${KEY_OF[$1]:-}" ]; then
+        echo "${KEY_OF[$1]}"
+        return
+    fi
     read -r device inode < <(stat -c '%d %i' "$1")
     printf '0x%08x\n' $(((0x4d << 24) | ((device & 0xff) << 16) | (inode & 0xffff)))
 }
 
-# sysv_line KEY: the line of `ipcs -q` for the queue of KEY (key msqid owner perms bytes messages).
-sysv_line() {
-    ipcs -q | awk -v key="$1" '$1 == key'
+# find_sysv_queue KEY: is there a System V queue of KEY (0x4d0012ab)? When
+# there is, SYSV_LINE holds it as `ipcs -q` shows it: key msqid owner perms
+# bytes messages (the owner as a uid). Read by bash from /proc/sysvipc/msg
+# (key msqid perms cbytes qnum lspid lrpid uid ...; the key in decimal), into
+# a variable: a process, even the subshell of a $(...), costs milliseconds here.
+find_sysv_queue() {
+    local key msqid perms cbytes qnum uid
+    SYSV_LINE=
+    while read -r key msqid perms cbytes qnum _ _ uid _; do
+        [[ $key =~ ^-?[0-9]+$ ]] || continue                # (the heading)
+        printf -v key '0x%08x' $((key & 0xffffffff))
+        [ "$key" = "$1" ] || continue
+        SYSV_LINE="$key $msqid $uid $perms $cbytes $qnum"
+        return 0
+    done </proc/sysvipc/msg
+    return 1
 }
 
-# sysv_messages KEY: how many messages the queue of KEY holds, from ipcs.
+# sysv_line KEY: the line find_sysv_queue finds for KEY, or nothing.
+sysv_line() {
+    ! find_sysv_queue "$1" || echo "$SYSV_LINE"
+}
+
+# sysv_messages KEY: how many messages the queue of KEY holds (nothing when there is no such queue).
 sysv_messages() {
-    sysv_line "$1" | awk '{print $6}'
+    ! find_sysv_queue "$1" || echo "${SYSV_LINE##* }"
 }
 
 # The file that says "a program hung in an earlier test of this run", and what it was.
@@ -201,9 +233,11 @@ start_background() {
 # asleep_in PID REGEX: PID sleeps (state S) in a kernel function that matches REGEX
 # (or the kernel hides where: /proc/PID/wchan says 0).
 asleep_in() {
-    local wchan
-    [ "$(process_state "$1")" = S ] || return 1
-    wchan=$(cat "/proc/$1/wchan" 2>/dev/null) || wchan=
+    local state wchan=
+    # (Polled: read by bash, into variables; a process costs milliseconds here.)
+    read_process_state "$1" state
+    [ "$state" = S ] || return 1
+    { IFS= read -r wchan <"/proc/$1/wchan"; } 2>/dev/null || true
     [ -z "$wchan" ] || [ "$wchan" = 0 ] || [[ $wchan =~ $2 ]]
 }
 

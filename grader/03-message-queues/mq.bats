@@ -46,8 +46,11 @@ expect_one_line_saying() {
 
 # curmsgs NAME: the message count that mq stat prints.
 curmsgs() {
+    local field value
     mq_ok stat "$1"
-    awk '$1 == "curmsgs" {print $2}' <<<"$output"
+    while read -r field value; do
+        [ "$field" != curmsgs ] || echo "$value"
+    done <<<"$output"
 }
 
 # bats test_tags=points:1,section:4_2

@@ -26,7 +26,7 @@ sysvmsg_ok() {
 # gave exactly the bytes of TEXT, and "type TYPE, LENGTH bytes" on stderr.
 expect_output() {
     local file=$1 errors text=$3 type=$4 what=$5
-    errors=$(cat "$2")
+    read_file "$2" errors
     if ! printf '%s' "$text" | cmp -s - "$file" ||
        [[ $errors != *"type $type, ${#text} bytes"* ]]; then
         fail "$(printf '%s wrote "%s" (stderr: %s); expected "%s" and "type %s, %s bytes" on stderr' \
@@ -57,8 +57,8 @@ start_server() {
 
 # bats test_tags=points:1,section:5_1
 @test "sysvmsg_create_makes_the_queue_of_the_ftok_key" {
-    file=$(key_file create)
-    key=$(ftok_key "$file")
+    key_file file create
+    key=$KEY
     sysvmsg_ok create "$file"
     line=$(sysv_line "$key")
     [ -n "$line" ] || fail "after sysvmsg create, ipcs lists no queue with the key $key (ftok(PATH, 'M'))"
@@ -69,7 +69,7 @@ start_server() {
 
 # bats test_tags=points:1,section:6_1
 @test "sysvmsg_send_and_recv_pick_messages_by_type" {
-    file=$(key_file types)
+    key_file file types
     sysvmsg_ok create "$file"
     sysvmsg_ok send "$file" 3 three
     sysvmsg_ok send "$file" 1 one
@@ -79,35 +79,35 @@ start_server() {
     expect_recv uno 1 "then sysvmsg recv -v -t -2 (the lowest type <= 2)" -t -2 "$file"
     expect_recv two 2 "then sysvmsg recv -v -x -t 3 (any type but 3)" -x -t 3 "$file"
     expect_recv three 3 "then sysvmsg recv -v (the first message)" "$file"
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 0 ] || fail "messages are left in the queue"
+    [ "$(sysv_messages "$KEY")" = 0 ] || fail "messages are left in the queue"
 }
 
 # hint: which errno says "nothing to take"?
 # bats test_tags=points:1,section:6_1
 @test "sysvmsg_recv_n_with_no_matching_message_exits_3" {
-    file=$(key_file recv-n)
+    key_file file recv-n
     sysvmsg_ok create "$file"
     quick "$SYSVMSG" recv -n "$file"
     expect_quick_status 3 "sysvmsg recv -n on an empty queue (msgrcv fails with ENOMSG)"
     sysvmsg_ok send "$file" 2 two
     quick "$SYSVMSG" recv -n -t 5 "$file"
     expect_quick_status 3 "sysvmsg recv -n -t 5 with only a message of type 2 (ENOMSG)"
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the message of type 2 is gone"
+    [ "$(sysv_messages "$KEY")" = 1 ] || fail "the message of type 2 is gone"
 }
 
 # bats test_tags=points:1,section:6_1
 @test "sysvmsg_send_n_on_a_full_queue_exits_3" {
-    file=$(key_file send-n)
+    key_file file send-n
     sysvmsg_ok create -b 8 "$file"
     sysvmsg_ok send "$file" 1 12345678
     quick "$SYSVMSG" send -n "$file" 1 x
     expect_quick_status 3 "sysvmsg send -n on a full queue (msgsnd fails with EAGAIN)"
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the full queue does not hold 1 message"
+    [ "$(sysv_messages "$KEY")" = 1 ] || fail "the full queue does not hold 1 message"
 }
 
 # bats test_tags=points:1,section:6_1
 @test "sysvmsg_recv_blocks_until_a_message_of_its_type_arrives" {
-    file=$(key_file block)
+    key_file file block
     sysvmsg_ok create "$file"
     start_background "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" "$SYSVMSG" recv -v -t 5 "$file"
     expect_asleep_in "$BG_PID" "$MSGRCV_WAIT" "sysvmsg recv -t 5 on an empty queue" "$BATS_TEST_TMPDIR/err"
@@ -117,12 +117,12 @@ start_server() {
     wait_for_exit "$BG_PID" "sysvmsg recv -t 5, after a message of type 5 was sent,"
     [ "$status" -eq 0 ] || fail "sysvmsg recv -t 5 exited with status $status; its stderr: $(cat "$BATS_TEST_TMPDIR/err")"
     expect_output "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" five 5 "sysvmsg recv -v -t 5"
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] || fail "the message of type 4 is gone"
+    [ "$(sysv_messages "$KEY")" = 1 ] || fail "the message of type 4 is gone"
 }
 
 # bats test_tags=points:1,section:6_1
 @test "sysvmsg_send_takes_an_empty_argument_as_an_empty_message" {
-    file=$(key_file empty-arg)
+    key_file file empty-arg
     sysvmsg_ok create "$file"
     printf 'from standard input' >"$BATS_TEST_TMPDIR/stdin"
     WATCH_STDIN="$BATS_TEST_TMPDIR/stdin" quick "$SYSVMSG" send "$file" 3 ""
@@ -132,7 +132,7 @@ start_server() {
 
 # bats test_tags=points:1,section:6_1
 @test "sysvmsg_send_takes_up_to_SYSVQ_MAX_TEXT_bytes_from_standard_input" {
-    file=$(key_file stdin-max)
+    key_file file stdin-max
     sysvmsg_ok create "$file"
     head -c 4096 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/4096"
     head -c 4097 /dev/zero | tr '\0' b >"$BATS_TEST_TMPDIR/4097"
@@ -140,8 +140,8 @@ start_server() {
     expect_quick_status 0 "sysvmsg send of 4096 bytes (SYSVQ_MAX_TEXT) from standard input"
     WATCH_STDIN="$BATS_TEST_TMPDIR/4097" quick "$SYSVMSG" send "$file" 1
     expect_quick_status 1 "sysvmsg send of 4097 bytes (one more than SYSVQ_MAX_TEXT) from standard input"
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
-        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected 1, the 4096-byte one"
+    [ "$(sysv_messages "$KEY")" = 1 ] ||
+        fail "the queue holds $(sysv_messages "$KEY") messages; expected 1, the 4096-byte one"
     quick "$SYSVMSG" recv "$file"
     expect_quick_status 0 "sysvmsg recv"
     cmp -s "$BATS_TEST_TMPDIR/4096" "$BATS_TEST_TMPDIR/watched.out" ||
@@ -151,7 +151,7 @@ start_server() {
 # hint: write the bytes, all of them
 # bats test_tags=points:1,section:6_1
 @test "sysvmsg_recv_writes_binary_messages_unchanged" {
-    file=$(key_file binary)
+    key_file file binary
     sysvmsg_ok create "$file"
     printf 'a\0b\nc\0\377' >"$BATS_TEST_TMPDIR/binary"
     WATCH_STDIN="$BATS_TEST_TMPDIR/binary" quick "$SYSVMSG" send "$file" 2
@@ -165,29 +165,29 @@ start_server() {
 
 # bats test_tags=points:1,section:6_1
 @test "sysvmsg_send_and_recv_report_a_missing_queue_with_status_1" {
-    file=$(key_file missing)
+    key_file file missing
     quick "$SYSVMSG" send "$file" 1 hello
     expect_quick_status 1 "sysvmsg send to a file without a queue"
     [[ $stderr == *"$file"* ]] || fail "sysvmsg send said '$stderr'; expected it to name $file"
     quick "$SYSVMSG" recv -n "$file"
     expect_quick_status 1 "sysvmsg recv -n from a file without a queue"
     [[ $stderr == *"$file"* ]] || fail "sysvmsg recv said '$stderr'; expected it to name $file"
-    [ -z "$(sysv_line "$(ftok_key "$file")")" ] || fail "sysvmsg send or recv created a queue; expected them to fail"
+    [ -z "$(sysv_line "$KEY")" ] || fail "sysvmsg send or recv created a queue; expected them to fail"
 }
 
 # bats test_tags=points:1,section:5_2
 @test "sysvmsg_remove_deletes_the_queue" {
-    file=$(key_file remove)
+    key_file file remove
     sysvmsg_ok create "$file"
     sysvmsg_ok remove "$file"
-    line=$(sysv_line "$(ftok_key "$file")")
+    line=$(sysv_line "$KEY")
     [ -z "$line" ] || fail "after sysvmsg remove the queue was left behind; ipcs -q: $line"
 }
 
 # hint: receive your own type only
 # bats test_tags=points:1,section:6_3
 @test "sysvmsg_server_replies_to_a_client_with_a_message_of_its_type" {
-    file=$(key_file server)
+    key_file file server
     start_server "$file"
     # A reply for somebody else (no pid is that large) waits in the queue first.
     sysvmsg_ok send "$file" 1000000000 "not for you"
@@ -195,15 +195,15 @@ start_server() {
     expect_quick_status 0 "sysvmsg client"
     [ "$output" = "HELLO THERE" ] ||
         fail "sysvmsg client printed '$output'; expected HELLO THERE: the client takes only the message whose type is its pid"
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
-        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected 1, the reply for somebody else"
+    [ "$(sysv_messages "$KEY")" = 1 ] ||
+        fail "the queue holds $(sysv_messages "$KEY") messages; expected 1, the reply for somebody else"
     sysvmsg_ok recv -n -t 1000000000 "$file"
     [ "$output" = "not for you" ] || fail "the message of type 1000000000 is '$output'; expected 'not for you'"
 }
 
 # bats test_tags=points:1,section:6_2
 @test "sysvmsg_concurrent_clients_each_get_their_own_reply" {
-    file=$(key_file clients)
+    key_file file clients
     start_server "$file"
     sysvmsg_ok send "$file" 1000000000 "not for you"
     local pids=() i
@@ -218,15 +218,15 @@ start_server() {
         [ "$(cat "$BATS_TEST_TMPDIR/client.$i.out")" = "CLIENT NUMBER $i" ] ||
             fail "client $i printed '$(cat "$BATS_TEST_TMPDIR/client.$i.out")'; expected 'CLIENT NUMBER $i'"
     done
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
-        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected 1, the reply for somebody else"
+    [ "$(sysv_messages "$KEY")" = 1 ] ||
+        fail "the queue holds $(sysv_messages "$KEY") messages; expected 1, the reply for somebody else"
 }
 
 # bats test_tags=points:1,section:6_2
 @test "sysvmsg_server_prints_its_queue_and_each_request_it_answers" {
-    file=$(key_file log)
+    key_file file log
     start_server "$file"
-    read -r key id _ <<<"$(sysv_line "$(ftok_key "$file")")"
+    read -r key id _ <<<"$(sysv_line "$KEY")"
     log="$BATS_TEST_TMPDIR/server.out"
     # The server waits for requests now: the ready line must be out already (flushed).
     read_file "$log" ready
@@ -241,7 +241,7 @@ start_server() {
 # hint: a request is "PID TEXT" with a PID of 2 or more
 # bats test_tags=points:1,section:6_2
 @test "sysvmsg_server_ignores_malformed_requests_and_goes_on" {
-    file=$(key_file malformed)
+    key_file file malformed
     start_server "$file"
     local requests=("0 zero" "1 one" "-3 minus" "abc def" "12345" "99999999999999999999999 big") request
     for request in "${requests[@]}"; do
@@ -252,8 +252,8 @@ start_server() {
     [ "$output" = "STILL THERE" ] || fail "sysvmsg client printed '$output'; expected STILL THERE"
     ! process_gone "$SERVER_PID" ||
         fail "$(printf 'the server stopped after the malformed requests %s; expected it to warn and go on. its stderr:\n%s' "${requests[*]}" "$(cat "$BATS_TEST_TMPDIR/server.err")")"
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 0 ] ||
-        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected none: the server must not answer a malformed request"
+    [ "$(sysv_messages "$KEY")" = 0 ] ||
+        fail "the queue holds $(sysv_messages "$KEY") messages; expected none: the server must not answer a malformed request"
     for request in "${requests[@]}"; do
         grep -qF -- "$request" "$BATS_TEST_TMPDIR/server.err" ||
             fail "$(printf 'the server'"'"'s stderr does not name the malformed request "%s"; expected a warning for each. its stderr:\n%s' "$request" "$(cat "$BATS_TEST_TMPDIR/server.err")")"
@@ -263,8 +263,8 @@ start_server() {
 # hint: stopping
 # bats test_tags=points:1,section:6_2
 @test "sysvmsg_server_removes_its_queue_when_stopped_with_SIGTERM" {
-    file=$(key_file stop)
-    key=$(ftok_key "$file")
+    key_file file stop
+    key=$KEY
     start_server "$file"
     kill -TERM "$SERVER_PID"
     wait_for_exit "$SERVER_PID" "sysvmsg server, after SIGTERM,"
@@ -277,9 +277,9 @@ start_server() {
 # hint: EIDRM
 # bats test_tags=points:1,section:6_2
 @test "sysvmsg_server_stops_when_its_queue_is_removed" {
-    file=$(key_file removed)
+    key_file file removed
     start_server "$file"
-    read -r _ id _ <<<"$(sysv_line "$(ftok_key "$file")")"
+    read -r _ id _ <<<"$(sysv_line "$KEY")"
     ipcrm -q "$id"
     wait_for_exit "$SERVER_PID" "sysvmsg server, after its queue was removed with ipcrm,"
     [ "$status" -eq 0 ] ||
@@ -288,28 +288,28 @@ start_server() {
 
 # bats test_tags=points:1,section:6_2
 @test "sysvmsg_server_refuses_to_start_when_the_queue_exists" {
-    file=$(key_file taken)
+    key_file file taken
     sysvmsg_ok create "$file"
     sysvmsg_ok send "$file" 7 "keep me"
     quick "$SYSVMSG" server "$file"
     expect_quick_status 1 "sysvmsg server on a key that has a queue already"
     [[ $stderr == *"$file"* ]] || fail "expected the error to name $file; it said: $stderr"
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 1 ] ||
+    [ "$(sysv_messages "$KEY")" = 1 ] ||
         fail "the queue that was there is gone or changed: a server must not take over or remove another queue"
 }
 
 # bats test_tags=points:1,section:6_3
 @test "sysvmsg_client_without_a_server_fails_with_status_1" {
-    file=$(key_file no-server)
+    key_file file no-server
     quick "$SYSVMSG" client "$file" hello
     expect_quick_status 1 "sysvmsg client with no server"
     [[ $stderr == *"$file"* ]] || fail "expected the error to name $file; it said: $stderr"
-    [ -z "$(sysv_line "$(ftok_key "$file")")" ] || fail "the client created a queue; expected it to fail"
+    [ -z "$(sysv_line "$KEY")" ] || fail "the client created a queue; expected it to fail"
 }
 
 # bats test_tags=points:1,section:6_3
 @test "sysvmsg_client_sends_PID_TEXT_of_type_1_and_exits_1_when_the_queue_goes_before_a_reply" {
-    file=$(key_file request)
+    key_file file request
     sysvmsg_ok create "$file"
     start_background "$BATS_TEST_TMPDIR/client.out" "$BATS_TEST_TMPDIR/client.err" \
         "$SYSVMSG" client "$file" "hi there"
@@ -326,12 +326,12 @@ start_server() {
 
 # bats test_tags=points:1,section:6_3
 @test "sysvmsg_client_refuses_a_text_too_long_for_one_message" {
-    file=$(key_file too-long)
+    key_file file too-long
     sysvmsg_ok create "$file"
     quick "$SYSVMSG" client "$file" "$(head -c 5000 /dev/zero | tr '\0' x)"
     expect_quick_status 1 "sysvmsg client with a text of 5000 bytes (more than SYSVQ_MAX_TEXT)"
-    [ "$(sysv_messages "$(ftok_key "$file")")" = 0 ] ||
-        fail "the queue holds $(sysv_messages "$(ftok_key "$file")") messages; expected none: a request that does not fit is not sent, not even cut short"
+    [ "$(sysv_messages "$KEY")" = 0 ] ||
+        fail "the queue holds $(sysv_messages "$KEY") messages; expected none: a request that does not fit is not sent, not even cut short"
 }
 
 # bats test_tags=points:0,section:6

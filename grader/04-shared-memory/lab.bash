@@ -155,7 +155,10 @@ wait_for_sleep() {
 }
 
 asleep_or_gone() {
-    side_gone "$1" || [ "$(process_state "$2")" = S ]
+    local state
+    side_gone "$1" && return 0
+    read_process_state "$2" state       # (polled: no $(...), whose subshell costs milliseconds)
+    [ "$state" = S ]
 }
 
 # expect_same_bytes INPUT OUTPUT: fail, saying where they differ, unless equal.

@@ -30,7 +30,9 @@ teardown() {
 }
 
 server_ready() {
-    grep -q listening "$SERVER_ERR" && return 0
+    local said=''
+    read_file "$SERVER_ERR" said || true     # (polled: bash reads it, no grep)
+    [[ $said == *listening* ]] && return 0
     process_gone "$SERVER_PID"
 }
 
@@ -226,14 +228,22 @@ client_gone() {
     process_gone "$CLIENT_PID"
 }
 
+# (These two are polled: read by bash, into variables; the subshell of a $(...)
+# costs milliseconds.)
 client_writing_or_gone() {
+    local state wchan=
     client_gone && return 0
-    [ "$(process_state "$CLIENT_PID")" = S ] &&
-        [[ $(cat "/proc/$CLIENT_PID/wchan" 2>/dev/null) == *pipe_write* ]]
+    read_process_state "$CLIENT_PID" state
+    [ "$state" = S ] || return 1
+    { IFS= read -r wchan <"/proc/$CLIENT_PID/wchan"; } 2>/dev/null || true
+    [[ $wchan == *pipe_write* ]]
 }
 
 client_asleep_or_gone() {
-    client_gone || [ "$(process_state "$CLIENT_PID")" = S ]
+    local state
+    client_gone && return 0
+    read_process_state "$CLIENT_PID" state
+    [ "$state" = S ]
 }
 
 # Whether the client holds its own FIFO (SERVER.PID) open for reading.

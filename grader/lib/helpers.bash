@@ -96,11 +96,12 @@ ends_within() {
 }
 
 # pause SECONDS: sleep without starting a process: a read that times out on a
-# FIFO of the test's own that nobody writes (opened for reading and writing, so
-# it never reaches end-of-file) in the test's folder, opened and closed here, so
-# that no program the test starts inherits it. Outside a test, sleep(1).
+# FIFO that nobody writes (opened for reading and writing, so it never reaches
+# end-of-file), made once for the Bats file's tests (a mkfifo a test cost a
+# process a test), opened and closed here, so that no program the test starts
+# inherits it. Outside a test, sleep(1).
 pause() {
-    local folder=${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-}} fd
+    local folder=${BATS_FILE_TMPDIR:-${BATS_TEST_TMPDIR:-}} fd
     if [ -n "$folder" ] && { [ -p "$folder/.pause" ] || mkfifo -m 600 "$folder/.pause"; } 2>/dev/null &&
        { exec {fd}<>"$folder/.pause"; } 2>/dev/null; then
         read -r -t "$1" -u "$fd" _ || true
