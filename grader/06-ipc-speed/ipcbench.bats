@@ -34,7 +34,8 @@ SIZES=64,65537,1048576,3145731
         [ -n "$row" ] || continue
         # (At 64 B a POSIX queue may also meet RLIMIT_MSGQUEUE, if other
         # programs of this user hold queues: a limit too, not a failure.)
-        case "$(field size "$row"):$(field status "$row")" in
+        read_row "$row"
+        case "$ROW_SIZE:$ROW_STATUS" in
             64:ok|64:limit:*RLIMIT_MSGQUEUE*|16384:limit:*) ;;
             *) wrong+=("$row") ;;
         esac
@@ -112,9 +113,10 @@ transports() {
     expect_status 0 "ipcbench -m pipe,shm-spsc -s 1M -w throughput -p same"
     local row pipe='' ring=''
     while IFS= read -r row; do
-        case "$(field mechanism "$row")" in
-            pipe) pipe=$(field mb_per_s "$row") ;;
-            shm-spsc) ring=$(field mb_per_s "$row") ;;
+        read_row "$row"
+        case "$ROW_MECHANISM" in
+            pipe) pipe=$ROW_MB_PER_S ;;
+            shm-spsc) ring=$ROW_MB_PER_S ;;
         esac
     done < <(csv_rows)
     [ -n "$pipe" ] && [ -n "$ring" ] ||

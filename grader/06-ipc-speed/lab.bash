@@ -27,32 +27,29 @@ csv_rows() {
     grep -v -e '^#' -e '^mechanism,' <<<"$output" || true
 }
 
-# field NAME ROW: one field of a CSV row. The status, last, may hold commas
-# and is quoted.
-field() {
-    local mechanism workload placement size mb rest
+# read_row ROW: the fields of a CSV row into ROW_MECHANISM, ROW_WORKLOAD,
+# ROW_PLACEMENT, ROW_SIZE, ROW_MB_PER_S and ROW_STATUS (the status, last, may
+# hold commas and is quoted). Into variables, no $(...): rows are read in
+# loops, and a subshell costs milliseconds here.
+read_row() {
+    local rest
     # mechanism,workload,placement,size,repeats,count,p50_us,p99_us,msgs_per_s,mb_per_s,spread_pct,vs_pipe,status
-    IFS=, read -r mechanism workload placement size _ _ _ _ _ mb _ _ rest <<<"$2"
-    case "$1" in
-        mechanism) echo "$mechanism" ;;
-        workload) echo "$workload" ;;
-        placement) echo "$placement" ;;
-        size) echo "$size" ;;
-        mb_per_s) echo "$mb" ;;
-        status) rest=${rest#\"}; echo "${rest%\"}" ;;
-    esac
+    # shellcheck disable=SC2034 # ROW_MB_PER_S is read by the .bats files
+    IFS=, read -r ROW_MECHANISM ROW_WORKLOAD ROW_PLACEMENT ROW_SIZE _ _ _ _ _ ROW_MB_PER_S _ _ rest <<<"$1"
+    rest=${rest#\"}
+    ROW_STATUS=${rest%\"}
 }
 
 # The rows of $output whose status is neither "ok" nor a limit, as lines
 # "mechanism workload placement size: status".
 bad_rows() {
-    local row status
+    local row
     while IFS= read -r row; do
         [ -n "$row" ] || continue
-        status=$(field status "$row")
-        case "$status" in
+        read_row "$row"
+        case "$ROW_STATUS" in
             ok|limit:*) ;;
-            *) echo "$(field mechanism "$row") $(field workload "$row") $(field placement "$row") $(field size "$row") B: $status" ;;
+            *) echo "$ROW_MECHANISM $ROW_WORKLOAD $ROW_PLACEMENT $ROW_SIZE B: $ROW_STATUS" ;;
         esac
     done < <(csv_rows)
 }
@@ -72,14 +69,14 @@ summarize() {
 # the sizes (bytes, comma-separated) in both workloads and three placements;
 # every row must be "ok" (split may be a limit on a machine with one CPU).
 expect_every_row_ok() {
-    local mechanism=$1 sizes=$2 row status rows=0 wrong=()
+    local mechanism=$1 sizes=$2 row rows=0 wrong=()
     while IFS= read -r row; do
         [ -n "$row" ] || continue
         rows=$((rows + 1))
-        status=$(field status "$row")
-        [ "$status" = ok ] && continue
-        [ "$(field placement "$row")" = split ] && [[ $status == "limit: split"* ]] && continue
-        wrong+=("$(field workload "$row") $(field placement "$row") $(field size "$row") B: $status")
+        read_row "$row"
+        [ "$ROW_STATUS" = ok ] && continue
+        [ "$ROW_PLACEMENT" = split ] && [[ $ROW_STATUS == "limit: split"* ]] && continue
+        wrong+=("$ROW_WORKLOAD $ROW_PLACEMENT $ROW_SIZE B: $ROW_STATUS")
     done < <(csv_rows)
     local expected=$(( $(tr ',' '\n' <<<"$sizes" | wc -l) * 2 * 3 ))
     [ ${#wrong[@]} -eq 0 ] ||
