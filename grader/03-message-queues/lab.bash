@@ -25,11 +25,7 @@ BACKGROUND=()
 
 # The POSIX tests look for queues in /dev/mqueue: fail at once, saying so, when it is not there.
 require_mqueue_fs() {
-    local mount_point type
-    # (Read by bash from /proc/self/mounts: a process costs milliseconds here.)
-    while read -r _ mount_point type _; do
-        [ "$mount_point" != /dev/mqueue ] || [ "$type" != mqueue ] || return 0
-    done </proc/self/mounts
+    mqueue_mounted && return 0
     fail "these tests look for queues in /dev/mqueue, which is not mounted here: as root, run
     mkdir -p /dev/mqueue && mount -t mqueue none /dev/mqueue"
 }
@@ -231,14 +227,9 @@ start_background() {
 }
 
 # asleep_in PID REGEX: PID sleeps (state S) in a kernel function that matches REGEX
-# (or the kernel hides where: /proc/PID/wchan says 0).
+# (or the kernel hides where: /proc/PID/wchan is empty or says 0).
 asleep_in() {
-    local state wchan=
-    # (Polled: read by bash, into variables; a process costs milliseconds here.)
-    read_process_state "$1" state
-    [ "$state" = S ] || return 1
-    { IFS= read -r wchan <"/proc/$1/wchan"; } 2>/dev/null || true
-    [ -z "$wchan" ] || [ "$wchan" = 0 ] || [[ $wchan =~ $2 ]]
+    process_asleep "$1" "$2|^0?\$"
 }
 
 asleep_or_gone() {

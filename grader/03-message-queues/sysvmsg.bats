@@ -58,10 +58,9 @@ start_server() {
 # bats test_tags=points:1,section:5_1
 @test "sysvmsg_create_makes_the_queue_of_the_ftok_key" {
     key_file file create
-    key=$KEY
     sysvmsg_ok create "$file"
-    line=$(sysv_line "$key")
-    [ -n "$line" ] || fail "after sysvmsg create, ipcs lists no queue with the key $key (ftok(PATH, 'M'))"
+    line=$(sysv_line "$KEY")
+    [ -n "$line" ] || fail "after sysvmsg create, ipcs lists no queue with the key $KEY (ftok(PATH, 'M'))"
     read -r _ id _ perms _ <<<"$line"
     [ "$output" = "$id" ] || fail "sysvmsg create printed '$output'; ipcs says the queue's id is $id"
     [ "$perms" = 600 ] || fail "the queue's mode is $perms; expected 600"
@@ -264,13 +263,12 @@ start_server() {
 # bats test_tags=points:1,section:6_2
 @test "sysvmsg_server_removes_its_queue_when_stopped_with_SIGTERM" {
     key_file file stop
-    key=$KEY
     start_server "$file"
     kill -TERM "$SERVER_PID"
     wait_for_exit "$SERVER_PID" "sysvmsg server, after SIGTERM,"
     [ "$status" -eq 0 ] ||
         fail "sysvmsg server exited with status $status after SIGTERM; expected 0; its stderr: $(cat "$BATS_TEST_TMPDIR/server.err")"
-    line=$(sysv_line "$key")
+    line=$(sysv_line "$KEY")
     [ -z "$line" ] || fail "the stopped server left its queue behind; ipcs -q: $line"
 }
 

@@ -155,10 +155,7 @@ wait_for_sleep() {
 }
 
 asleep_or_gone() {
-    local state
-    side_gone "$1" && return 0
-    read_process_state "$2" state       # (polled: no $(...), whose subshell costs milliseconds)
-    [ "$state" = S ]
+    side_gone "$1" || process_asleep "$2"
 }
 
 # expect_same_bytes INPUT OUTPUT: fail, saying where they differ, unless equal.

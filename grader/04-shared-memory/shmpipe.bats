@@ -73,11 +73,7 @@ stalled_or_output_size_is() {
 }
 
 reader_asleep_on_a_semaphore() {
-    local state wchan=
-    read_process_state "$READER_PID" state
-    [ "$state" = S ] || return 1
-    { IFS= read -r wchan <"/proc/$READER_PID/wchan"; } 2>/dev/null || true
-    [[ $wchan == *futex* ]]
+    process_asleep "$READER_PID" futex
 }
 
 # The writer's standard input is a FIFO that the test fills 1000 bytes at a time,

@@ -228,22 +228,12 @@ client_gone() {
     process_gone "$CLIENT_PID"
 }
 
-# (These two are polled: read by bash, into variables; the subshell of a $(...)
-# costs milliseconds.)
 client_writing_or_gone() {
-    local state wchan=
-    client_gone && return 0
-    read_process_state "$CLIENT_PID" state
-    [ "$state" = S ] || return 1
-    { IFS= read -r wchan <"/proc/$CLIENT_PID/wchan"; } 2>/dev/null || true
-    [[ $wchan == *pipe_write* ]]
+    client_gone || process_asleep "$CLIENT_PID" pipe_write
 }
 
 client_asleep_or_gone() {
-    local state
-    client_gone && return 0
-    read_process_state "$CLIENT_PID" state
-    [ "$state" = S ]
+    client_gone || process_asleep "$CLIENT_PID"
 }
 
 # Whether the client holds its own FIFO (SERVER.PID) open for reading.

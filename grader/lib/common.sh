@@ -68,16 +68,8 @@ find_labs_folder() {
     echo "${found:-$1}"
 }
 
-# mqueue_mounted: is the mqueue file system mounted on /dev/mqueue? (Read
-# by bash: no process.)
-mqueue_mounted() {
-    local _ target type
-    [ -r /proc/self/mounts ] || return 1
-    while read -r _ target type _; do
-        [ "$target" != /dev/mqueue ] || [ "$type" != mqueue ] || return 0
-    done </proc/self/mounts
-    return 1
-}
+# shellcheck source=mounts.sh
+source "$GRADER_DIR/lib/mounts.sh"
 
 # ipc_objects: everything that outlives a process, one a line: POSIX shm and
 # named semaphores (their /dev/shm paths), POSIX message queues ("mqueue

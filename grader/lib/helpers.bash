@@ -10,6 +10,8 @@
 
 # shellcheck source=assertions.bash
 source "${BASH_SOURCE[0]%/*}/assertions.bash"
+# shellcheck source=mounts.sh
+source "${BASH_SOURCE[0]%/*}/mounts.sh"
 
 # Bats runs bats_debug_trap before every command of a test, to know the line
 # to name when the test fails: about 170 us a command here, 35 times what the
@@ -78,16 +80,12 @@ run_program() {
 # reads /proc/PID/stat and a pause starts no process (pause), so that a
 # command that ends at once costs milliseconds, not a sleep's 20-50 ms.
 ends_within() {
-    local pid=$2 wchan_regex=${3:-} deadline looks=0 interval=0.005 state wchan
+    local pid=$2 wchan_regex=${3:-} deadline looks=0 interval=0.005 state
     deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
     while :; do
         read_process_state "$pid" state
         case "$state" in Z|X) return 0 ;; esac      # (ended; reaped or not)
-        if [ "$state" = S ] && [ -n "$wchan_regex" ]; then
-            wchan=
-            { IFS= read -r wchan <"/proc/$pid/wchan"; } 2>/dev/null || true
-            [[ $wchan =~ $wchan_regex ]] && return 2
-        fi
+        [ -z "$wchan_regex" ] || ! process_asleep "$pid" "$wchan_regex" || return 2
         [ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ] || return 1
         looks=$((looks + 1))
         case "$looks" in 40) interval=0.02 ;; 130) interval=0.1 ;; esac
@@ -152,6 +150,19 @@ read_process_state() {
     stat=${stat##*) }
     # shellcheck disable=SC2034 # state_into is the caller's variable
     state_into=${stat%% *}
+}
+
+# process_asleep PID [REGEX]: PID sleeps (state S) and, given REGEX, in a kernel
+# function that matches it: the one /proc/PID/wchan names, left in WCHAN ("" or
+# 0 where the kernel hides it). (Polled: read by bash, into variables.)
+process_asleep() {
+    local state
+    WCHAN=
+    read_process_state "$1" state
+    [ "$state" = S ] || return 1
+    [ $# -ge 2 ] || return 0
+    { IFS= read -r WCHAN <"/proc/$1/wchan"; } 2>/dev/null || true
+    [[ $WCHAN =~ $2 ]]
 }
 
 # process_state PID: print the state read_process_state reads.
