@@ -187,7 +187,7 @@ LAB_TEST_WITH_TIMEOUT(coprocess_collects_output_larger_than_a_pipe, 1, "7.1", ""
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(coprocess_survives_a_child_that_stops_reading, 2, "7.3", "", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(coprocess_survives_a_child_that_stops_reading, 1, "7.3", "", 2 * DEADLINE)
 {
     char *head[] = { "head", "-c", "5", NULL };
     char *input = megabyte_of_lines();
@@ -250,6 +250,51 @@ LAB_TEST_WITH_TIMEOUT(coprocess_waits_for_its_child_and_closes_its_pipes, 1, "7.
     expect_status(got, cat, 0);
     expect_same(got, cat, "x", 1, "An input of one byte is sent too: close the write end "
                 "at once only when there is no input at all (length 0)");
+}
+END_TEST
+
+/* Whether fd is a pipe that stays open across exec (no FD_CLOEXEC). */
+static int inherited_pipe(int fd)
+{
+    char path[64], target[64];
+    ssize_t length;
+    int flags = fcntl(fd, F_GETFD);
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    length = readlink(path, target, sizeof target - 1);
+    if (flags == -1 || (flags & FD_CLOEXEC) || length <= 0)
+        return 0;
+    target[length] = '\0';
+    return strncmp(target, "pipe:", 5) == 0;
+}
+
+LAB_TEST_WITH_TIMEOUT(coprocess_command_holds_no_end_of_its_pipes_but_0_and_1, 1, "7.4", "close all four in the child", 2 * DEADLINE)
+{
+    /* find lists the pipes it was started with (its own descriptors are no pipes). */
+    char *find[] = { "find", "/proc/self/fd/", "-lname", "pipe:*", "-printf", "%f\n", NULL };
+    char extra[256] = "";
+    size_t used = 0;
+
+    struct run got = run(find, "", 0, "find ends at once");
+    expect_status(got, find, 0);
+    for (char *line = got.output; *line != '\0'; ) {
+        char *end = strchr(line, '\n');
+        int fd = atoi(line);
+        /* 0 and 1 are its pipes; a pipe the caller had open across exec, it had too. */
+        if (fd > 1 && !inherited_pipe(fd) && used < sizeof extra) {
+            int written = snprintf(extra + used, sizeof extra - used, " %d", fd);
+            if (written > 0)
+                used += (size_t)written;
+        }
+        if (end == NULL)
+            break;
+        line = end + 1;
+    }
+    ck_assert_msg(used == 0,
+                  "the command ran with these descriptors open on pipes besides 0 and 1:%s. "
+                  "In the child, after the two dup2() calls, close all four pipe descriptors "
+                  "before execvp(): the command would hold them for as long as it runs, and "
+                  "pass them on to every program it starts", extra);
 }
 END_TEST
 
