@@ -64,8 +64,12 @@ run_isolated() {
         # DIR/log) stops it at once when the suite has ended.
         mkfifo -m 600 "$report.wake"
         exec {wake}<>"$report.wake"
-        watch_for_stopped "$pid" "$wake" &
+        watch_sandbox "$pid" "$wake" "$dir/log/flood" &
         watcher=$!
+        # (Above the tests' priority: among the hundreds of processes of a fork
+        # that never stops, a watcher of the same priority would look once in
+        # ten seconds.)
+        renice -n -20 -p "$watcher" >/dev/null 2>&1 || true
     fi
     wait "$pid" || status=$?
     if [ -n "$watcher" ]; then
@@ -77,24 +81,49 @@ run_isolated() {
     return "$status"
 }
 
-# watch_for_stopped PID FD: while PID runs, end the sandbox user's processes
-# when every one of them has been stopped (SIGSTOP) for two looks in a row:
-# code that stops them all, the test runner with them, would otherwise make
-# the suite wait out its whole time limit. Looks once a second, until a line
-# can be read from FD.
-watch_for_stopped() {
-    local pid=$1 wake=$2 looks=0 stat all_stopped
+# A process group of the sandbox user with this many live processes is a fork
+# that never stops: no test starts more than a few dozen. (The user's process
+# limit only makes its forks fail; it would go on trying, on every CPU, until
+# its test's time ran out.)
+FLOOD_PROCESSES=256
+
+# watch_sandbox PID FD FLOOD_NOTE: while PID runs, look once a second at the
+# sandbox user's processes, and
+# - kill a process group of FLOOD_PROCESSES or more (and all of them, when they
+#   are that many in smaller groups), saying so in FLOOD_NOTE (root's), which
+#   the message of a test killed by it quotes;
+# - end them all when every one has been stopped (SIGSTOP) for two looks in a
+#   row: code that stops them all, the test runner with them, would otherwise
+#   make the suite wait out its whole time limit.
+# Stops when a line can be read from FD.
+watch_sandbox() {
+    local pid=$1 wake=$2 flood_note=$3 looks=0 group stat all_stopped live
+    local -A in_group
     while kill -0 "$pid" 2>/dev/null; do
         # (Zombies, finished and not yet reaped, do not count. One ps a look,
         # read by bash: a process costs milliseconds here.)
-        all_stopped=
-        while read -r stat; do
+        all_stopped='' live=0 in_group=()
+        while read -r group stat; do
             case "$stat" in
-                Z*) ;;
+                Z*) continue ;;
                 T*) all_stopped=${all_stopped:-yes} ;;
                 *) all_stopped=no ;;
             esac
-        done < <(ps -o stat= -U "$GRADER_SANDBOX_UID" 2>/dev/null || true)
+            live=$((live + 1))
+            in_group[$group]=$((${in_group[$group]:-0} + 1))
+        done < <(ps -o pgid=,stat= -U "$GRADER_SANDBOX_UID" 2>/dev/null || true)
+        if [ "$live" -ge "$FLOOD_PROCESSES" ]; then
+            for group in "${!in_group[@]}"; do
+                [ "${in_group[$group]}" -ge "$FLOOD_PROCESSES" ] || continue
+                kill -KILL -- "-$group" 2>/dev/null || true
+                live=$((live - in_group[$group]))
+                echo "its process group had ${in_group[$group]} processes: a fork that never stops (does every child end, with _exit, when its work or its exec fails?); the grader killed them all" >>"$flood_note"
+            done
+        if [ "$live" -ge "$FLOOD_PROCESSES" ]; then
+                kill_sandbox_processes
+                echo "the tests' processes were $live, in many process groups: a fork that never stops; the grader killed them all" >>"$flood_note"
+            fi
+        fi
         if [ "$all_stopped" = yes ]; then
             looks=$((looks + 1))
             [ "$looks" -lt 2 ] || kill_sandbox_processes
@@ -177,6 +206,9 @@ read_check_tap() {
         message=${BASH_REMATCH[4]}
         status=fail
         [ "$message" != "Test timeout expired" ] || message=$(timeout_message "$dir" "$name")
+        # (Killed by the watcher of a fork that never stops: say why.)
+        [[ $message != "Received signal 9"* ]] || [ ! -s "$dir/log/flood" ] ||
+            message+=$'\n'"$(head -n 1 "$dir/log/flood")"
         if [ -z "${BASH_REMATCH[1]}" ]; then
             status=pass
             message=

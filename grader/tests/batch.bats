@@ -205,6 +205,11 @@ expect_total() {
 
 @test "a_fork_bomb_costs_only_its_test" {
     expect_total fork-bomb "$(full_but parse_keeps_the_deleted_suffix)"
+    # In the sandbox, the grader kills it within seconds and says why.
+    if sandboxed; then
+        grep -q "a fork that never stops" "$OUT/fork-bomb/feedback.txt" ||
+            fail "the feedback does not say that the grader stopped a fork that never stops: $(grep -A3 parse_keeps_the_deleted_suffix "$OUT/fork-bomb/feedback.txt")"
+    fi
 }
 
 @test "unbounded_allocation_costs_only_its_test" {
