@@ -58,4 +58,5 @@ read_isolation() {
 @test "isolation_the_parent_reports_again_only_after_the_child_wrote" {
     run_vmlab_paced_by_line isolation
     expect_in_order "child: " "parent: after" "The parent must wait for the child (wait_for_child) before it reports again: only then has the child written."
+    expect_in_order "parent: after" "conclusion:" "The conclusion comes last, after the parent's second report (the order of section 5.1)."
 }
