@@ -119,7 +119,7 @@ watch_sandbox() {
                 live=$((live - in_group[$group]))
                 echo "its process group had ${in_group[$group]} processes: a fork that never stops (does every child end, with _exit, when its work or its exec fails?); the grader killed them all" >>"$flood_note"
             done
-        if [ "$live" -ge "$FLOOD_PROCESSES" ]; then
+            if [ "$live" -ge "$FLOOD_PROCESSES" ]; then
                 kill_sandbox_processes
                 echo "the tests' processes were $live, in many process groups: a fork that never stops; the grader killed them all" >>"$flood_note"
             fi
