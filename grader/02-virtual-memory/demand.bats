@@ -108,6 +108,26 @@ expect_growth() {
         fail "$(printf 'all %s pages read should map the same frame, the zero page:\n  %s' "$PAGES" "$ZERO")"
 }
 
+# On every kernel: with the zero page, every page read is in its frame; without
+# it, each page read has a frame of its own, and only the first is in the first's.
+# bats test_tags=points:1,section:5_3
+@test "demand_counts_the_pages_read_that_are_present_exclusive_and_in_the_first_pages_frame" {
+    need_frames
+    run_vmlab demand
+    read_demand
+    local exclusive=0 same_frame=$PAGES kernel="this kernel maps the zero page for a read: one frame for every page read, none exclusive"
+    if ! zero_page_here; then
+        exclusive=$PAGES same_frame=1
+        kernel="this kernel gives each page read a frame of its own (no zero page): all exclusive, and only the first page is in the first page's frame"
+    fi
+    [[ $(field frame "$ZERO") =~ ^0x[0-9a-f]+$ ]] ||
+        fail "$(printf 'expected the first page'"'"'s frame number in hex:\n  %s' "$ZERO")"
+    { [ "$(field present "$ZERO")" = "$PAGES" ] && [ "$(field exclusive "$ZERO")" = "$exclusive" ] &&
+      [ "$(field same_frame "$ZERO")" = "$same_frame" ]; } ||
+        fail "$(printf 'expected present=%s exclusive=%s same_frame=%s (%s; step 3 counts the present pages, the exclusive ones and those in the same frame as the first page):\n  %s' \
+            "$PAGES" "$exclusive" "$same_frame" "$kernel" "$ZERO")"
+}
+
 # bats test_tags=points:1,section:3_4
 @test "demand_counts_the_same_for_an_unprivileged_user" {
     run_vmlab_unprivileged demand
