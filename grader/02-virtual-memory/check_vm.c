@@ -1026,9 +1026,9 @@ LAB_TEST(touching_reaches_a_partial_last_page, 1, "4.3", "")
     ck_assert_msg(strcmp(resident, "111100") == 0,
                   "after write_pages() over 3 pages and 1 byte, the resident pages (mincore) "
                   "are %s; expected 111100", resident);
-    caused = touch("read", pages + 4 * page, page / 2);
-    ck_assert_msg(caused.minor == 1, "read_pages() of half a page caused %ld minor faults; "
-                  "expected 1", caused.minor);
+    caused = touch("read", pages + 4 * page, 1);
+    ck_assert_msg(caused.minor == 1, "read_pages() of one byte caused %ld minor faults; "
+                  "expected 1: the page that holds the byte is part of the range", caused.minor);
 }
 END_TEST
 
@@ -1114,7 +1114,19 @@ LAB_TEST(resident_pages_fails_with_the_errno_of_open, 1, "4.4", "keep the errno 
 }
 END_TEST
 
-LAB_TEST(resident_pages_grows_with_written_pages_but_not_with_the_zero_page, 2, "4.4", "")
+LAB_TEST(resident_pages_closes_the_statm_file, 1, "4.4", "close what you open")
+{
+    ck_assert_msg(resident_pages() > 0, "resident_pages() returned -1: %s", strerror(errno));
+    int before = lab_open_descriptors();
+    for (int i = 0; i < 100; i++)
+        resident_pages();
+    int after = lab_open_descriptors();
+    ck_assert_msg(after == before, "after 100 calls of resident_pages() %d more files are "
+                  "open: close /proc/self/statm before returning", after - before);
+}
+END_TEST
+
+LAB_TEST(resident_pages_grows_with_written_pages_but_not_with_the_zero_page, 1, "4.4", "")
 {
     /* statm's counters were approximate before Linux 6.16: allow a quarter. */
     enum { PAGES = 256, SLACK = PAGES / 4 };

@@ -100,6 +100,7 @@ expect_fields() {
 @test "cow_the_parent_looks_again_only_after_the_child_wrote" {
     run_vmlab_paced_by_line cow
     expect_in_order "child: after writing" "parent: after" "The parent must wait for the child (wait_for_child) before it looks at the page again: only then has the child written."
+    expect_in_order "cow:" "parent: before fork" "The header comes first, then the parent's first look (the order of section 5.4)."
     expect_in_order "child: after fork" "child: writing 2" "The child reports first, then writes 2 and prints what the write cost (the order of section 5.4)."
     expect_in_order "child: writing 2" "child: after writing" "The child prints its faults before it reports again (the order of section 5.4)."
     expect_in_order "parent: after" "conclusion:" "The conclusion comes last, after the parent's second look (the order of section 5.4)."

@@ -108,6 +108,17 @@ expect_growth() {
         fail "$(printf 'all %s pages read should map the same frame, the zero page:\n  %s' "$PAGES" "$ZERO")"
 }
 
+# hint: the header first, then one line per step, the conclusion last
+# bats test_tags=points:1,section:5_3
+@test "demand_prints_its_lines_in_the_order_of_its_steps" {
+    run_vmlab demand
+    expect_in_order "demand:" "read:" "The header comes first (the order of section 5.3)."
+    expect_in_order "read:" "zero-page:" "The read pass is reported before its pages are looked up (steps 2 and 3)."
+    expect_in_order "zero-page:" "write:" "The pages read are looked up before the write pass (steps 3 and 4)."
+    expect_in_order "write:" "rewrite:" "The write pass comes before the rewrite (step 4)."
+    expect_in_order "rewrite:" "conclusion:" "The conclusion comes last (step 5)."
+}
+
 # On every kernel: with the zero page, every page read is in its frame; without
 # it, each page read has a frame of its own, and only the first is in the first's.
 # bats test_tags=points:1,section:5_3

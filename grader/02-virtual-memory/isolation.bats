@@ -30,7 +30,7 @@ read_isolation() {
         fail "$(printf 'the address of the global differs between the lines (expected one address: fork copies the address space as it is):\n%s\n%s\n%s' "$BEFORE" "$CHILD" "$AFTER")"
 }
 
-# bats test_tags=points:3,section:5_1
+# bats test_tags=points:2,section:5_1
 @test "isolation_the_childs_write_does_not_reach_the_parent" {
     read_isolation
     local before child after
@@ -57,6 +57,7 @@ read_isolation() {
 # bats test_tags=points:1,section:5_1
 @test "isolation_the_parent_reports_again_only_after_the_child_wrote" {
     run_vmlab_paced_by_line isolation
+    expect_in_order "isolation:" "parent: before fork" "The header comes first, then the parent's first report (the order of section 5.1)."
     expect_in_order "child: " "parent: after" "The parent must wait for the child (wait_for_child) before it reports again: only then has the child written."
     expect_in_order "parent: after" "conclusion:" "The conclusion comes last, after the parent's second report (the order of section 5.1)."
 }

@@ -62,6 +62,7 @@ run_vmlab_paced_by_line() {
     local vmlab
     vmlab=$(program vmlab_paced)
     vmlab_recorded "paced by line $*" stdbuf -oL "$vmlab" "$@"
+    RUN_PACED=1
     expect_vmlab_status 0 "vmlab $*"
 }
 
@@ -181,7 +182,8 @@ expect_in_order() {
         [ "$second" -ne 0 ] || [[ $line != "$2"* ]] || second=$number
     done <<<"$output"
     [ "$first" -lt "$second" ] ||
-        fail "$(printf 'the line "%s..." came before "%s...". %s\n(This test runs vmlab with a child that starts only when its parent waits for it, and each line written as it is printed.) vmlab printed:\n%s' "$2" "$1" "$3" "$output")"
+        fail "$(printf 'the line "%s..." came before "%s...". %s\n%svmlab printed:\n%s' "$2" "$1" "$3" \
+            "${RUN_PACED:+(This test runs vmlab with a child that starts only when its parent waits for it, and each line written as it is printed.) }" "$output")"
 }
 
 # expect_lines_once: fail when a line of $output appears more than once.
