@@ -87,6 +87,9 @@ expect_fault() {
     VMLAB_DEADLINE=$PROTECTION_TIMEOUT vmlab_recorded "traced protection" \
         env VMLAB_TRACE="$trace" "$vmlab" protection
     expect_vmlab_status 0 "vmlab protection"
+    expect_in_order "kernel: read" "read-only: read" "The kernel address comes first (section 5.2, step 3)."
+    expect_in_order "read-only: read" "read-only: write" "Read the read-only page, then write it (section 5.2, step 3)."
+    expect_in_order "read-only: write" "guard: read" "The guard page comes last (section 5.2, step 3)."
     [ -f "$trace" ] && mapfile -t faults < <(grep '^SIGSEGV ' "$trace")
     [[ ${faults[0]:-} != *access=unknown* ]] ||
         skip "only on x86-64 does the test read from the fault whether the access was a read or a write"
