@@ -103,6 +103,33 @@ long __wrap_resident_pages(void)
     return result;
 }
 
+/* ---------- madvise fails when a test asks (the manifest wraps madvise and munmap) ---------- */
+
+int __real_madvise(void *address, size_t length, int advice);
+int __real_munmap(void *address, size_t length);
+
+static int madvise_fails_with;          /* an errno; 0: madvise works */
+static void *madvised_address, *unmapped_address;
+static size_t madvised_length, unmapped_length;
+
+int __wrap_madvise(void *address, size_t length, int advice)
+{
+    madvised_address = address;
+    madvised_length = length;
+    if (madvise_fails_with != 0) {
+        errno = madvise_fails_with;
+        return -1;
+    }
+    return __real_madvise(address, length, advice);
+}
+
+int __wrap_munmap(void *address, size_t length)
+{
+    unmapped_address = address;
+    unmapped_length = length;
+    return __real_munmap(address, length);
+}
+
 /* ---------- the test's own view of the kernel ---------- */
 
 #define BIT_PRESENT         (UINT64_C(1) << 63)
@@ -834,6 +861,29 @@ LAB_TEST(fresh_pages_returns_NULL_with_errno_when_mmap_fails, 1, "4.2", "")
 }
 END_TEST
 
+LAB_TEST(fresh_pages_unmaps_its_mapping_when_madvise_fails, 1, "4.2", "keep madvise's errno")
+{
+    madvised_address = unmapped_address = NULL;
+    madvised_length = unmapped_length = 0;
+    madvise_fails_with = ENOMEM;
+    errno = 0;
+    void *pages = fresh_pages(3);
+    int saved_errno = errno;
+    madvise_fails_with = 0;
+    ck_assert_msg(madvised_address != NULL, "fresh_pages(3) never called madvise: turn "
+                  "transparent huge pages off with madvise(MADV_NOHUGEPAGE)");
+    ck_assert_msg(pages == NULL && saved_errno == ENOMEM,
+                  "fresh_pages(3), whose madvise this test made fail with ENOMEM, returned %p "
+                  "with errno %d (%s); expected NULL with madvise's errno, ENOMEM (save errno "
+                  "before munmap, and put it back after)", pages, saved_errno,
+                  strerror(saved_errno));
+    ck_assert_msg(unmapped_address == madvised_address && unmapped_length == madvised_length,
+                  "when madvise fails, fresh_pages(3) unmaps its mapping (%p, %zu bytes) before "
+                  "it returns NULL; the last munmap was of %p, %zu bytes", madvised_address,
+                  madvised_length, unmapped_address, unmapped_length);
+}
+END_TEST
+
 LAB_TEST(release_pages_fails_with_EINVAL_inside_a_page, 1, "4.2", "munmap's errno")
 {
     char *pages = fresh_ok(2);
@@ -871,7 +921,7 @@ END_TEST
 
 /* ---------- write_pages and read_pages ---------- */
 
-LAB_TEST(write_pages_costs_one_minor_fault_per_fresh_page, 2, "4.3", "")
+LAB_TEST(write_pages_costs_one_minor_fault_per_fresh_page, 1, "4.3", "")
 {
     enum { PAGES = 64 };
     size_t page = real_page_size();
