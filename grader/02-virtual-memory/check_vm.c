@@ -103,7 +103,7 @@ long __wrap_resident_pages(void)
     return result;
 }
 
-/* ---------- madvise fails when a test asks (the manifest wraps madvise and munmap) ---------- */
+/* ---------- calls that fail when a test asks (the manifest wraps madvise, munmap, read, pread) ---------- */
 
 int __real_madvise(void *address, size_t length, int advice);
 int __real_munmap(void *address, size_t length);
@@ -121,6 +121,34 @@ int __wrap_madvise(void *address, size_t length, int advice)
         return -1;
     }
     return __real_madvise(address, length, advice);
+}
+
+/* read and pread fail with read_fails_with when it is set; failed_reads counts
+ * them (a student who reads through stdio cannot be made to fail: libc's
+ * own reads are not wrapped). */
+ssize_t __real_read(int fd, void *buffer, size_t size);
+ssize_t __real_pread(int fd, void *buffer, size_t size, off_t offset);
+
+static int read_fails_with, failed_reads;
+
+ssize_t __wrap_read(int fd, void *buffer, size_t size)
+{
+    if (read_fails_with != 0) {
+        failed_reads++;
+        errno = read_fails_with;
+        return -1;
+    }
+    return __real_read(fd, buffer, size);
+}
+
+ssize_t __wrap_pread(int fd, void *buffer, size_t size, off_t offset)
+{
+    if (read_fails_with != 0) {
+        failed_reads++;
+        errno = read_fails_with;
+        return -1;
+    }
+    return __real_pread(fd, buffer, size, offset);
 }
 
 int __wrap_munmap(void *address, size_t length)
@@ -646,6 +674,23 @@ LAB_TEST(lookup_closes_the_pagemap_file, 1, "3.3", "on every way out")
     ck_assert_msg(after == before, "after 100 calls of pagemap_lookup(%p), which fail with "
                   "EINVAL, %d more files are open: close /proc/self/pagemap on the way out "
                   "of a failed call too", kernel, after - before);
+    failed_reads = 0;
+    read_fails_with = EIO;
+    errno = 0;
+    int result = pagemap_lookup(page, &info);
+    int saved_errno = errno;
+    for (int i = 0; i < 99; i++)
+        pagemap_lookup(page, &info);
+    read_fails_with = 0;
+    if (failed_reads == 0)
+        return;         /* read through stdio: its reads cannot be made to fail */
+    after = lab_open_descriptors();
+    ck_assert_msg(result == -1 && saved_errno == EIO, "pagemap_lookup(%p), whose pread this "
+                  "test made fail with EIO, returned %d with errno %d (%s); expected -1 with "
+                  "pread's errno, EIO", (void *)page, result, saved_errno, strerror(saved_errno));
+    ck_assert_msg(after == before, "after 100 calls of pagemap_lookup(%p) whose pread failed, "
+                  "%d more files are open: close /proc/self/pagemap on that way out too",
+                  (void *)page, after - before);
 }
 END_TEST
 
@@ -1173,6 +1218,23 @@ LAB_TEST(resident_pages_closes_the_statm_file, 1, "4.4", "close what you open")
     int after = lab_open_descriptors();
     ck_assert_msg(after == before, "after 100 calls of resident_pages() %d more files are "
                   "open: close /proc/self/statm before returning", after - before);
+    failed_reads = 0;
+    read_fails_with = EIO;
+    errno = 0;
+    long result = resident_pages();
+    int saved_errno = errno;
+    for (int i = 0; i < 99; i++)
+        resident_pages();
+    read_fails_with = 0;
+    if (failed_reads == 0)
+        return;         /* read through stdio: its reads cannot be made to fail */
+    after = lab_open_descriptors();
+    ck_assert_msg(result == -1 && saved_errno == EIO, "resident_pages(), whose read this test "
+                  "made fail with EIO, returned %ld with errno %d (%s); expected -1 with "
+                  "read's errno, EIO", result, saved_errno, strerror(saved_errno));
+    ck_assert_msg(after == before, "after 100 calls of resident_pages() whose read failed, %d "
+                  "more files are open: close /proc/self/statm on that way out too",
+                  after - before);
 }
 END_TEST
 
