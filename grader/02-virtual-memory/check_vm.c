@@ -151,6 +151,22 @@ ssize_t __wrap_pread(int fd, void *buffer, size_t size, off_t offset)
     return __real_pread(fd, buffer, size, offset);
 }
 
+/* Every read and pread fails with EIO from now until reads_work_again(). */
+static void make_reads_fail(void)
+{
+    failed_reads = 0;
+    read_fails_with = EIO;
+    errno = 0;
+}
+
+/* Reads work again; returns how many failed (0: the code read through
+ * stdio, whose reads cannot be made to fail). */
+static int reads_work_again(void)
+{
+    read_fails_with = 0;
+    return failed_reads;
+}
+
 int __wrap_munmap(void *address, size_t length)
 {
     unmapped_address = address;
@@ -674,15 +690,12 @@ LAB_TEST(lookup_closes_the_pagemap_file, 1, "3.3", "on every way out")
     ck_assert_msg(after == before, "after 100 calls of pagemap_lookup(%p), which fail with "
                   "EINVAL, %d more files are open: close /proc/self/pagemap on the way out "
                   "of a failed call too", kernel, after - before);
-    failed_reads = 0;
-    read_fails_with = EIO;
-    errno = 0;
+    make_reads_fail();
     int result = pagemap_lookup(page, &info);
     int saved_errno = errno;
     for (int i = 0; i < 99; i++)
         pagemap_lookup(page, &info);
-    read_fails_with = 0;
-    if (failed_reads == 0)
+    if (reads_work_again() == 0)
         return;         /* read through stdio: its reads cannot be made to fail */
     after = lab_open_descriptors();
     ck_assert_msg(result == -1 && saved_errno == EIO, "pagemap_lookup(%p), whose pread this "
@@ -1218,15 +1231,12 @@ LAB_TEST(resident_pages_closes_the_statm_file, 1, "4.4", "close what you open")
     int after = lab_open_descriptors();
     ck_assert_msg(after == before, "after 100 calls of resident_pages() %d more files are "
                   "open: close /proc/self/statm before returning", after - before);
-    failed_reads = 0;
-    read_fails_with = EIO;
-    errno = 0;
+    make_reads_fail();
     long result = resident_pages();
     int saved_errno = errno;
     for (int i = 0; i < 99; i++)
         resident_pages();
-    read_fails_with = 0;
-    if (failed_reads == 0)
+    if (reads_work_again() == 0)
         return;         /* read through stdio: its reads cannot be made to fail */
     after = lab_open_descriptors();
     ck_assert_msg(result == -1 && saved_errno == EIO, "resident_pages(), whose read this test "
