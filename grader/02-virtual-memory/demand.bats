@@ -39,6 +39,13 @@ expect_growth() {
         fail "$(printf 'expected rss_growth between %s and %s here:\n  %s\n%s' "$(($2 + 1))" "$(($3 - 1))" "$1" "$4")"
 }
 
+# exclusive_after_reads: how many of the PAGES pages read the zero-page line
+# should count as exclusive: none where reads map the zero page; all where the
+# kernel gives each page read a page of its own.
+exclusive_after_reads() {
+    if zero_page_here; then echo 0; else echo "$PAGES"; fi
+}
+
 # bats test_tags=points:1,section:5_3
 @test "demand_first_write_costs_one_minor_fault_per_page" {
     run_vmlab demand
@@ -126,9 +133,10 @@ expect_growth() {
     need_frames
     run_vmlab demand
     read_demand
-    local exclusive=0 same_frame=$PAGES kernel="this kernel maps the zero page for a read: one frame for every page read, none exclusive"
+    local exclusive same_frame=$PAGES kernel="this kernel maps the zero page for a read: one frame for every page read, none exclusive"
+    exclusive=$(exclusive_after_reads)
     if ! zero_page_here; then
-        exclusive=$PAGES same_frame=1
+        same_frame=1
         kernel="this kernel gives each page read a frame of its own (no zero page): all exclusive, and only the first page is in the first page's frame"
     fi
     [[ $(field frame "$ZERO") =~ ^0x[0-9a-f]+$ ]] ||
@@ -146,9 +154,8 @@ expect_growth() {
     expect_faults "$READ" "$PAGES" "(as an unprivileged user)"
     expect_faults "$WRITE" "$PAGES" "(as an unprivileged user)"
     expect_faults "$REWRITE" 0 "(as an unprivileged user)"
-    # (Where the kernel gives each read a page of its own, those pages are exclusive.)
-    local exclusive=0
-    zero_page_here || exclusive=$PAGES
+    local exclusive
+    exclusive=$(exclusive_after_reads)
     { [ "$(field present "$ZERO")" = "$PAGES" ] && [ "$(field exclusive "$ZERO")" = "$exclusive" ]; } ||
         fail "$(printf 'as an unprivileged user the flags still work; expected present=%s exclusive=%s:\n  %s' "$PAGES" "$exclusive" "$ZERO")"
     { [ "$(field frame "$ZERO")" = not-permitted ] && [ "$(field same_frame "$ZERO")" = not-permitted ]; } ||
