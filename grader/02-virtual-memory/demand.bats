@@ -224,6 +224,29 @@ read_demand_trace() {
     done
 }
 
+# A mapping that cannot be had (mmap fails with ENOMEM: vm_trace.c) ends the
+# experiment with the reason and status 1, and the mapping made before it is
+# released all the same.
+# bats test_tags=points:1,section:5_3
+@test "demand_releases_the_first_mapping_and_fails_when_the_second_cannot_be_had" {
+    run_vmlab_failing demand mmap:2
+    expect_failure_reported "vmlab demand, its second mmap failing"
+    expect_every_mapping_released "vmlab demand, its second mmap failing"
+}
+
+# The same when a measurement fails: the warm-up's, the read pass's end, the
+# last pass's start (every way of writing the steps calls resident_pages at
+# least six times).
+# bats test_tags=points:1,section:5_3
+@test "demand_releases_both_mappings_and_fails_when_a_measurement_fails" {
+    local call
+    for call in 1 3 6; do
+        run_vmlab_failing demand "resident_pages:$call"
+        expect_failure_reported "vmlab demand, call $call of resident_pages failing"
+        expect_every_mapping_released "vmlab demand, call $call of resident_pages failing"
+    done
+}
+
 # bats test_tags=points:1,section:5_3
 @test "demand_looks_up_every_page_read_and_no_other" {
     read_demand_trace

@@ -195,3 +195,49 @@ expect_lines_once() {
         "stdout is a pipe here, so it is fully buffered: what was printed before fork() was still in the buffer, and the child got a copy of the buffer that it printed again." \
         "Call fflush(stdout) just before fork(). The whole output was:" "$output")"
 }
+
+# run_vmlab_failing EXPERIMENT NAME:N: run vmlab_traced EXPERIMENT (once per
+# Bats file) with the Nth call of NAME (mmap, mprotect or resident_pages)
+# failing with ENOMEM (vm_trace.c). MAPPED and UNMAPPED get "START LENGTH" of
+# each mmap and munmap the trace saw, TRACE the whole trace.
+run_vmlab_failing() {
+    local experiment=$1 failure=$2 vmlab trace kind start length
+    trace="$BATS_FILE_TMPDIR/$experiment.${failure//[^a-z0-9]/_}.trace"
+    vmlab=$(program vmlab_traced)
+    vmlab_recorded "$experiment with $failure failing" \
+        env VMLAB_TRACE="$trace" VMLAB_FAIL="$failure" "$vmlab" "$experiment"
+    MAPPED=() UNMAPPED=() TRACE='(no trace: nothing was mapped)'
+    [ -f "$trace" ] || return 0
+    while read -r kind start length _; do
+        case "$kind" in
+            mmap) MAPPED+=("${start#start=} ${length#length=}") ;;
+            munmap) UNMAPPED+=("${start#start=} ${length#length=}") ;;
+        esac
+    done <"$trace"
+    read_file "$trace" TRACE
+}
+
+# expect_failure_reported WHAT: the run just read exited with status 1 and
+# said why on standard error, as "vmlab: what: Cannot allocate memory" (the
+# errno of the call that failed).
+expect_failure_reported() {
+    expect_vmlab_status 1 "$1"
+    [[ $'\n'$stderr$'\n' == *$'\n'"vmlab: "*": Cannot allocate memory"$'\n'* ]] ||
+        fail "$(printf '%s: expected the reason on standard error, as "vmlab: what: Cannot allocate memory" (strerror of the errno of the call that failed, here ENOMEM; section 2); standard error was:\n%s' \
+            "$1" "${stderr:-(nothing)}")"
+}
+
+# expect_every_mapping_released WHAT: each range that mmap gave (MAPPED) was
+# unmapped whole (UNMAPPED).
+expect_every_mapping_released() {
+    local mapping unmapping released
+    for mapping in ${MAPPED[@]+"${MAPPED[@]}"}; do
+        released=no
+        for unmapping in ${UNMAPPED[@]+"${UNMAPPED[@]}"}; do
+            [ "$unmapping" != "$mapping" ] || released=yes
+        done
+        [ "$released" = yes ] ||
+            fail "$(printf '%s: the mapping at %s (%s bytes) was never unmapped: release what you mapped on every way out, also when a later call fails. The trace (vm_trace.c) was:\n%s' \
+                "$1" "${mapping% *}" "${mapping#* }" "$TRACE")"
+    done
+}

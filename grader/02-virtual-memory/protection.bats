@@ -57,7 +57,7 @@ expect_fault() {
 }
 
 # hint: mprotect
-# bats test_tags=points:3,section:5_2
+# bats test_tags=points:2,section:5_2
 @test "protection_writing_a_read_only_page_gives_SEGV_ACCERR" {
     run_protection
     local line
@@ -71,12 +71,30 @@ expect_fault() {
 }
 
 # hint: leave the handler with siglongjmp
-# bats test_tags=points:2,section:5_2
+# bats test_tags=points:1,section:5_2
 @test "protection_touching_a_guard_page_gives_SEGV_ACCERR" {
     run_protection
     expect_fault guard read SEGV_ACCERR
     [ "${#FAULT_ADDRESS}" -le 14 ] || fail "the guard page at $FAULT_ADDRESS is not in the user half"
     line_starting "conclusion: " >/dev/null
+}
+
+# When mprotect fails (ENOMEM: vm_trace.c), the experiment says why, exits 1
+# and unmaps its two pages.
+# bats test_tags=points:1,section:5_2
+@test "protection_fails_with_the_reason_and_releases_its_pages_when_mprotect_fails" {
+    local call
+    for call in 1 2; do
+        VMLAB_DEADLINE=$PROTECTION_TIMEOUT run_vmlab_failing protection "mprotect:$call"
+        expect_failure_reported "vmlab protection, call $call of mprotect failing"
+        expect_every_mapping_released "vmlab protection, call $call of mprotect failing"
+    done
+}
+
+# bats test_tags=points:1,section:5_2
+@test "protection_fails_with_the_reason_when_mmap_fails" {
+    VMLAB_DEADLINE=$PROTECTION_TIMEOUT run_vmlab_failing protection mmap:1
+    expect_failure_reported "vmlab protection, its mmap failing"
 }
 
 # hint: access_faults(address, 0) reads, 1 writes

@@ -9,6 +9,7 @@
  *   munmap start=0x... length=N zero_pages=N|-
  *   pagemap_lookup address=0x...
  *   SIGSEGV si_addr=0x... access=read|write|unknown
+ *   mmap start=0x... length=N
  *
  * zero_pages counts the pages of the range whose every byte is 0 when it is
  * unmapped ("-" for a range that read_pages or write_pages never had: it may
@@ -20,11 +21,17 @@
  * So a test can tell a pass that reads from one that writes on every kernel,
  * also where a read allocates a page of its own (no zero page: zero_page.h),
  * and a read from a write that faults the same way.
+ *
+ * VMLAB_FAIL=NAME:N makes the Nth call (from 1) of NAME - mmap, mprotect or
+ * resident_pages - fail with ENOMEM, as on a machine out of memory: so a
+ * test can take the ways out that a real run seldom takes (the message, the
+ * exit status, the mappings released).
  */
 #define _GNU_SOURCE
 #include "faults.h"
 #include "pagemap.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -42,6 +49,10 @@ int __real_pagemap_lookup(const void *address, struct page_info *info);
 int __real_munmap(void *address, size_t length);
 int __real_sigaction(int signal_number, const struct sigaction *action,
                      struct sigaction *old);
+void *__real_mmap(void *address, size_t length, int protection, int flags, int fd,
+                  off_t offset);
+int __real_mprotect(void *address, size_t length, int protection);
+long __real_resident_pages(void);
 
 static int trace_fd = -2;                   /* -2: not opened yet; -1: no trace */
 static struct sigaction student_action;     /* what protection.c installed */
@@ -58,6 +69,21 @@ static int trace(void)
                  : open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     }
     return trace_fd;
+}
+
+/* Is this call of NAME the one that VMLAB_FAIL names? *calls counts NAME's calls. */
+static int injected_failure(const char *name, int *calls)
+{
+    const char *fail = getenv("VMLAB_FAIL");
+    size_t length = strlen(name);
+
+    ++*calls;
+    if (fail == NULL || strncmp(fail, name, length) != 0 || fail[length] != ':')
+        return 0;
+    if (atoi(fail + length + 1) != *calls)
+        return 0;
+    errno = ENOMEM;
+    return 1;
 }
 
 static void trace_line(const char *text, size_t length)
@@ -144,6 +170,40 @@ int __wrap_munmap(void *address, size_t length)
                                           address, length, count));
     }
     return __real_munmap(address, length);
+}
+
+void *__wrap_mmap(void *address, size_t length, int protection, int flags, int fd,
+                  off_t offset)
+{
+    static int calls;
+    char line[96];
+    void *result;
+
+    if (injected_failure("mmap", &calls))
+        return MAP_FAILED;
+    result = __real_mmap(address, length, protection, flags, fd, offset);
+    if (result != MAP_FAILED && trace() >= 0)
+        trace_line(line, (size_t)snprintf(line, sizeof line, "mmap start=%p length=%zu\n",
+                                          result, length));
+    return result;
+}
+
+int __wrap_mprotect(void *address, size_t length, int protection)
+{
+    static int calls;
+
+    if (injected_failure("mprotect", &calls))
+        return -1;
+    return __real_mprotect(address, length, protection);
+}
+
+long __wrap_resident_pages(void)
+{
+    static int calls;
+
+    if (injected_failure("resident_pages", &calls))
+        return -1;
+    return __real_resident_pages();
 }
 
 /* Async-signal-safe: "SIGSEGV si_addr=0x... access=...\n". */
