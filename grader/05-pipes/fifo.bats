@@ -247,19 +247,22 @@ client_reads_its_fifo() {
     return 1
 }
 
-# How the client ended, and what it said, for a message.
+# How the client ended, and what it said, for a message: ENDED. (Not in a
+# $(...): a subshell cannot wait for its parent's child, and bash's wait
+# then says -1 at once.)
 client_ended() {
     local status=0
     wait "$CLIENT_PID" || status=$?
     CLIENT_PID=
-    printf 'exited with status %s; its stderr:\n%s' "$status" "$(cat "$BATS_TEST_TMPDIR/client.err")"
+    ENDED=$(printf 'exited with status %s; its stderr:\n%s' "$status" "$(cat "$BATS_TEST_TMPDIR/client.err")")
 }
 
 # no_request_came PART: fail: no whole request came (PART: what did).
 no_request_came() {
     local part=${1:+ (only \"$1\", without the newline that ends a request)}
     if client_gone; then
-        fail "$(printf 'seqnum_client ended without sending a whole request%s: it %s' "$part" "$(client_ended)")"
+        client_ended
+        fail "$(printf 'seqnum_client ended without sending a whole request%s: it %s' "$part" "$ENDED")"
     fi
     fail "$(printf 'no request came within %s s%s; the client %s' "$((5 * TIMEOUT_SCALE))" "$part" \
         "$(describe_process "$CLIENT_PID" seqnum_client)")"
@@ -304,8 +307,9 @@ answer() {
 answer_or_fail() {
     answer "$1" && return 0
     if client_gone; then
+        client_ended
         fail "$(printf 'seqnum_client gave up before its answer came: it %s\npoll() your FIFO for POLLIN: until the server opens it, a read() returns 0 (end-of-file).' \
-            "$(client_ended)")"
+            "$ENDED")"
     fi
     fail "$(printf "the answer to seqnum_client could not be written to its FIFO (%s): has it closed it?\n%s" \
         "$(cat "$BATS_TEST_TMPDIR/answer.err")" "$(describe_process "$CLIENT_PID" seqnum_client)")"
@@ -316,9 +320,9 @@ expect_client_prints() {
     wait_until 5 client_gone ||
         fail "$(printf 'seqnum_client got its answer but did not exit within %s s; it:\n%s' \
             "$((5 * TIMEOUT_SCALE))" "$(describe_tree "$CLIENT_PID" seqnum_client)")"
-    local ended output
-    ended=$(client_ended)
-    [[ $ended == "exited with status 0;"* ]] || fail "seqnum_client $ended"
+    local output
+    client_ended
+    [[ $ENDED == "exited with status 0;"* ]] || fail "seqnum_client $ENDED"
     output=$(cat "$BATS_TEST_TMPDIR/client.out")
     [ "$output" = "$1" ] || fail "seqnum_client was answered $1 and printed '$output'"
 }
@@ -333,8 +337,9 @@ expect_client_prints() {
     start_client 3
     wait_until 5 client_writing_or_gone || true
     if client_gone; then
+        client_ended
         fail "$(printf "seqnum_client %s 3 gave up while the server's FIFO was full: it %s\nThis test looks at a client waiting to write its request: after the non-blocking open\nof the server's FIFO, clear O_NONBLOCK, so that a full FIFO makes the write() wait (step 2)." \
-            "$FIFO" "$(client_ended)")"
+            "$FIFO" "$ENDED")"
     fi
     client_writing_or_gone ||
         fail "$(printf "seqnum_client %s 3 should wait in write() while the server's FIFO is full; after %s s:\n%s" \
@@ -356,8 +361,9 @@ expect_client_prints() {
     read_request 2
     wait_until 5 client_asleep_or_gone || true
     if client_gone; then
+        client_ended
         fail "$(printf 'seqnum_client %s 2 gave up before its answer came: it %s\npoll() your FIFO for POLLIN: until the server opens it, a read() returns 0 (end-of-file).' \
-            "$FIFO" "$(client_ended)")"
+            "$FIFO" "$ENDED")"
     fi
     answer_or_fail 7
     expect_client_prints 7
