@@ -108,21 +108,29 @@ transports() {
 @test "shared_memory_ring_beats_a_pipe_for_large_messages" {
     # Both processes on one CPU, so that what else the machine runs, and
     # where the scheduler puts them, changes both mechanisms alike; the two
-    # take turns, 7 times, and the medians are compared.
-    run_ipcbench -m pipe,shm-spsc -s 1M -w throughput -p same -r 7 -t 40
-    expect_status 0 "ipcbench -m pipe,shm-spsc -s 1M -w throughput -p same"
-    local row pipe='' ring=''
-    while IFS= read -r row; do
-        read_row "$row"
-        case "$ROW_MECHANISM" in
-            pipe) pipe=$ROW_MB_PER_S ;;
-            shm-spsc) ring=$ROW_MB_PER_S ;;
-        esac
-    done < <(csv_rows)
-    [ -n "$pipe" ] && [ -n "$ring" ] ||
-        fail "$(printf 'ipcbench printed no MB/s for pipe or shm-spsc:\n%s' "$output")"
-    awk -v ring="$ring" -v pipe="$pipe" 'BEGIN { exit !(ring >= 1.5 * pipe) }' ||
-        fail "$(printf 'with 1 MiB messages, the lock-free ring moved %s MB/s and a pipe %s MB/s (medians of 7, same run); the ring should be at least 1.5 times as fast: it copies each byte once each way, the pipe copies in and out of the kernel 64 KiB at a time (does the ring use memcpy, and sleep rather than spin when the other side is not running?)' "$ring" "$pipe")"
+    # take turns, 7 times, and the medians are compared. A machine busy with
+    # much else can bring a correct ring below 1.5 (1.46 seen once, with six
+    # gradings and two busy loops on 2 CPUs; 2.4-2.6 is usual then): a second
+    # measurement decides. (A ring that spins makes 0.04 of the pipe.)
+    local row pipe ring seen=()
+    for _ in first second; do
+        run_ipcbench -m pipe,shm-spsc -s 1M -w throughput -p same -r 7 -t 40
+        expect_status 0 "ipcbench -m pipe,shm-spsc -s 1M -w throughput -p same"
+        pipe='' ring=''
+        while IFS= read -r row; do
+            read_row "$row"
+            case "$ROW_MECHANISM" in
+                pipe) pipe=$ROW_MB_PER_S ;;
+                shm-spsc) ring=$ROW_MB_PER_S ;;
+            esac
+        done < <(csv_rows)
+        [ -n "$pipe" ] && [ -n "$ring" ] ||
+            fail "$(printf 'ipcbench printed no MB/s for pipe or shm-spsc:\n%s' "$output")"
+        awk -v ring="$ring" -v pipe="$pipe" 'BEGIN { exit !(ring >= 1.5 * pipe) }' && return 0
+        seen+=("the ring $ring MB/s, the pipe $pipe MB/s")
+    done
+    fail "$(printf 'with 1 MiB messages, the lock-free ring should move at least 1.5 times as many bytes per second as a pipe (medians of 7, same run; measured twice):\n%s\nIt copies each byte once each way, the pipe copies in and out of the kernel 64 KiB at a time (does the ring use memcpy, and sleep rather than spin when the other side is not running?)' \
+        "$(printf '  %s\n' "${seen[@]}")")"
 }
 
 # The rounds of --rounds: IPCBENCH_SLOW_ROUND=2:10 counts every figure of
