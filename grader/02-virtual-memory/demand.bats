@@ -39,11 +39,16 @@ expect_growth() {
         fail "$(printf 'expected rss_growth between %s and %s here:\n  %s\n%s' "$(($2 + 1))" "$(($3 - 1))" "$1" "$4")"
 }
 
-# exclusive_after_reads: how many of the PAGES pages read the zero-page line
-# should count as exclusive: none where reads map the zero page; all where the
-# kernel gives each page read a page of its own.
-exclusive_after_reads() {
-    if zero_page_here; then echo 0; else echo "$PAGES"; fi
+# expect_after_reads: what the zero-page line should count of the PAGES pages
+# read, on this kernel: EXCLUSIVE and SAME_FRAME, and KERNEL, in words. With
+# the zero page, every page read is in its frame and none is exclusive;
+# without it, each page read has a frame of its own.
+expect_after_reads() {
+    EXCLUSIVE=0 SAME_FRAME=$PAGES
+    KERNEL="this kernel maps the zero page for a read: one frame for every page read, none exclusive"
+    zero_page_here && return 0
+    EXCLUSIVE=$PAGES SAME_FRAME=1
+    KERNEL="this kernel gives each page read a frame of its own (no zero page): all exclusive, and only the first page is in the first page's frame"
 }
 
 # bats test_tags=points:1,section:5_3
@@ -133,18 +138,13 @@ exclusive_after_reads() {
     need_frames
     run_vmlab demand
     read_demand
-    local exclusive same_frame=$PAGES kernel="this kernel maps the zero page for a read: one frame for every page read, none exclusive"
-    exclusive=$(exclusive_after_reads)
-    if ! zero_page_here; then
-        same_frame=1
-        kernel="this kernel gives each page read a frame of its own (no zero page): all exclusive, and only the first page is in the first page's frame"
-    fi
+    expect_after_reads
     [[ $(field frame "$ZERO") =~ ^0x[0-9a-f]+$ ]] ||
         fail "$(printf 'expected the first page'"'"'s frame number in hex:\n  %s' "$ZERO")"
-    { [ "$(field present "$ZERO")" = "$PAGES" ] && [ "$(field exclusive "$ZERO")" = "$exclusive" ] &&
-      [ "$(field same_frame "$ZERO")" = "$same_frame" ]; } ||
+    { [ "$(field present "$ZERO")" = "$PAGES" ] && [ "$(field exclusive "$ZERO")" = "$EXCLUSIVE" ] &&
+      [ "$(field same_frame "$ZERO")" = "$SAME_FRAME" ]; } ||
         fail "$(printf 'expected present=%s exclusive=%s same_frame=%s (%s; step 3 counts the present pages, the exclusive ones and those in the same frame as the first page):\n  %s' \
-            "$PAGES" "$exclusive" "$same_frame" "$kernel" "$ZERO")"
+            "$PAGES" "$EXCLUSIVE" "$SAME_FRAME" "$KERNEL" "$ZERO")"
 }
 
 # bats test_tags=points:1,section:3_4
@@ -154,10 +154,9 @@ exclusive_after_reads() {
     expect_faults "$READ" "$PAGES" "(as an unprivileged user)"
     expect_faults "$WRITE" "$PAGES" "(as an unprivileged user)"
     expect_faults "$REWRITE" 0 "(as an unprivileged user)"
-    local exclusive
-    exclusive=$(exclusive_after_reads)
-    { [ "$(field present "$ZERO")" = "$PAGES" ] && [ "$(field exclusive "$ZERO")" = "$exclusive" ]; } ||
-        fail "$(printf 'as an unprivileged user the flags still work; expected present=%s exclusive=%s:\n  %s' "$PAGES" "$exclusive" "$ZERO")"
+    expect_after_reads
+    { [ "$(field present "$ZERO")" = "$PAGES" ] && [ "$(field exclusive "$ZERO")" = "$EXCLUSIVE" ]; } ||
+        fail "$(printf 'as an unprivileged user the flags still work; expected present=%s exclusive=%s:\n  %s' "$PAGES" "$EXCLUSIVE" "$ZERO")"
     { [ "$(field frame "$ZERO")" = not-permitted ] && [ "$(field same_frame "$ZERO")" = not-permitted ]; } ||
         fail "$(printf 'without CAP_SYS_ADMIN the frame reads 0, which means hidden: expected frame=not-permitted same_frame=not-permitted:\n  %s' "$ZERO")"
 }
