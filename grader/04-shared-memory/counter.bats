@@ -3,10 +3,12 @@
 # to one counter in shared memory with a mutex semaphore, and every increment
 # counts. (Without the mutex updates are lost: race.bats, which runs alone.)
 #
-# A race is a matter of chance. 4 processes x 25 000 000 increments showed
-# lost updates in every one of 300 runs on a 2-core machine with both cores
-# busy (at 1 000 000 they often did not; at 10 000 000, in 24 of 30): that is
-# the size used here, so that a counter that does not take its mutex is caught.
+# A race is a matter of chance: to be sure of lost updates without the mutex,
+# the counter needs 4 processes x 25 000 000 increments (race.bats), which
+# with the mutex take 16 s of CPU. So the test with the mutex runs
+# counter_traced (counter_trace.c), which watches the mutex from inside: a
+# counter that never takes it, or whose semaphore lets two children in at
+# once, is caught for certain after a few increments.
 # shellcheck disable=SC2154 # run --separate-stderr sets $stderr
 
 load ../lib/helpers
@@ -18,15 +20,25 @@ teardown() {
 
 # bats test_tags=points:3,section:7
 @test "counter_with_the_mutex_counts_every_increment" {
-    # The mutex makes each increment slow: more time than for other programs.
-    # shellcheck disable=SC2034 # run_program reads it
-    PROGRAM_TIMEOUT=$((45 * ${TIMEOUT_SCALE:-1}))
-    run --separate-stderr run_program "$(program counter)" "${RACE_ARGUMENTS[@]}"
-    expect_status 0 "counter ${RACE_ARGUMENTS[*]}"
+    local trace="$BATS_TEST_TMPDIR/mutex-trace" waits posts most_inside
+    COUNTER_TRACE=$trace run --separate-stderr run_program "$(program counter_traced)" -p 4 -i 1000000
+    expect_status 0 "counter -p 4 -i 1000000"
     read_totals
-    [ "$EXPECTED" -eq "$RACE_TOTAL" ] || fail "counter printed expected $EXPECTED; 4 processes x 25000000 increments make $RACE_TOTAL"
-    [ "$ACTUAL" -eq "$RACE_TOTAL" ] ||
-        fail "with the mutex the counter reached $ACTUAL, not $RACE_TOTAL: $((RACE_TOTAL - ACTUAL)) updates were lost. Does every child take the mutex (sem_wait) around value++, and is the semaphore in the shared mapping with pshared = 1?"
+    [ "$EXPECTED" -eq 4000000 ] || fail "counter printed expected $EXPECTED; 4 processes x 1000000 increments make 4000000"
+    [ -f "$trace" ] || fail "counter -p 4 -i 1000000 ended without leaving the trace of its mutex: did main return, or exit()?"
+    waits=$(awk '$1 == "waits" {print $2}' "$trace")
+    posts=$(awk '$1 == "posts" {print $2}' "$trace")
+    most_inside=$(awk '$1 == "most_inside" {print $2}' "$trace")
+    [[ $waits =~ ^[0-9]+$ && $posts =~ ^[0-9]+$ && $most_inside =~ ^[0-9]+$ ]] ||
+        fail "$(printf 'the trace of the mutex is not three counts (was it written over?):\n%s' "$(head -c 300 "$trace")")"
+    [ "$waits" -gt 0 ] ||
+        fail "counter -p 4 -i 1000000 never took its mutex: no child called sem_wait. Each child calls sem_wait before value++ and sem_post after it, unless --no-mutex was given"
+    [ "$posts" -ge "$waits" ] ||
+        fail "counter -p 4 -i 1000000 took its mutex $waits times and gave it back only $posts times: sem_post after every value++"
+    [ "$most_inside" -le 1 ] ||
+        fail "$most_inside children held the mutex at the same time: the semaphore does not exclude. Is it in the MAP_SHARED mapping (not in each child's own memory), made with sem_init(&counter->mutex, 1, 1)?"
+    [ "$ACTUAL" -eq 4000000 ] ||
+        fail "with the mutex the counter reached $ACTUAL, not 4000000: $((4000000 - ACTUAL)) updates were lost. Does every child take the mutex (sem_wait) around value++, and is the semaphore in the shared mapping with pshared = 1?"
 }
 
 # bats test_tags=points:1,section:7

@@ -264,13 +264,6 @@ remove_sysv_objects_with_key() {
     ipcrm -S "$KEY" 2>/dev/null || true
 }
 
-# The counter runs of counter.bats and race.bats: 4 processes x 25 000 000
-# increments (see counter.bats for why so many).
-# shellcheck disable=SC2034 # counter.bats and race.bats use them
-RACE_ARGUMENTS=(-p 4 -i 25000000)
-# shellcheck disable=SC2034
-RACE_TOTAL=100000000
-
 # read_totals: EXPECTED and ACTUAL from counter's output in $output.
 read_totals() {
     EXPECTED=$(awk '$1 == "expected" {print $2}' <<<"$output")

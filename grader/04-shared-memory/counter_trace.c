@@ -1,0 +1,121 @@
+/*
+ * counter_trace.c - counter_traced: counter linked with wrappers (ld --wrap)
+ * of sem_wait, sem_trywait, sem_timedwait and sem_post that watch the mutex
+ * from inside: how many processes held it at the same time. When the program
+ * ends (the parent's exit), they write to the file named by the environment
+ * variable COUNTER_TRACE (without it they only pass each call on):
+ *
+ *   waits N         successful sem_wait, sem_trywait and sem_timedwait calls
+ *   posts N         sem_post calls
+ *   most_inside N   the most processes between a successful wait and their post
+ *
+ * A process counts as inside from the moment its wait returned to the moment
+ * it calls sem_post: with a semaphore that excludes, the one inside leaves
+ * before the next one's wait can return, so most_inside is at most 1. A
+ * counter that never takes its mutex has waits 0, and one whose semaphore
+ * does not exclude (a copy in each child's own memory, a value above 1) has
+ * most_inside 2 or more as soon as two children overlap: both are certain
+ * after a few increments, where lost updates are a matter of chance that
+ * needs a hundred million increments to be sure of.
+ */
+#define _GNU_SOURCE
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+int __real_sem_wait(sem_t *semaphore);
+int __real_sem_trywait(sem_t *semaphore);
+int __real_sem_timedwait(sem_t *semaphore, const struct timespec *deadline);
+int __real_sem_post(sem_t *semaphore);
+
+/* Shared by the program and all its children: made before main(), so before fork(). */
+struct mutex_watch {
+    long waits;
+    long posts;
+    long inside;
+    long most_inside;
+};
+
+static struct mutex_watch *watch;
+static pid_t parent;
+
+__attribute__((constructor)) static void start_watch(void)
+{
+    if (getenv("COUNTER_TRACE") == NULL)
+        return;
+    watch = mmap(NULL, sizeof *watch, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (watch == MAP_FAILED) {
+        perror("counter_trace: mmap");
+        exit(EXIT_FAILURE);
+    }
+    parent = getpid();
+}
+
+/* Only the process that started the program writes the trace, when it ends. */
+__attribute__((destructor)) static void write_watch(void)
+{
+    if (watch == NULL || getpid() != parent)
+        return;
+    FILE *trace = fopen(getenv("COUNTER_TRACE"), "w");
+    if (trace == NULL) {
+        perror("counter_trace: COUNTER_TRACE");
+        return;
+    }
+    fprintf(trace, "waits %ld\nposts %ld\nmost_inside %ld\n",
+            __atomic_load_n(&watch->waits, __ATOMIC_SEQ_CST),
+            __atomic_load_n(&watch->posts, __ATOMIC_SEQ_CST),
+            __atomic_load_n(&watch->most_inside, __ATOMIC_SEQ_CST));
+    if (fclose(trace) == EOF)
+        perror("counter_trace: COUNTER_TRACE");
+}
+
+/* After a successful wait: one more process inside. */
+static void entered(void)
+{
+    if (watch == NULL)
+        return;
+    __atomic_add_fetch(&watch->waits, 1, __ATOMIC_SEQ_CST);
+    long now = __atomic_add_fetch(&watch->inside, 1, __ATOMIC_SEQ_CST);
+    long most = __atomic_load_n(&watch->most_inside, __ATOMIC_SEQ_CST);
+    while (now > most &&
+           !__atomic_compare_exchange_n(&watch->most_inside, &most, now, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        ;
+}
+
+int __wrap_sem_wait(sem_t *semaphore)
+{
+    int result = __real_sem_wait(semaphore);
+    if (result == 0)
+        entered();
+    return result;
+}
+
+int __wrap_sem_trywait(sem_t *semaphore)
+{
+    int result = __real_sem_trywait(semaphore);
+    if (result == 0)
+        entered();
+    return result;
+}
+
+int __wrap_sem_timedwait(sem_t *semaphore, const struct timespec *deadline)
+{
+    int result = __real_sem_timedwait(semaphore, deadline);
+    if (result == 0)
+        entered();
+    return result;
+}
+
+/* Before the post: the process leaves before the next one can enter. */
+int __wrap_sem_post(sem_t *semaphore)
+{
+    if (watch != NULL) {
+        __atomic_add_fetch(&watch->posts, 1, __ATOMIC_SEQ_CST);
+        __atomic_sub_fetch(&watch->inside, 1, __ATOMIC_SEQ_CST);
+    }
+    return __real_sem_post(semaphore);
+}
