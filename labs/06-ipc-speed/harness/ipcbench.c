@@ -158,8 +158,8 @@ static void measure_transport(const struct transport_ops *ops, const struct opti
 
 /* One repeat of one reference. */
 static void measure_reference(const char *reference, const struct options *o,
-                              const struct cpu_plan *plan, struct cell *cell,
-                              struct samples *values)
+                              const struct cpu_plan *plan, struct message_set *set,
+                              struct cell *cell, struct samples *values)
 {
     char why[300];
     int result, latency = strcmp(cell->row.workload, "latency") == 0;
@@ -172,9 +172,9 @@ static void measure_reference(const char *reference, const struct options *o,
         result = yardstick_memcpy(size, strcmp(reference, "memcpy-cached") == 0, &o->limits,
                                   values, why, sizeof why);
     else if (strcmp(reference, "xcpu-copy") == 0)
-        result = yardstick_xcpu(size, &o->limits, plan, values, why, sizeof why);
+        result = yardstick_xcpu(set, &o->limits, plan, values, why, sizeof why);
     else if (strcmp(reference, "semloop") == 0)
-        result = yardstick_semloop(size, latency, &o->limits, plan, values, why, sizeof why);
+        result = yardstick_semloop(set, latency, &o->limits, plan, values, why, sizeof why);
     else if (strcmp(reference, "cacheline") == 0)
         result = reference_cacheline(&o->limits, plan, values, why, sizeof why);
     else
@@ -358,8 +358,8 @@ static int run_round(const struct options *o, const struct cpu_plan *plans, stru
                         if (group[m].failed)
                             continue;
                         if (is_reference(o->mechanisms[m]))
-                            measure_reference(o->mechanisms[m], o, &plans[p], &group[m],
-                                              scratch);
+                            measure_reference(o->mechanisms[m], o, &plans[p], &set,
+                                              &group[m], scratch);
                         else
                             measure_transport(transport_find(o->mechanisms[m]), o, &plans[p],
                                               &set, &group[m], scratch);

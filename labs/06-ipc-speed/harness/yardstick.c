@@ -8,11 +8,14 @@
  *                    areas of 64 MiB: every piece comes from main memory.
  *   xcpu-copy        one process copies a message into shared memory, the
  *                    other, on another CPU, copies it out into a buffer of
- *                    its own: through a ring of SLOTS slots of up to PIECE
- *                    bytes, each handed over with a flag, both sides
- *                    spinning, so that both copy at the same time and the
- *                    bytes in flight stay in the caches. The fastest a ring
- *                    between two CPUs can move the bytes.
+ *                    its own and checks it: through a ring of SLOTS slots of
+ *                    up to PIECE bytes, each handed over with a flag, both
+ *                    sides spinning, so that both copy at the same time and
+ *                    the bytes in flight stay in the caches. The messages
+ *                    and the check are the throughput workload's (message.c:
+ *                    three bodies in turn, each compared in full on
+ *                    arrival), so only the ring differs: the fastest a ring
+ *                    between two CPUs can move what a transport moves.
  *
  * Each adds one figure, MB/s (10^6 bytes), per call: the bytes copied after
  * a warm-up of a tenth, divided by the time they took.
@@ -151,11 +154,14 @@ static size_t piece_of(size_t size)
 }
 
 /* The reader: copy every full slot out, in order, into a message buffer of
- * its own, until told to stop. */
-static void xcpu_reader(struct handover *shared, size_t size)
+ * its own, and check each message as the throughput workload's receiver
+ * does, until told to stop. A message that is not the one sent: exit 2. */
+static void xcpu_reader(struct handover *shared, const struct message_set *set)
 {
-    size_t piece = piece_of(size), offset = 0;
+    size_t size = set->size, piece = piece_of(size), offset = 0;
     unsigned char *mine = malloc(size);
+    uint64_t sequence = 0;
+    char why[200];
 
     if (mine == NULL)
         _exit(1);
@@ -168,15 +174,21 @@ static void xcpu_reader(struct handover *shared, size_t size)
                 _exit(0);
         memcpy(mine + offset, shared->data + slot * piece, length);
         atomic_store_explicit(&shared->flag[slot].full, 0, memory_order_release);
-        offset = offset + length == size ? 0 : offset + length;
+        offset += length;
+        if (offset == size) {
+            if (message_check(set, mine, sequence++, 1, why, sizeof why) == -1)
+                _exit(2);
+            offset = 0;
+        }
     }
 }
 
-/* The writer: one message, a piece at a time; *count counts the pieces. */
-static void xcpu_write(struct handover *shared, const unsigned char *message, size_t size,
+/* The writer: message number sequence, a piece at a time; *count counts the pieces. */
+static void xcpu_write(struct handover *shared, struct message_set *set, uint64_t sequence,
                        unsigned long *count)
 {
-    size_t piece = piece_of(size);
+    size_t size = set->size, piece = piece_of(size);
+    const unsigned char *message = message_stamp(set, sequence, 0);
 
     for (size_t offset = 0; offset < size; offset += piece, (*count)++) {
         unsigned slot = (unsigned)(*count % SLOTS);
@@ -188,9 +200,12 @@ static void xcpu_write(struct handover *shared, const unsigned char *message, si
     }
 }
 
-int yardstick_xcpu(size_t size, const struct run_limits *limits, const struct cpu_plan *plan,
-                   struct samples *speeds, char *why, size_t why_size)
+int yardstick_xcpu(struct message_set *set, const struct run_limits *limits,
+                   const struct cpu_plan *plan, struct samples *speeds,
+                   char *why, size_t why_size)
 {
+    size_t size = set->size;
+
     if (plan->placement == PLACE_SAME || placement_cpu_count() < 2) {
         snprintf(why, why_size, "a copy from one CPU to another needs two CPUs");
         errno = EMSGSIZE;       /* a limit, not an error */
@@ -199,37 +214,29 @@ int yardstick_xcpu(size_t size, const struct run_limits *limits, const struct cp
     size_t bytes = sizeof(struct handover) + SLOTS * piece_of(size);
     struct handover *shared = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
                                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    unsigned char *message = malloc(size);
-    if (shared == MAP_FAILED || message == NULL) {
-        failed(shared == MAP_FAILED ? "mmap" : "malloc", why, why_size);
-        if (shared != MAP_FAILED)
-            munmap(shared, bytes);
-        free(message);
-        return -1;
-    }
+    if (shared == MAP_FAILED)
+        return failed("mmap", why, why_size);
     memset(shared, 0, bytes);
-    memset(message, 3, size);
 
     pid_t child = child_start("xcpu-copy", plan);
     if (child == -1) {
         failed("fork", why, why_size);
         munmap(shared, bytes);
-        free(message);
         return -1;
     }
     if (child == 0)
-        xcpu_reader(shared, size);
+        xcpu_reader(shared, set);
 
     unsigned long count = count_of(limits), i = 0, warm = count / 10 + 1, pieces = 0;
     uint64_t start = now_ns();
     for (; count > 0 ? i < warm : (double)(now_ns() - start) < limits->seconds * 1e8; i++)
-        xcpu_write(shared, message, size, &pieces);
+        xcpu_write(shared, set, i, &pieces);
     uint64_t timed_from = now_ns();
     unsigned long first = i;
     for (; count > 0 ? i - first < count
                      : (i & 15) != 0 || (double)(now_ns() - timed_from) < limits->seconds * 1e9;
          i++)
-        xcpu_write(shared, message, size, &pieces);
+        xcpu_write(shared, set, i, &pieces);
     for (unsigned slot = 0; slot < SLOTS; slot++)       /* until the reader has it all */
         while (atomic_load_explicit(&shared->flag[slot].full, memory_order_acquire) != 0)
             continue;
@@ -241,6 +248,5 @@ int yardstick_xcpu(size_t size, const struct run_limits *limits, const struct cp
         samples_add(speeds, (double)(i - first) * (double)size / seconds / 1e6) == -1)
         result = failed("malloc", why, why_size);
     munmap(shared, bytes);
-    free(message);
     return result;
 }

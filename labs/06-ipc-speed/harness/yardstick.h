@@ -18,16 +18,18 @@
 int yardstick_memcpy(size_t size, int cached, const struct run_limits *limits,
                      struct samples *speeds, char *why, size_t why_size);
 
-/* One process copies size bytes into shared memory, the other, on the other
- * CPU, copies them out (two slots, spinning). Adds MB/s to speeds. Needs two
- * CPUs: else -1 with errno EMSGSIZE (a limit). 0, or -1 with a reason in why. */
-int yardstick_xcpu(size_t size, const struct run_limits *limits, const struct cpu_plan *plan,
-                   struct samples *speeds, char *why, size_t why_size);
+/* One process copies the messages of set into shared memory, the other, on
+ * the other CPU, copies them out and checks them as the throughput workload
+ * does (a ring of slots, spinning). Adds MB/s to speeds. Needs two CPUs:
+ * else -1 with errno EMSGSIZE (a limit). 0, or -1 with a reason in why. */
+int yardstick_xcpu(struct message_set *set, const struct run_limits *limits,
+                   const struct cpu_plan *plan, struct samples *speeds,
+                   char *why, size_t why_size);
 
-/* The minimal loop through shm-posixsem's slots and semaphores: round trips
- * (ns each) for latency, else one figure in MB/s, into values. 0, or -1 with
- * a reason in why. */
-int yardstick_semloop(size_t size, int latency, const struct run_limits *limits,
+/* The minimal loop through shm-posixsem's slots and semaphores, with the
+ * workloads' messages and checks (set): round trips (ns each) for latency,
+ * else one figure in MB/s, into values. 0, or -1 with a reason in why. */
+int yardstick_semloop(struct message_set *set, int latency, const struct run_limits *limits,
                       const struct cpu_plan *plan, struct samples *values,
                       char *why, size_t why_size);
 
