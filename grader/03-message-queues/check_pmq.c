@@ -366,6 +366,27 @@ LAB_TEST(pmq_create_error_explains_a_bad_name_a_size_below_1_ENOSPC_and_EEXIST, 
                   "pmq_explain_create_error(EINVAL, \"/orders\", 0, 100) said \"%s\"; expected "
                   "it to say that maxmsg 0 is below 1, naming no limit",
                   said != NULL ? said : "(NULL)");
+    /* A one-letter name is a name; sizes of exactly 1 are not below 1. */
+    said = pmq_explain_create_error(EINVAL, "/o", 0, 100, reason, sizeof reason);
+    ck_assert_msg(said != NULL && strstr(said, "not a queue name") == NULL && names_number(said, 0),
+                  "pmq_explain_create_error(EINVAL, \"/o\", 0, 100) said \"%s\"; expected "
+                  "it to say that maxmsg 0 is below 1: \"/o\" is a queue name",
+                  said != NULL ? said : "(NULL)");
+    said = pmq_explain_create_error(EINVAL, "/orders", 4, 0, reason, sizeof reason);
+    ck_assert_msg(said != NULL && strstr(said, "/proc") == NULL && names_number(said, 0),
+                  "pmq_explain_create_error(EINVAL, \"/orders\", 4, 0) said \"%s\"; expected "
+                  "it to say that msgsize 0 is below 1, naming no limit",
+                  said != NULL ? said : "(NULL)");
+    said = pmq_explain_create_error(EINVAL, "/orders", 1, 32L * 1024 * 1024, reason, sizeof reason);
+    ck_assert_msg(said != NULL && strstr(said, "/proc/sys/fs/mqueue/msgsize_max") != NULL,
+                  "pmq_explain_create_error(EINVAL, \"/orders\", 1, 33554432) said \"%s\"; "
+                  "expected it to name /proc/sys/fs/mqueue/msgsize_max: maxmsg 1 is not below 1, "
+                  "the message size is over its limit", said != NULL ? said : "(NULL)");
+    said = pmq_explain_create_error(EINVAL, "/orders", 100000, 1, reason, sizeof reason);
+    ck_assert_msg(said != NULL && strstr(said, "/proc/sys/fs/mqueue/msg_max") != NULL,
+                  "pmq_explain_create_error(EINVAL, \"/orders\", 100000, 1) said \"%s\"; "
+                  "expected it to name /proc/sys/fs/mqueue/msg_max: msgsize 1 is not below 1, "
+                  "the message count is over its limit", said != NULL ? said : "(NULL)");
     said = pmq_explain_create_error(ENOSPC, "/orders", 2, 16, reason, sizeof reason);
     ck_assert_msg(said != NULL && strstr(said, "/proc/sys/fs/mqueue/queues_max") != NULL &&
                   names_number(said, queues_max),
@@ -924,6 +945,18 @@ LAB_TEST(pmq_deadline_fails_with_EINVAL_for_a_negative_timeout, 1, "3.6", "")
 }
 END_TEST
 
+/* Fill the stack where the next call's locals will be with bytes that make
+ * no valid deadline (tv_nsec far above a second): a function that passed a
+ * struct timespec it never set would pass these (EINVAL from the kernel),
+ * not zeros left there by luck (a deadline long past: ETIMEDOUT, as if right). */
+static __attribute__((noinline)) void poison_stack(void)
+{
+    volatile unsigned char junk[4096];
+
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = 0x55;
+}
+
 LAB_TEST(pmq_timed_calls_with_a_timeout_of_0_fail_with_ETIMEDOUT_at_once, 1, "3.6", "0 is a timeout, not the lack of one")
 {
     mqd_t empty = nameless_queue(2, 16, 0);
@@ -933,9 +966,11 @@ LAB_TEST(pmq_timed_calls_with_a_timeout_of_0_fail_with_ETIMEDOUT_at_once, 1, "3.
     send_raw(full, "first", 0);
     arm_alarm(3);
     errno = 0;
+    poison_stack();
     ssize_t got = pmq_receive(empty, &data, NULL, 0);
     int receive_errno = errno;
     errno = 0;
+    poison_stack();
     int sent = pmq_send(full, "second", 6, 0, 0);
     int send_errno = errno;
     disarm_alarm();
@@ -945,12 +980,16 @@ LAB_TEST(pmq_timed_calls_with_a_timeout_of_0_fail_with_ETIMEDOUT_at_once, 1, "3.
     ck_assert_msg(got == -1 && receive_errno == ETIMEDOUT,
                   "pmq_receive(timeout 0) on an empty queue gave %zd (%s); expected -1 with "
                   "ETIMEDOUT at once%s%s", got, strerror(receive_errno),
-                  receive_errno == EINTR ? ": it waited (is 0 taken for no timeout?)" : "",
+                  receive_errno == EINTR ? ": it waited (is 0 taken for no timeout?)" :
+                  receive_errno == EINVAL ? ": EINVAL is the kernel's answer to a deadline "
+                  "that was never set (is the deadline computed for a timeout of 0 too?)" : "",
                   after_earlier_hang());
     ck_assert_msg(sent == -1 && send_errno == ETIMEDOUT,
                   "pmq_send(timeout 0) on a full queue gave %d (%s); expected -1 with ETIMEDOUT "
                   "at once%s%s", sent, strerror(send_errno),
-                  send_errno == EINTR ? ": it waited (is 0 taken for no timeout?)" : "",
+                  send_errno == EINTR ? ": it waited (is 0 taken for no timeout?)" :
+                  send_errno == EINVAL ? ": EINVAL is the kernel's answer to a deadline "
+                  "that was never set (is the deadline computed for a timeout of 0 too?)" : "",
                   after_earlier_hang());
     ck_assert_msg(count == 1, "the full queue holds %ld messages after the failed send; "
                   "expected 1", count);

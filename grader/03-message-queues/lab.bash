@@ -12,6 +12,8 @@
 MQ_WAIT='wq_sleep|mq_timed(send|receive)'
 # shellcheck disable=SC2034 # used by the .bats files that load this file
 MSGRCV_WAIT='msgrcv'
+# shellcheck disable=SC2034 # used by the .bats files that load this file
+MSGSND_WAIT='msgsnd'
 
 # Seconds (times TIMEOUT_SCALE) that a command which should return at once may take;
 # after a hang in an earlier test of this run, 1 s is enough: one cause does not make
@@ -278,7 +280,7 @@ uptime_ms() {
 }
 
 # run_valgrind_to_status STATUS WHAT CMD...: run CMD (standard input from WATCH_STDIN,
-# else /dev/null) under Valgrind's memcheck with --track-fds; fail unless it exits with
+# else /dev/null; standard output to WATCH_STDOUT, else /dev/null) under Valgrind's memcheck with --track-fds; fail unless it exits with
 # STATUS, with no memory error, no memory lost, and no descriptor that it opened still
 # open at exit. For the failure paths of a program, which run_valgrind (status 0 only)
 # cannot check.
@@ -290,7 +292,7 @@ run_valgrind_to_status() {
     status=0
     valgrind --error-exitcode=99 --vgdb=no --read-inline-info=no \
         --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=yes \
-        --log-file="$log" "$@" <"${WATCH_STDIN:-/dev/null}" >/dev/null \
+        --log-file="$log" "$@" <"${WATCH_STDIN:-/dev/null}" >"${WATCH_STDOUT:-/dev/null}" \
         2>"$BATS_TEST_TMPDIR/valgrind-fds.stderr" 3>&- &
     pid=$!
     # (With NEVER_WAITS_IN, a command asleep in the queue is a hang at once, as in run_watched.)

@@ -172,6 +172,13 @@ curmsgs() {
     [ "$output" = hello ] || fail "mq recv -v printed '$output' on stdout; expected hello"
     [[ $stderr == *"priority 7, 5 bytes"* ]] ||
         fail "expected 'mq: priority 7, 5 bytes' on stderr; it said: $stderr"
+    # The line comes first, before the message: with standard output unbuffered
+    # (stdbuf -o0) and both streams in one, the order shows.
+    mq_ok send -p 2 "$q" world
+    run run_program stdbuf -o0 "$MQ" recv -v "$q"
+    expect_status 0 "mq recv -v (standard output unbuffered)"
+    [[ $output == *"priority 2, 5 bytes"$'\n'world ]] ||
+        fail "$(printf 'mq recv -v, with standard output unbuffered and stderr in the same file, wrote:\n%s\nexpected the line "mq: priority 2, 5 bytes" first, then the message: print it before you write the message' "$output")"
 }
 
 # bats test_tags=points:1,section:4_5
@@ -362,7 +369,7 @@ curmsgs() {
 
 # hint: close the queue and free on every path
 # bats test_tags=points:1,section:4_2
-@test "mq_send_and_recv_close_the_queue_and_free_memory_when_they_fail" {
+@test "mq_commands_close_the_queue_and_free_memory_when_they_fail" {
     # shellcheck disable=SC2034 # read by run_valgrind_to_status, which allows 6 times this
     local PROGRAM_TIMEOUT=$((3 * TIMEOUT_SCALE))
     q=$(queue_name valgrind-fail)
@@ -380,6 +387,20 @@ curmsgs() {
     # Standard input that cannot be read (a directory: read fails with EISDIR).
     WATCH_STDIN="$BATS_TEST_TMPDIR" run_valgrind_to_status 1 \
         "mq send whose standard input cannot be read (a directory)" "$MQ" send "$q"
+    # Standard output that cannot be written (a full device): mq drain stops at the
+    # message it could not print, frees it, and says so in one line.
+    local long_text
+    printf -v long_text '%03000d' 0
+    mq_ok unlink "$q"
+    mq_ok create -m 3 -s 4000 "$q"
+    mq_ok send "$q" "$long_text"
+    mq_ok send "$q" "$long_text"
+    WATCH_STDOUT=/dev/full run_valgrind_to_status 1 \
+        "mq drain to a full device (standard output fails: ENOSPC)" "$MQ" drain "$q"
+    local said
+    read_file "$BATS_TEST_TMPDIR/valgrind-fds.stderr" said || said=
+    [[ $said == *"No space left on device"* && $said != *$'\n'* ]] ||
+        fail "$(printf 'mq drain > /dev/full said on stderr:\n%s\nexpected one line saying that standard output failed (No space left on device)' "$said")"
 }
 
 # bats test_tags=points:0,section:4_1

@@ -79,6 +79,13 @@ start_server() {
     expect_recv two 2 "then sysvmsg recv -v -x -t 3 (any type but 3)" -x -t 3 "$file"
     expect_recv three 3 "then sysvmsg recv -v (the first message)" "$file"
     [ "$(sysv_messages "$KEY")" = 0 ] || fail "messages are left in the queue"
+    # The -v line comes first, before the text: with standard output unbuffered
+    # (stdbuf -o0) and both streams in one, the order shows.
+    sysvmsg_ok send "$file" 4 four
+    run run_program stdbuf -o0 "$SYSVMSG" recv -v "$file"
+    expect_status 0 "sysvmsg recv -v (standard output unbuffered)"
+    [[ $output == *"type 4, 4 bytes"$'\n'four ]] ||
+        fail "$(printf 'sysvmsg recv -v, with standard output unbuffered and stderr in the same file, wrote:\n%s\nexpected the line "sysvmsg: type 4, 4 bytes" first, then the text: print it before you write the text' "$output")"
 }
 
 # hint: which errno says "nothing to take"?
@@ -89,19 +96,29 @@ start_server() {
     quick "$SYSVMSG" recv -n "$file"
     expect_quick_status 3 "sysvmsg recv -n on an empty queue (msgrcv fails with ENOMSG)"
     sysvmsg_ok send "$file" 2 two
-    quick "$SYSVMSG" recv -n -t 5 "$file"
-    expect_quick_status 3 "sysvmsg recv -n -t 5 with only a message of type 2 (ENOMSG)"
+    quick "$SYSVMSG" recv -n -v -t 5 "$file"
+    expect_quick_status 3 "sysvmsg recv -n -v -t 5 with only a message of type 2 (ENOMSG)"
     [ "$(sysv_messages "$KEY")" = 1 ] || fail "the message of type 2 is gone"
+    [[ $stderr != *bytes* ]] ||
+        fail "$(printf 'sysvmsg recv -n -v -t 5, which received nothing, said:\n%s\nexpected no "type T, N bytes" line: -v describes a message received' "$stderr")"
 }
 
 # bats test_tags=points:1,section:6_1
-@test "sysvmsg_send_n_on_a_full_queue_exits_3" {
+@test "sysvmsg_send_on_a_full_queue_waits_for_room_and_with_n_exits_3" {
     key_file file send-n
     sysvmsg_ok create -b 8 "$file"
     sysvmsg_ok send "$file" 1 12345678
     quick "$SYSVMSG" send -n "$file" 1 x
     expect_quick_status 3 "sysvmsg send -n on a full queue (msgsnd fails with EAGAIN)"
     [ "$(sysv_messages "$KEY")" = 1 ] || fail "the full queue does not hold 1 message"
+    # Without -n, send waits in msgsnd until a receive makes room.
+    start_background "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" "$SYSVMSG" send "$file" 2 room
+    expect_asleep_in "$BG_PID" "$MSGSND_WAIT" "sysvmsg send on a full queue (no -n)" "$BATS_TEST_TMPDIR/err"
+    sysvmsg_ok recv -t 1 "$file"
+    wait_for_exit "$BG_PID" "sysvmsg send on a full queue, after a receive made room,"
+    [ "$status" -eq 0 ] ||
+        fail "sysvmsg send on a full queue exited with status $status once there was room; expected 0. Its stderr: $(cat "$BATS_TEST_TMPDIR/err")"
+    expect_recv room 2 "after sysvmsg send waited for room" "$file"
 }
 
 # bats test_tags=points:1,section:6_1
