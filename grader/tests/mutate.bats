@@ -177,7 +177,8 @@ result_of() {
         --only tiny.c:22:arithmetic:c6fd6506 --only tiny.c:36:constant:c948fc99 99
     assert_equal "$status" 1
     assert_output --partial "2 mutants: 1 killed, 1 survived, 0 not tested, 0 equivalent, 0 stillborn; score 50.0%"
-    local report="$COPY/build/mutate/99-tiny.json"
+    # (--only: a report of its own, beside the whole run's, which it leaves alone.)
+    local report="$COPY/build/mutate/99-tiny.only.json"
     jq -r '.mutants[] | select(.id == "tiny.c:36:constant:c948fc99") | .note' "$report" |
         grep -q '^killed only under --jobs 2' ||
         fail "the survivor's note does not say that it was killed only under --jobs"
