@@ -272,6 +272,19 @@ wait_for_exit() {
     wait "$pid" || status=$?
 }
 
+# expect_verbose_line_first LINE TEXT WHAT CMD...: CMD (a recv -v) exits 0 and, with its
+# standard output unbuffered (stdbuf -o0) and stderr in the same stream, prints a line
+# that ends with LINE before the message TEXT: the order shows only then.
+expect_verbose_line_first() {
+    local line=$1 text=$2 what=$3
+    shift 3
+    run run_program stdbuf -o0 "$@"
+    expect_status 0 "$what (standard output unbuffered)"
+    # shellcheck disable=SC2154 # run sets $output
+    [[ $output == *"$line"$'\n'"$text" ]] ||
+        fail "$(printf '%s, with standard output unbuffered and stderr in the same file, wrote:\n%s\nexpected the line ending "%s" first, then the message: print it before you write the message' "$what" "$output" "$line")"
+}
+
 # uptime_ms: milliseconds on a clock that never jumps (/proc/uptime, 10 ms steps).
 uptime_ms() {
     local up
@@ -280,9 +293,9 @@ uptime_ms() {
 }
 
 # run_valgrind_to_status STATUS WHAT CMD...: run CMD (standard input from WATCH_STDIN,
-# else /dev/null; standard output to WATCH_STDOUT, else /dev/null) under Valgrind's memcheck with --track-fds; fail unless it exits with
-# STATUS, with no memory error, no memory lost, and no descriptor that it opened still
-# open at exit. For the failure paths of a program, which run_valgrind (status 0 only)
+# else /dev/null; standard output to WATCH_STDOUT, else /dev/null) under Valgrind's
+# memcheck with --track-fds; fail unless it exits with STATUS, with no memory error, no
+# memory lost, and no descriptor that it opened still open at exit. For the failure paths of a program, which run_valgrind (status 0 only)
 # cannot check.
 # (--read-inline-info=no: -Og inlines none of the lab's functions, and reading
 # the C library's inline information took 50 ms of each run's 480.)

@@ -175,10 +175,7 @@ curmsgs() {
     # The line comes first, before the message: with standard output unbuffered
     # (stdbuf -o0) and both streams in one, the order shows.
     mq_ok send -p 2 "$q" world
-    run run_program stdbuf -o0 "$MQ" recv -v "$q"
-    expect_status 0 "mq recv -v (standard output unbuffered)"
-    [[ $output == *"priority 2, 5 bytes"$'\n'world ]] ||
-        fail "$(printf 'mq recv -v, with standard output unbuffered and stderr in the same file, wrote:\n%s\nexpected the line "mq: priority 2, 5 bytes" first, then the message: print it before you write the message' "$output")"
+    expect_verbose_line_first "priority 2, 5 bytes" world "mq recv -v" "$MQ" recv -v "$q"
 }
 
 # bats test_tags=points:1,section:4_5

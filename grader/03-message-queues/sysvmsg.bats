@@ -82,10 +82,7 @@ start_server() {
     # The -v line comes first, before the text: with standard output unbuffered
     # (stdbuf -o0) and both streams in one, the order shows.
     sysvmsg_ok send "$file" 4 four
-    run run_program stdbuf -o0 "$SYSVMSG" recv -v "$file"
-    expect_status 0 "sysvmsg recv -v (standard output unbuffered)"
-    [[ $output == *"type 4, 4 bytes"$'\n'four ]] ||
-        fail "$(printf 'sysvmsg recv -v, with standard output unbuffered and stderr in the same file, wrote:\n%s\nexpected the line "sysvmsg: type 4, 4 bytes" first, then the text: print it before you write the text' "$output")"
+    expect_verbose_line_first "type 4, 4 bytes" four "sysvmsg recv -v" "$SYSVMSG" recv -v "$file"
 }
 
 # hint: which errno says "nothing to take"?

@@ -20,15 +20,20 @@ teardown() {
 
 # bats test_tags=points:3,section:7
 @test "counter_with_the_mutex_counts_every_increment" {
-    local trace="$BATS_TEST_TMPDIR/mutex-trace" waits posts most_inside
+    local trace="$BATS_TEST_TMPDIR/mutex-trace" waits='' posts='' most_inside=
     COUNTER_TRACE=$trace run --separate-stderr run_program "$(program counter_traced)" -p 4 -i 1000000
     expect_status 0 "counter -p 4 -i 1000000"
     read_totals
     [ "$EXPECTED" -eq 4000000 ] || fail "counter printed expected $EXPECTED; 4 processes x 1000000 increments make 4000000"
     [ -f "$trace" ] || fail "counter -p 4 -i 1000000 ended without leaving the trace of its mutex: did main return, or exit()?"
-    waits=$(awk '$1 == "waits" {print $2}' "$trace")
-    posts=$(awk '$1 == "posts" {print $2}' "$trace")
-    most_inside=$(awk '$1 == "most_inside" {print $2}' "$trace")
+    local key value
+    while read -r key value; do
+        case "$key" in
+            waits) waits=$value ;;
+            posts) posts=$value ;;
+            most_inside) most_inside=$value ;;
+        esac
+    done <"$trace"
     [[ $waits =~ ^[0-9]+$ && $posts =~ ^[0-9]+$ && $most_inside =~ ^[0-9]+$ ]] ||
         fail "$(printf 'the trace of the mutex is not three counts (was it written over?):\n%s' "$(head -c 300 "$trace")")"
     [ "$waits" -gt 0 ] ||
