@@ -40,3 +40,35 @@ setup() {
     assert_failure 2
     assert_output --partial 'Usage:'
 }
+
+# The cross-check's verdicts (crosscheck.awk), from made-up rounds: a ratio
+# whose median is within 0.7-1.3 passes however the rounds wander; one
+# outside fails when the rounds agree, and is inconclusive when they are
+# more than 30% apart or the machine was busy.
+@test "crosscheck_fails_only_a_figure_whose_rounds_agree_it_is_off" {
+    local rounds=$BATS_TEST_TMPDIR/rounds
+    cat >"$rounds" <<'ROUNDS'
+1 same pipe latency 64 10.0 10.0 us
+2 same pipe latency 64 20.0 10.0 us
+3 same pipe latency 64 9.0 10.0 us
+1 same pipe throughput 65536 1500.0 1000.0 MB/s
+2 same pipe throughput 65536 1450.0 1000.0 MB/s
+3 same pipe throughput 65536 1400.0 1000.0 MB/s
+1 split unix throughput 65536 1500.0 1000.0 MB/s
+2 split unix throughput 65536 3000.0 1000.0 MB/s
+3 split unix throughput 65536 1000.0 1000.0 MB/s
+1 split unix latency 64 - 10.0 us
+ROUNDS
+    run awk -f grader/06-ipc-speed/crosscheck.awk "$rounds"
+    assert_failure 1
+    assert_line --regexp '^pipe +latency +same +64 +10\.00 us +10\.00 us +1\.00 +0\.90-2\.00 +pass$'
+    assert_line --regexp '^pipe +throughput +same +65536 +1450\.00 MB/s +1000\.00 MB/s +1\.45 +1\.40-1\.50 +fail$'
+    assert_line --regexp '^unix +throughput +split +65536 .* 1\.50 +1\.00-3\.00 +inconclusive \(the rounds. ratios 133% apart\)$'
+    assert_line --regexp '^unix +latency +split +64 .* not measured by ipcbench in this run$'
+
+    # The same rounds on a busy machine: nothing fails.
+    echo busy >>"$rounds"
+    run awk -f grader/06-ipc-speed/crosscheck.awk "$rounds"
+    assert_success
+    assert_line --regexp '^pipe +throughput +same .* inconclusive \(the machine was busy\)$'
+}
