@@ -17,6 +17,9 @@
  * most_inside 2 or more as soon as two children overlap: both are certain
  * after a few increments, where lost updates are a matter of chance that
  * needs a hundred million increments to be sure of.
+ *
+ * Each wrapper first asks fail_inject.c (linked with it) whether LAB04_FAIL
+ * makes this call fail; a call made to fail is not made, and not traced.
  */
 #define _GNU_SOURCE
 #include <semaphore.h>
@@ -30,6 +33,9 @@ int __real_sem_wait(sem_t *semaphore);
 int __real_sem_trywait(sem_t *semaphore);
 int __real_sem_timedwait(sem_t *semaphore, const struct timespec *deadline);
 int __real_sem_post(sem_t *semaphore);
+
+/* fail_inject.c: 1 (errno set) when LAB04_FAIL makes this call of name fail. */
+int lab04_injected_failure(const char *name);
 
 /* Shared by the program and all its children: made before main(), so before fork(). */
 struct mutex_watch {
@@ -88,6 +94,8 @@ static void entered(void)
 
 int __wrap_sem_wait(sem_t *semaphore)
 {
+    if (lab04_injected_failure("sem_wait"))
+        return -1;
     int result = __real_sem_wait(semaphore);
     if (result == 0)
         entered();
@@ -96,6 +104,8 @@ int __wrap_sem_wait(sem_t *semaphore)
 
 int __wrap_sem_trywait(sem_t *semaphore)
 {
+    if (lab04_injected_failure("sem_trywait"))
+        return -1;
     int result = __real_sem_trywait(semaphore);
     if (result == 0)
         entered();
@@ -104,6 +114,8 @@ int __wrap_sem_trywait(sem_t *semaphore)
 
 int __wrap_sem_timedwait(sem_t *semaphore, const struct timespec *deadline)
 {
+    if (lab04_injected_failure("sem_timedwait"))
+        return -1;
     int result = __real_sem_timedwait(semaphore, deadline);
     if (result == 0)
         entered();
@@ -113,6 +125,8 @@ int __wrap_sem_timedwait(sem_t *semaphore, const struct timespec *deadline)
 /* Before the post: the process leaves before the next one can enter. */
 int __wrap_sem_post(sem_t *semaphore)
 {
+    if (lab04_injected_failure("sem_post"))
+        return -1;
     if (watch != NULL) {
         __atomic_add_fetch(&watch->posts, 1, __ATOMIC_SEQ_CST);
         __atomic_sub_fetch(&watch->inside, 1, __ATOMIC_SEQ_CST);
