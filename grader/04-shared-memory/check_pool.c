@@ -165,7 +165,7 @@ LAB_TEST(pool_create_rejects_0_instances_with_EINVAL, 1, "5.1", "")
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(pool_lets_n_processes_hold_an_instance_at_once, 3, "5.1", "", 15)
+LAB_TEST_WITH_TIMEOUT(pool_lets_n_processes_hold_an_instance_at_once, 2, "5.1", "", 15)
 {
     struct scene scene;
     int failed;

@@ -468,7 +468,7 @@ static int all_asleep(const pid_t *pids, const int *running, int count)
     return 1;
 }
 
-LAB_TEST_WITH_TIMEOUT(ring_delivers_every_item_exactly_once_to_2_consumers_from_2_producers, 4, "4.3", "the mutex", 90)
+LAB_TEST_WITH_TIMEOUT(ring_delivers_every_item_exactly_once_to_2_consumers_from_2_producers, 3, "4.3", "the mutex", 90)
 {
     enum { CHILDREN = PRODUCERS + CONSUMERS + 1 };   /* the last one sends the poison */
     struct ring *ring = create_or_fail(STRESS_SLOTS);

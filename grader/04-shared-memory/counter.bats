@@ -78,3 +78,24 @@ teardown() {
     run_with_children_killed 2 "$(program counter)" -p 2 -i 100000000
     expect_failure_after_killed_children "counter -p 2 -i 100000000"
 }
+
+# The failures below are made on purpose by counter_traced (fail_inject.c):
+# no run of counter reaches them otherwise.
+
+# hint: say why and _exit(1) at once
+# bats test_tags=points:1,section:7
+@test "counter_child_whose_sem_post_fails_says_why_and_exits_with_status_1" {
+    run_with_failure counter child:sem_post:1:EOVERFLOW -p 1 -i 3
+    expect_child_failure_reported "Value too large for defined data type"
+}
+
+# hint: check the barrier's read before counting
+# bats test_tags=points:1,section:7
+@test "counter_child_that_cannot_read_the_start_barrier_says_why_and_does_not_count" {
+    run_with_failure counter child:read:1:EIO -p 1 -i 3
+    expect_child_failure_reported "Input/output error"
+    local waits
+    waits=$(child_calls sem_wait)
+    [ "$waits" -eq 0 ] ||
+        fail "$RUN: the read of the start barrier failed, yet the child went on to count: it called sem_wait $waits times. Check the read's result before the loop: on -1 (other than EINTR), perror and _exit(1)"
+}

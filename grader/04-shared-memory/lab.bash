@@ -332,3 +332,55 @@ expect_failure_after_killed_children() {
     fail "$(printf '%s: its children were killed by SIGKILL, yet it exited with status %s, printed:\n%s\nand on stderr:\n%s\nexpected status 1, a message on stderr and no totals: a child that did not exit with status 0 is a failure (WIFEXITED is false for a killed child, and WEXITSTATUS then means nothing)' \
         "$name" "$status" "$output" "$stderr")"
 }
+
+# ---- Failures made on purpose (fail_inject.c) ----
+
+# run_with_failure NAME FAILURE ARGS...: run NAME_traced (NAME built with
+# fail_inject.c) with LAB04_FAIL=FAILURE ([child:]CALL:N:ERRNO: the Nth call of
+# CALL fails with ERRNO), for at most 5 s (scaled). Sets status, output,
+# stderr, RUN (the command in words) and FAILURE.
+run_with_failure() {
+    local name=$1
+    FAILURE=$2
+    shift 2
+    RUN="$name $*"
+    [ -z "${KEY_FILE:-}" ] || RUN=${RUN//"$KEY_FILE"/KEYFILE}
+    rm -f "$BATS_TEST_TMPDIR/calls"
+    PROGRAM_TIMEOUT=$((5 * ${TIMEOUT_SCALE:-1})) LAB04_FAIL=$FAILURE LAB04_CALLS="$BATS_TEST_TMPDIR/calls" \
+        run --separate-stderr run_program "$(program "${name}_traced")" "$@"
+}
+
+# failed_call_in_words: "the first sem_post of a child failed with EOVERFLOW".
+failed_call_in_words() {
+    local call number errno_name
+    IFS=: read -r _ call number errno_name <<<"$FAILURE"
+    printf 'call %s of %s in a child failed with %s' "$number" "$call" "$errno_name"
+}
+
+# expect_child_failure_reported STRERROR: after run_with_failure, the program
+# ended with status 1, printed no totals, and a line "NAME: what: STRERROR"
+# (perror) on stderr.
+expect_child_failure_reported() {
+    local message=$1 name=${RUN%% *} line found=''
+    [ "$status" -ne 124 ] ||
+        fail "$(printf '%s: %s, and it did not finish within %s s. A child must stop at a call that fails: say why (perror) and _exit(1) at once; a child that goes on may wait for ever (one whose sem_post failed still holds the mutex). its stderr:\n%s' \
+            "$RUN" "$(failed_call_in_words)" "$PROGRAM_TIMEOUT" "$stderr")"
+    while IFS= read -r line; do
+        [[ $line == "$name: "?*": $message" ]] && found=1
+    done <<<"$stderr"
+    [ "$status" -eq 1 ] && [ -n "$found" ] && [[ $output != *actual* ]] && return 0
+    fail "$(printf '%s: %s, yet it exited with status %s, printed:\n%s\nand on stderr:\n%s\nexpected status 1, no totals, and the line "%s: what failed: %s" on stderr (perror, or strerror(errno)): the child says why and _exit(1)s, and the parent reports the failed child' \
+        "$RUN" "$(failed_call_in_words)" "$status" "$output" "$stderr" "$name" "$message")"
+}
+
+# child_calls CALL: how many times the children called CALL in the last
+# run_with_failure (from fail_inject.c's LAB04_CALLS file).
+child_calls() {
+    local name children
+    [ -f "$BATS_TEST_TMPDIR/calls" ] ||
+        fail "$RUN left no counts of its calls (fail_inject.c writes them when the program ends by exit or by returning from main): did it end otherwise?"
+    while read -r name _ children; do
+        [ "$name" = "$1" ] && { echo "$children"; return 0; }
+    done <"$BATS_TEST_TMPDIR/calls"
+    fail "$RUN: the counts of its calls have no line for $1: did it end by exit() or by returning from main?"
+}

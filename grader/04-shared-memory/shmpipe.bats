@@ -34,7 +34,7 @@ random_file() {
     transfer "$(random_file "$(buffer_size)")"
 }
 
-# bats test_tags=points:3,section:3_3
+# bats test_tags=points:2,section:3_3
 @test "transfer_of_one_buffer_and_one_byte_is_exact" {
     transfer "$(random_file $(($(buffer_size) + 1)))"
 }
@@ -119,7 +119,7 @@ reader_asleep_on_a_semaphore() {
     finish_transfer "$input" "$output"
 }
 
-# bats test_tags=points:3,section:3_2
+# bats test_tags=points:2,section:3_2
 @test "transfer_works_when_the_writer_starts_first" {
     local name input output="$BATS_TEST_TMPDIR/output"
     name=$(buffer_name)

@@ -57,3 +57,43 @@ teardown() {
     left=$(sysv_objects_with_key "$KEY")
     [ -z "$left" ] || fail "$(printf 'after its children were killed, sysvcount exited but left:\n%s\nit should still remove both objects' "    ${left//$'\n'/$'\n'    }")"
 }
+
+# The failures below are made on purpose by sysvcount_traced (fail_inject.c):
+# no run of sysvcount reaches them otherwise.
+
+# expect_nothing_left: no System V object with the test's key is left.
+expect_nothing_left() {
+    local left
+    left=$(sysv_objects_with_key "$KEY")
+    [ -z "$left" ] || fail "$(printf '%s: %s, and after sysvcount exited ipcs still lists:\n%s\nthe parent removes both objects also when a child fails' \
+        "$RUN" "$(failed_call_in_words)" "    ${left//$'\n'/$'\n'    }")"
+}
+
+# hint: say why and _exit(1) at once
+# bats test_tags=points:1,section:6_4
+@test "sysvcount_child_that_cannot_open_the_segment_or_read_the_barrier_says_why_and_stops" {
+    make_key_file
+    run_with_failure sysvcount child:shmget:1:ENOMEM -p 1 -i 3 "$KEY_FILE"
+    expect_child_failure_reported "Cannot allocate memory"
+    expect_nothing_left
+    local calls
+    calls=$(child_calls shmat)
+    [ "$calls" -eq 0 ] ||
+        fail "$RUN: sysv_shm_open (shmget) failed in the child, yet it went on to sysv_shm_attach (shmat). On -1, perror and _exit(1) at once"
+    run_with_failure sysvcount child:read:1:EIO -p 2 -i 3 "$KEY_FILE"
+    expect_child_failure_reported "Input/output error"
+    expect_nothing_left
+}
+
+# hint: say why and _exit(1) at once
+# bats test_tags=points:1,section:6_4
+@test "sysvcount_child_whose_binsem_post_or_detach_fails_says_why_and_exits_with_status_1" {
+    make_key_file
+    # A child's second semop is its first binsem_post (the first: binsem_wait).
+    run_with_failure sysvcount child:semop:2:EIDRM -p 1 -i 3 "$KEY_FILE"
+    expect_child_failure_reported "Identifier removed"
+    expect_nothing_left
+    run_with_failure sysvcount child:shmdt:1:EINVAL -p 1 -i 3 "$KEY_FILE"
+    expect_child_failure_reported "Invalid argument"
+    expect_nothing_left
+}
