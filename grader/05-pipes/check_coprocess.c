@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "pipetest.h"
 #include "coprocess.h"
+#include "fail_inject.h"
 
 #include <stddef.h>
 #include <linux/audit.h>
@@ -154,7 +155,7 @@ static void expect_same(struct run got, char *const argv[], const char *expected
 
 static char *cat[] = { "cat", NULL };
 
-LAB_TEST_WITH_TIMEOUT(coprocess_sends_a_megabyte_through_cat_without_deadlock, 2, "7.2", "", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(coprocess_sends_a_megabyte_through_cat_without_deadlock, 1, "7.2", "", 2 * DEADLINE)
 {
     char *input = megabyte_of_lines();
     struct run got = run(cat, input, MEGABYTE,
@@ -596,6 +597,37 @@ struct failing_call {
     int error;                  /* ... and this errno */
 };
 
+/* Before a call of coprocess_run(): values[2], SIGPIPE ignored before. */
+static void note_the_start(struct outcome *outcome)
+{
+    struct sigaction action;
+
+    sigaction(SIGPIPE, NULL, &action);
+    outcome->values[2] = action.sa_handler == SIG_IGN;
+}
+
+/* After a call of coprocess_run() that was given *output = untouched and
+ * *output_length = 12345: the descriptors and the child it left, values[1]:
+ * SIGPIPE ignored after; values[5]: *output was left alone; values[0]: the
+ * output's length, the output written to output_fd (and freed). */
+static void note_the_end(struct outcome *outcome, char *output, size_t output_length,
+                         const char *untouched, int output_fd)
+{
+    struct sigaction action;
+
+    outcome->fds_after = open_descriptors(outcome->fd_list, sizeof outcome->fd_list);
+    find_leftover_child(outcome);
+    sigaction(SIGPIPE, NULL, &action);
+    outcome->values[1] = action.sa_handler == SIG_IGN;
+    outcome->values[5] = output == untouched && output_length == 12345;
+    if (outcome->result != -1 && output != untouched) {
+        outcome->values[0] = (long)output_length;
+        if (write(output_fd, output, output_length) != (ssize_t)output_length)
+            outcome->values[0] = -1;
+        free(output);
+    }
+}
+
 /* coprocess_run() with one system call failing on its own descriptors.
  * values[1], values[2]: SIGPIPE ignored after, before; values[5]: *output
  * was left alone; values[6]: errno of seccomp when it could not be set up. */
@@ -603,7 +635,6 @@ static void call_coprocess_run_with_a_failing_call(void *arg)
 {
     struct failing_call *failing = arg;
     struct outcome *outcome = failing->call.outcome;
-    struct sigaction action;
     char untouched, *output = &untouched;
     size_t output_length = 12345;
     char taken[HIGH_FD] = { 0 };
@@ -621,8 +652,7 @@ static void call_coprocess_run_with_a_failing_call(void *arg)
         outcome->values[6] = errno;
         return;
     }
-    sigaction(SIGPIPE, NULL, &action);
-    outcome->values[2] = action.sa_handler == SIG_IGN;
+    note_the_start(outcome);
     errno = 0;
     outcome->result = coprocess_run(failing->call.argv, failing->call.input,
                                     failing->call.input_length, &output, &output_length);
@@ -630,17 +660,7 @@ static void call_coprocess_run_with_a_failing_call(void *arg)
     for (fd = 0; fd < HIGH_FD; fd++)
         if (taken[fd])
             close(fd);
-    outcome->fds_after = open_descriptors(outcome->fd_list, sizeof outcome->fd_list);
-    find_leftover_child(outcome);
-    sigaction(SIGPIPE, NULL, &action);
-    outcome->values[1] = action.sa_handler == SIG_IGN;
-    outcome->values[5] = output == &untouched && output_length == 12345;
-    if (outcome->result != -1 && output != &untouched) {
-        outcome->values[0] = (long)output_length;
-        if (write(failing->call.output_fd, output, output_length) != (ssize_t)output_length)
-            outcome->values[0] = -1;
-        free(output);
-    }
+    note_the_end(outcome, output, output_length, &untouched, failing->call.output_fd);
 }
 
 /* Run coprocess_run(cat, input) with that call failing; returns its outcome,
@@ -731,5 +751,106 @@ LAB_TEST_WITH_TIMEOUT(coprocess_cleans_up_when_a_call_fails_half_way, 1, "7.4", 
                       outcome->result, shown(output), outcome->fds_before,
                       outcome->fds_after, outcome->fd_list);
     free(output);
+}
+END_TEST
+
+/* ---------- fork() and dup2() that fail: fail_inject.c ---------- */
+
+struct injected_call {
+    struct coprocess_call call;
+    const char *failures;       /* what fails, as PIPELAB_FAIL says it */
+};
+
+/* coprocess_run() with the calls that failures names failing (only while it
+ * runs). values[0]: output length; values[1], values[2]: SIGPIPE ignored
+ * after, before; values[5]: *output was left alone. */
+static void call_coprocess_run_injected(void *arg)
+{
+    struct injected_call *injected = arg;
+    struct outcome *outcome = injected->call.outcome;
+    char untouched, *output = &untouched;
+    size_t output_length = 12345;
+
+    note_the_start(outcome);
+    outcome->fds_before = open_descriptors(NULL, 0);
+    errno = 0;
+    fail_inject_arm(injected->failures);
+    outcome->result = coprocess_run(injected->call.argv, injected->call.input,
+                                    injected->call.input_length, &output, &output_length);
+    outcome->error = errno;
+    fail_inject_arm("");
+    note_the_end(outcome, output, output_length, &untouched, injected->call.output_fd);
+}
+
+/* coprocess_run("cat", input) while the calls that failures names fail
+ * (what: those calls, in words); the output and standard error in got. */
+static struct run run_injected(const char *failures, const char *what, const char *input)
+{
+    struct run got = { shared_outcome(), NULL, 0, NULL, 0 };
+    /* quiet: the caller's standard input and output, so that a child that
+     * runs the command on them anyway neither waits for the suite's input nor
+     * writes into its results. */
+    int out = memfd_with(""), err = memfd_with(""), quiet = memfd_with("");
+    struct injected_call injected = { { cat, input, strlen(input), out, got.outcome },
+                                      failures };
+
+    if (!finishes_within(DEADLINE, "coprocess_run", call_coprocess_run_injected, &injected,
+                         quiet, quiet, err, &got.wait_status))
+        ck_abort_msg("coprocess_run(\"cat\"), when %s, %s. Close what you made, wait for the "
+                     "child if there is one, and return", what, hang_details());
+    got.output = memfd_text(out, &got.output_length);
+    got.errors = memfd_text(err, NULL);
+    close(out);
+    close(err);
+    close(quiet);
+    expect_clean_end("coprocess_run()", got.wait_status);
+    ck_assert_msg(got.outcome->result != -1 || got.outcome->error != ENOSYS,
+                  "coprocess_run() is not written yet (it fails with ENOSYS)");
+    return got;
+}
+
+LAB_TEST_WITH_TIMEOUT(coprocess_closes_both_pipes_when_fork_fails, 1, "7.4", "when fork() fails", 2 * DEADLINE)
+{
+    /* Both pipes are made; the fork() fails: four descriptors to close. */
+    struct run got = run_injected("fork:1:EAGAIN", "fork() fails with EAGAIN", "hello\n");
+    expect_clean_failure(got.outcome, "fork()", EAGAIN);
+    free(got.output);
+    free(got.errors);
+}
+END_TEST
+
+LAB_TEST_WITH_TIMEOUT(coprocess_child_whose_dup2_fails_exits_with_126, 1, "7.4", "dup2() fails in the child", 3 * DEADLINE)
+{
+    char expected[96];
+    snprintf(expected, sizeof expected, "coprocess: dup2: %s", strerror(EBUSY));
+
+    /* The child's first dup2() (its input onto 0), then its second (its
+     * output onto 1), fails. */
+    for (int n = 1; n <= 2; n++) {
+        char failures[32], what[80];
+        snprintf(failures, sizeof failures, "dup2:%d:EBUSY", n);
+        snprintf(what, sizeof what, "the child's %s dup2() fails with EBUSY",
+                 n == 1 ? "first" : "second");
+        struct run got = run_injected(failures, what, "hello\n");
+        struct outcome *outcome = got.outcome;
+
+        ck_assert_msg(outcome->result == 126 && got.output_length == 0,
+                      "coprocess_run(\"cat\") with \"hello\\n\", when %s, returned %d "
+                      "(errno: %s) with the output \"%s\"; expected 126 and no output: a "
+                      "child whose dup2() fails must not run the command (it would read or "
+                      "write the wrong descriptor) but print the reason and _exit(126)", what,
+                      outcome->result, strerror(outcome->error), shown(got.output));
+        ck_assert_msg(strstr(got.errors, expected) != NULL,
+                      "coprocess_run(\"cat\"), when %s, wrote \"%s\" on standard error; "
+                      "expected \"%s\" (perror(\"coprocess: dup2\"))", what,
+                      shown(got.errors), expected);
+        ck_assert_msg(outcome->fds_after == outcome->fds_before && outcome->leftover == 0,
+                      "coprocess_run(\"cat\"), when %s, left the caller %d open descriptors "
+                      "instead of %d (%s)%s", what, outcome->fds_after, outcome->fds_before,
+                      outcome->fd_list, outcome->leftover != 0 ? ", and its child was not "
+                      "waited for" : "");
+        free(got.output);
+        free(got.errors);
+    }
 }
 END_TEST

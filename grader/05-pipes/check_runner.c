@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "pipetest.h"
 #include "runner.h"
+#include "fail_inject.h"
 
 #include <sys/resource.h>
 
@@ -150,22 +151,19 @@ struct run {
     char *errors;               /* ... and on standard error */
 };
 
-/* Run the pipeline with input on its standard input; fail with a message if
- * it does not return in time or crashes. */
-static struct run run(const char *input, char **const commands[], int count)
+/* Run body(arg), a call of pipeline_run() that brings its outcome back in
+ * outcome, with input on its standard input; fail with a message (what names
+ * the call, if_it_hangs says what to do) if it does not return in time or
+ * crashes. */
+static struct run run_body(void (*body)(void *), void *arg, struct outcome *outcome,
+                           const char *input, const char *what, const char *if_it_hangs)
 {
-    struct run result = { shared_outcome(), NULL, NULL };
-    struct pipeline_call call = { commands, count, result.outcome };
+    struct run result = { outcome, NULL, NULL };
     int in = memfd_with(input), out = memfd_with(""), err = memfd_with("");
     int wait_status;
 
-    if (!finishes_within(DEADLINE, "pipeline_run", call_pipeline_run, &call, in, out, err,
-                         &wait_status))
-        ck_abort_msg("pipeline_run(%s) %s. A reader sees end-of-file only when every write "
-                     "end of its pipe is closed, in every process: close the unused ends in "
-                     "the parent after each fork() and in each child. And a command that is "
-                     "waited for before the next one starts may wait for a reader that does "
-                     "not exist yet", describe(commands, count), hang_details());
+    if (!finishes_within(DEADLINE, "pipeline_run", body, arg, in, out, err, &wait_status))
+        ck_abort_msg("%s %s. %s", what, hang_details(), if_it_hangs);
     expect_clean_end("pipeline_run", wait_status);
     result.output = memfd_text(out, NULL);
     result.errors = memfd_text(err, NULL);
@@ -175,6 +173,22 @@ static struct run run(const char *input, char **const commands[], int count)
     ck_assert_msg(result.outcome->result != -1 || result.outcome->error != ENOSYS,
                   "pipeline_run() is not written yet (it fails with ENOSYS)");
     return result;
+}
+
+/* Run the pipeline with input on its standard input; fail with a message if
+ * it does not return in time or crashes. */
+static struct run run(const char *input, char **const commands[], int count)
+{
+    struct outcome *outcome = shared_outcome();
+    struct pipeline_call call = { commands, count, outcome };
+    char what[400];
+
+    snprintf(what, sizeof what, "pipeline_run(%s)", describe(commands, count));
+    return run_body(call_pipeline_run, &call, outcome, input, what,
+                    "A reader sees end-of-file only when every write end of its pipe is "
+                    "closed, in every process: close the unused ends in the parent after each "
+                    "fork() and in each child. And a command that is waited for before the "
+                    "next one starts may wait for a reader that does not exist yet");
 }
 
 static void expect_output(struct run got, char **const commands[], int count,
@@ -242,7 +256,7 @@ LAB_TEST_WITH_TIMEOUT(run_starts_every_command_before_waiting_for_any, 2, "2.4",
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(run_reaps_every_child, 3, "2.4", "zombies", 2 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(run_reaps_every_child, 2, "2.4", "zombies", 2 * DEADLINE)
 {
     /* true ends before cat does, so it is a zombie unless it was waited for. */
     char **const commands[] = { true_command, cat, cat };
@@ -424,5 +438,106 @@ LAB_TEST_WITH_TIMEOUT(run_cleans_up_when_a_pipe_cannot_be_made, 2, "2.4", "when 
                   "commands already started before returning", describe(commands, 3),
                   outcome->leftover_command,
                   outcome->leftover_state == 'Z' ? "a zombie" : "still running");
+}
+END_TEST
+
+/* ---------- fork() and dup2() that fail: fail_inject.c ---------- */
+
+struct failing_pipeline_call {
+    struct pipeline_call call;
+    const char *failures;       /* what fails, as PIPELAB_FAIL says it */
+};
+
+/* pipeline_run() with the calls that failures names failing (and only
+ * while it runs). */
+static void call_pipeline_run_failing(void *arg)
+{
+    struct failing_pipeline_call *failing = arg;
+    struct outcome *outcome = failing->call.outcome;
+
+    outcome->fds_before = open_descriptors(NULL, 0);
+    errno = 0;
+    fail_inject_arm(failing->failures);
+    outcome->result = pipeline_run(failing->call.commands, failing->call.count);
+    outcome->error = errno;
+    fail_inject_arm("");
+    outcome->fds_after = open_descriptors(outcome->fd_list, sizeof outcome->fd_list);
+    find_leftover_child(outcome);
+}
+
+/* Run pipeline_run(commands) with input on its standard input while the
+ * calls that failures names fail (what: those calls, in words). */
+static struct run run_failing(const char *failures, const char *what, const char *input,
+                              char **const commands[], int count)
+{
+    struct outcome *outcome = shared_outcome();
+    struct failing_pipeline_call failing = { { commands, count, outcome }, failures };
+    char call[400];
+
+    snprintf(call, sizeof call, "pipeline_run(%s), when %s,", describe(commands, count), what);
+    return run_body(call_pipeline_run_failing, &failing, outcome, input, call,
+                    "Close what you hold (a writer ends when the read end of its pipe is "
+                    "closed, a reader when every write end is), then wait for the commands "
+                    "you started");
+}
+
+LAB_TEST_WITH_TIMEOUT(run_closes_every_pipe_and_reaps_its_children_when_fork_fails, 1, "2.4", "when fork() fails half way", 4 * DEADLINE)
+{
+    /* The first fork() fails with a pipe made; the second with yes running
+     * and a second pipe made; the third with yes and cat running. */
+    char **const commands[] = { yes_command, cat, cat };
+    static const char *const failures[] = { "fork:1:EAGAIN", "fork:2:EAGAIN", "fork:3:EAGAIN" };
+    static const char *const started[] = { "no command started yet",
+                                            "yes started", "yes and cat started" };
+
+    for (int i = 0; i < 3; i++) {
+        char what[96];
+        snprintf(what, sizeof what, "fork() number %d fails with EAGAIN (%s)", i + 1,
+                 started[i]);
+        struct outcome *outcome = run_failing(failures[i], what, "", commands, 3).outcome;
+        ck_assert_msg(outcome->result == -1 && outcome->error == EAGAIN,
+                      "pipeline_run(%s), when %s, returned %d (errno: %s); expected -1 with "
+                      "errno EAGAIN, the errno of the fork() that failed (save it before "
+                      "close() and waitpid())", describe(commands, 3), what, outcome->result,
+                      strerror(outcome->error));
+        ck_assert_msg(outcome->fds_after == outcome->fds_before,
+                      "pipeline_run(%s), when %s, returned -1, but the caller had %d open "
+                      "descriptors before and %d after (%s): close both ends of the pipe "
+                      "made for the command that could not start, and the read end kept for "
+                      "it", describe(commands, 3), what, outcome->fds_before,
+                      outcome->fds_after, outcome->fd_list);
+        ck_assert_msg(outcome->leftover == 0,
+                      "pipeline_run(%s), when %s, returned -1, but its child %s was %s: wait "
+                      "for the commands already started before returning",
+                      describe(commands, 3), what, outcome->leftover_command,
+                      outcome->leftover_state == 'Z' ? "a zombie" : "still running");
+    }
+}
+END_TEST
+
+LAB_TEST_WITH_TIMEOUT(run_gives_126_for_a_command_whose_dup2_fails, 1, "2.6", "dup2() fails in the child", 2 * DEADLINE)
+{
+    /* Each child's first dup2() fails: cat's output onto 1, wc's input onto 0. */
+    char **const commands[] = { cat, wc_lines };
+    char expected[96];
+    snprintf(expected, sizeof expected, "pipeline: dup2: %s", strerror(EBUSY));
+    struct run got = run_failing("dup2:1:EBUSY", "each child's first dup2() fails with EBUSY",
+                                 "one\ntwo\n", commands, 2);
+
+    ck_assert_msg(got.outcome->result == 126,
+                  "pipeline_run(%s), when each child's first dup2() fails with EBUSY, "
+                  "returned %d (errno: %s) and wrote \"%s\" on standard output; expected "
+                  "126: a child whose dup2() fails must not run the command (it would read "
+                  "or write the wrong descriptor) but print the reason and _exit(126)",
+                  describe(commands, 2), got.outcome->result, strerror(got.outcome->error),
+                  shown(got.output));
+    ck_assert_msg(strstr(got.errors, expected) != NULL,
+                  "pipeline_run(%s), when each child's first dup2() fails with EBUSY, wrote "
+                  "\"%s\" on standard error; expected \"%s\" (perror(\"pipeline: dup2\"))",
+                  describe(commands, 2), shown(got.errors), expected);
+    ck_assert_msg(got.outcome->leftover == 0,
+                  "pipeline_run(%s) returned, but its child %s was %s: wait for every child",
+                  describe(commands, 2), got.outcome->leftover_command,
+                  got.outcome->leftover_state == 'Z' ? "a zombie" : "still running");
 }
 END_TEST

@@ -56,7 +56,7 @@ report_differences() {
     fail "$(printf '%s\n' "${DIFFERENCES[@]}")"
 }
 
-# bats test_tags=points:3,section:2
+# bats test_tags=points:2,section:2
 @test "pipeline_gives_the_same_output_and_status_as_sh" {
     DIFFERENCES=()
     same_as_sh 'echo hello' 'echo hello'
@@ -113,7 +113,7 @@ extra_descriptors() {
         sed 's/.* \([0-9]* -> .*\)/\1/' || true
 }
 
-# bats test_tags=points:3,section:2_2
+# bats test_tags=points:2,section:2_2
 @test "commands_in_a_pipeline_see_only_descriptors_0_1_2" {
     local args wrong=() extra
     for args in "ls -l /proc/self/fd|cat" "true|ls -l /proc/self/fd|cat" "true|true|ls -l /proc/self/fd"; do
