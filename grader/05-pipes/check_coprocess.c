@@ -761,9 +761,21 @@ struct injected_call {
     const char *failures;       /* what fails, as PIPELAB_FAIL says it */
 };
 
+/* The open descriptors below 63 of this process, one bit each: a count
+ * alone misses one leaked descriptor where another was closed by mistake. */
+static long descriptor_mask(void)
+{
+    long mask = 0;
+    for (int fd = 0; fd < 63; fd++)
+        if (fcntl(fd, F_GETFD) != -1)
+            mask |= 1L << fd;
+    return mask;
+}
+
 /* coprocess_run() with the calls that failures names failing (only while it
  * runs). values[0]: output length; values[1], values[2]: SIGPIPE ignored
- * after, before; values[5]: *output was left alone. */
+ * after, before; values[5]: *output was left alone; values[6], values[7]:
+ * descriptor_mask() before and after. */
 static void call_coprocess_run_injected(void *arg)
 {
     struct injected_call *injected = arg;
@@ -773,12 +785,14 @@ static void call_coprocess_run_injected(void *arg)
 
     note_the_start(outcome);
     outcome->fds_before = open_descriptors(NULL, 0);
+    outcome->values[6] = descriptor_mask();
     errno = 0;
     fail_inject_arm(injected->failures);
     outcome->result = coprocess_run(injected->call.argv, injected->call.input,
                                     injected->call.input_length, &output, &output_length);
     outcome->error = errno;
     fail_inject_arm("");
+    outcome->values[7] = descriptor_mask();
     note_the_end(outcome, output, output_length, &untouched, injected->call.output_fd);
 }
 
@@ -814,6 +828,12 @@ LAB_TEST_WITH_TIMEOUT(coprocess_closes_both_pipes_when_fork_fails, 1, "7.4", "wh
     /* Both pipes are made; the fork() fails: four descriptors to close. */
     struct run got = run_injected("fork:1:EAGAIN", "fork() fails with EAGAIN", "hello\n");
     expect_clean_failure(got.outcome, "fork()", EAGAIN);
+    ck_assert_msg(got.outcome->values[6] == got.outcome->values[7],
+                  "coprocess_run(\"cat\"), when fork() fails with EAGAIN, returned -1 with as "
+                  "many descriptors open as before, but not the same ones (open before: %#lx, "
+                  "after: %#lx, one bit per descriptor; now open: %s): close the four ends of "
+                  "your two pipes, and only those", got.outcome->values[6],
+                  got.outcome->values[7], got.outcome->fd_list);
     free(got.output);
     free(got.errors);
 }
