@@ -214,6 +214,32 @@ start_server() {
     [ "$output" = "not for you" ] || fail "the message of type 1000000000 is '$output'; expected 'not for you'"
 }
 
+# hint: the text's length, no '\0'; a buffer of SYSVQ_MAX_TEXT + 1 bytes
+# bats test_tags=points:1,section:6_2
+@test "sysvmsg_server_replies_with_exactly_the_text_in_capitals_up_to_the_longest_request" {
+    local long
+    key_file file reply
+    start_server "$file"
+    # Requests sent by hand, from a pid no process has: the replies wait in the queue.
+    sysvmsg_ok send "$file" 1 "1000000001 Hello, world 42"
+    expect_recv "HELLO, WORLD 42" 1000000001 \
+        "sysvmsg recv -v -t 1000000001, after the server got the request \"1000000001 Hello, world 42\"," \
+        -t 1000000001 "$file"
+    # The longest request: SYSVQ_MAX_TEXT (4096) bytes, "1000000001 " and 4085 letters.
+    printf -v long '%4085s' ''
+    long=${long// /a}
+    sysvmsg_ok send "$file" 1 "1000000001 $long"
+    expect_recv "${long^^}" 1000000001 \
+        "sysvmsg recv -v -t 1000000001, after the server got a request of 4096 bytes (SYSVQ_MAX_TEXT)," \
+        -t 1000000001 "$file"
+    # A buffer overrun may show only when run_server returns: stop it.
+    read -r _ id _ <<<"$(sysv_line "$KEY")"
+    ipcrm -q "$id"
+    wait_for_exit "$SERVER_PID" "sysvmsg server, after its queue was removed with ipcrm,"
+    [ "$status" -eq 0 ] ||
+        fail "$(printf 'sysvmsg server, which had answered a request of 4096 bytes (SYSVQ_MAX_TEXT), exited with status %s when its queue was removed; expected 0 (a status above 128 is a signal: a write past the end of a buffer?). Its stderr:\n%s' "$status" "$(cat "$BATS_TEST_TMPDIR/server.err")")"
+}
+
 # bats test_tags=points:1,section:6_2
 @test "sysvmsg_concurrent_clients_each_get_their_own_reply" {
     key_file file clients
