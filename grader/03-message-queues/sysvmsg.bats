@@ -177,7 +177,7 @@ start_server() {
 }
 
 # bats test_tags=points:1,section:6_1
-@test "sysvmsg_send_and_recv_report_a_missing_queue_with_status_1" {
+@test "sysvmsg_commands_report_a_missing_queue_or_file_with_status_1_and_make_no_queue" {
     key_file file missing
     quick "$SYSVMSG" send "$file" 1 hello
     expect_quick_status 1 "sysvmsg send to a file without a queue"
@@ -186,6 +186,13 @@ start_server() {
     expect_quick_status 1 "sysvmsg recv -n from a file without a queue"
     [[ $stderr == *"$file"* ]] || fail "sysvmsg recv said '$stderr'; expected it to name $file"
     [ -z "$(sysv_line "$KEY")" ] || fail "sysvmsg send or recv created a queue; expected them to fail"
+    # A file that does not exist has no key: ftok fails, and sysvq_key returns -1.
+    quick "$SYSVMSG" server "$BATS_TEST_TMPDIR/no-such-file"
+    expect_quick_status 1 "sysvmsg server of a file that does not exist"
+    if find_sysv_queue 0xffffffff; then
+        ipcrm -Q 0xffffffff 2>/dev/null || true
+        fail "sysvmsg server of a file that does not exist exited with status 1 but made a queue of key 0xffffffff: sysvq_key failed (-1), and the server created the queue of that key anyway; check the key before you create the queue (§6.2)"
+    fi
 }
 
 # bats test_tags=points:1,section:5_2
