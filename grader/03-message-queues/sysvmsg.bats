@@ -370,13 +370,35 @@ start_server() {
 }
 
 # bats test_tags=points:1,section:6_3
-@test "sysvmsg_client_refuses_a_text_too_long_for_one_message" {
-    key_file file too-long
-    sysvmsg_ok create "$file"
-    quick "$SYSVMSG" client "$file" "$(head -c 5000 /dev/zero | tr '\0' x)"
-    expect_quick_status 1 "sysvmsg client with a text of 5000 bytes (more than SYSVQ_MAX_TEXT)"
+@test "sysvmsg_client_sends_a_request_of_SYSVQ_MAX_TEXT_bytes_and_refuses_one_byte_more" {
+    local client out="$BATS_TEST_TMPDIR/client.out" err="$BATS_TEST_TMPDIR/client.err" reply
+    key_file file longest
+    start_server "$file"
+    # "PID TEXT" of exactly SYSVQ_MAX_TEXT (4096) bytes: the text's length depends on
+    # the client's pid, so the client's shell computes it and then becomes the client.
+    (
+        printf -v text '%*s' $((4096 - ${#BASHPID} - 1)) ''
+        exec "$SYSVMSG" client "$file" "${text// /x}" </dev/null >"$out" 2>"$err" 3>&-
+    ) &
+    client=$!
+    BACKGROUND+=("$client")
+    wait_for_exit "$client" "sysvmsg client with a request of exactly 4096 bytes (SYSVQ_MAX_TEXT)"
+    read_file "$out" reply
+    [ "$status" -eq 0 ] && [ "$reply" = "$(printf '%*s' $((4096 - ${#client} - 1)) '' | tr ' ' X)" ] ||
+        fail "$(printf 'sysvmsg client with a request of exactly 4096 bytes, SYSVQ_MAX_TEXT, which fits in one message, exited with status %s and printed %s bytes; expected status 0 and the reply, %s capital Xs (snprintf needs one byte more than the request, for its '"'"'\\0'"'"'). Its stderr:\n%s' \
+            "$status" "${#reply}" $((4096 - ${#client} - 1)) "$(cat "$err")")"
+    # One byte more: refused, and nothing is sent.
+    (
+        printf -v text '%*s' $((4097 - ${#BASHPID} - 1)) ''
+        exec "$SYSVMSG" client "$file" "${text// /x}" </dev/null >"$out" 2>"$err" 3>&-
+    ) &
+    client=$!
+    BACKGROUND+=("$client")
+    wait_for_exit "$client" "sysvmsg client with a request of 4097 bytes (one more than SYSVQ_MAX_TEXT)"
+    [ "$status" -eq 1 ] ||
+        fail "sysvmsg client with a request of 4097 bytes, one more than SYSVQ_MAX_TEXT, exited with status $status; expected 1: a request that does not fit in one message is refused. Its stderr: $(cat "$err")"
     [ "$(sysv_messages "$KEY")" = 0 ] ||
-        fail "the queue holds $(sysv_messages "$KEY") messages; expected none: a request that does not fit is not sent, not even cut short"
+        fail "after a client refused a request of 4097 bytes, the queue holds $(sysv_messages "$KEY") messages; expected none: a request that does not fit is not sent, not even cut short"
 }
 
 # bats test_tags=points:0,section:6

@@ -312,7 +312,7 @@ int run_client(const char *path, const char *text)
      * receive the reply: the message whose type is your pid, and no other.
      * Print it and a newline. The queue removed while you wait (EIDRM,
      * EINVAL): say that the server stopped, EXIT_ERROR. */
-    char request[SYSVQ_MAX_TEXT], reply[SYSVQ_MAX_TEXT];
+    char request[SYSVQ_MAX_TEXT + 1], reply[SYSVQ_MAX_TEXT];   /* + 1: snprintf's '\0' */
     long me = (long)getpid();
     ssize_t length;
     int size, msqid = open_queue(path);
