@@ -369,34 +369,38 @@ start_server() {
         fail "sysvmsg client exited with status $status after the queue was removed; expected 1 (the server stopped); its stderr: $(cat "$BATS_TEST_TMPDIR/client.err")"
 }
 
+# run_client_with_request_of BYTES PATH: run sysvmsg client PATH with a text that makes
+# "PID TEXT" exactly BYTES long (its length depends on the client's pid, so the client's
+# shell computes it and then becomes the client); sets status and CLIENT_PID, the output
+# in $BATS_TEST_TMPDIR/client.out and .err.
+run_client_with_request_of() {
+    local bytes=$1 path=$2
+    (
+        printf -v text '%*s' $((bytes - ${#BASHPID} - 1)) ''
+        exec "$SYSVMSG" client "$path" "${text// /x}" </dev/null \
+            >"$BATS_TEST_TMPDIR/client.out" 2>"$BATS_TEST_TMPDIR/client.err" 3>&-
+    ) &
+    CLIENT_PID=$!
+    BACKGROUND+=("$CLIENT_PID")
+    wait_for_exit "$CLIENT_PID" "sysvmsg client with a request of exactly $bytes bytes"
+}
+
 # bats test_tags=points:1,section:6_3
 @test "sysvmsg_client_sends_a_request_of_SYSVQ_MAX_TEXT_bytes_and_refuses_one_byte_more" {
-    local client out="$BATS_TEST_TMPDIR/client.out" err="$BATS_TEST_TMPDIR/client.err" reply
+    local reply errors
     key_file file longest
     start_server "$file"
-    # "PID TEXT" of exactly SYSVQ_MAX_TEXT (4096) bytes: the text's length depends on
-    # the client's pid, so the client's shell computes it and then becomes the client.
-    (
-        printf -v text '%*s' $((4096 - ${#BASHPID} - 1)) ''
-        exec "$SYSVMSG" client "$file" "${text// /x}" </dev/null >"$out" 2>"$err" 3>&-
-    ) &
-    client=$!
-    BACKGROUND+=("$client")
-    wait_for_exit "$client" "sysvmsg client with a request of exactly 4096 bytes (SYSVQ_MAX_TEXT)"
-    read_file "$out" reply
-    [ "$status" -eq 0 ] && [ "$reply" = "$(printf '%*s' $((4096 - ${#client} - 1)) '' | tr ' ' X)" ] ||
+    run_client_with_request_of 4096 "$file"
+    read_file "$BATS_TEST_TMPDIR/client.out" reply
+    read_file "$BATS_TEST_TMPDIR/client.err" errors
+    [ "$status" -eq 0 ] && [ "$reply" = "$(printf '%*s' $((4096 - ${#CLIENT_PID} - 1)) '' | tr ' ' X)" ] ||
         fail "$(printf 'sysvmsg client with a request of exactly 4096 bytes, SYSVQ_MAX_TEXT, which fits in one message, exited with status %s and printed %s bytes; expected status 0 and the reply, %s capital Xs (snprintf needs one byte more than the request, for its '"'"'\\0'"'"'). Its stderr:\n%s' \
-            "$status" "${#reply}" $((4096 - ${#client} - 1)) "$(cat "$err")")"
+            "$status" "${#reply}" $((4096 - ${#CLIENT_PID} - 1)) "$errors")"
     # One byte more: refused, and nothing is sent.
-    (
-        printf -v text '%*s' $((4097 - ${#BASHPID} - 1)) ''
-        exec "$SYSVMSG" client "$file" "${text// /x}" </dev/null >"$out" 2>"$err" 3>&-
-    ) &
-    client=$!
-    BACKGROUND+=("$client")
-    wait_for_exit "$client" "sysvmsg client with a request of 4097 bytes (one more than SYSVQ_MAX_TEXT)"
+    run_client_with_request_of 4097 "$file"
+    read_file "$BATS_TEST_TMPDIR/client.err" errors
     [ "$status" -eq 1 ] ||
-        fail "sysvmsg client with a request of 4097 bytes, one more than SYSVQ_MAX_TEXT, exited with status $status; expected 1: a request that does not fit in one message is refused. Its stderr: $(cat "$err")"
+        fail "sysvmsg client with a request of 4097 bytes, one more than SYSVQ_MAX_TEXT, exited with status $status; expected 1: a request that does not fit in one message is refused. Its stderr: $errors"
     [ "$(sysv_messages "$KEY")" = 0 ] ||
         fail "after a client refused a request of 4097 bytes, the queue holds $(sysv_messages "$KEY") messages; expected none: a request that does not fit is not sent, not even cut short"
 }
