@@ -367,6 +367,11 @@ start_server() {
     wait_for_exit "$BG_PID" "sysvmsg client, after its queue was removed (EIDRM),"
     [ "$status" -eq 1 ] ||
         fail "sysvmsg client exited with status $status after the queue was removed; expected 1 (the server stopped); its stderr: $(cat "$BATS_TEST_TMPDIR/client.err")"
+    local errors printed
+    read_file "$BATS_TEST_TMPDIR/client.err" errors
+    read_file "$BATS_TEST_TMPDIR/client.out" printed
+    [[ -z $printed && ${errors,,} == *server* ]] ||
+        fail "$(printf 'after its queue was removed while it waited (msgrcv failed with EIDRM), sysvmsg client printed "%s" and said on stderr:\n%s\nexpected nothing on standard output and a message that the server stopped: EIDRM or EINVAL while waiting for the reply means the queue is gone (§6.3)' "$printed" "$errors")"
 }
 
 # run_client_with_request_of BYTES PATH: run sysvmsg client PATH with a text that makes
