@@ -9,7 +9,8 @@
  *   LAB04_FAIL=[child:]NAME:N:ERRNO
  *
  * makes the Nth call (from 1) of NAME fail with ERRNO (a name such as EINVAL,
- * or a number), without making it: -1 (shmat: (void *) -1) and errno set.
+ * or a number; lib/failspec.c reads the setting), without making it: -1
+ * (shmat: (void *) -1) and errno set.
  * The calls are counted over the program and all its child processes
  * together; with "child:" only the calls that the children make count (so a
  * test need not know what the parent does first). NAME is read, shmget,
@@ -21,6 +22,8 @@
  * can tell that a child stopped at its failure. Without either variable the wrappers only pass each call on.
  */
 #define _GNU_SOURCE
+#include "failspec.h"
+
 #include <errno.h>
 #include <semaphore.h>
 #include <stdio.h>
@@ -57,48 +60,31 @@ static pid_t parent;
 static int fail_name = -1, fail_children_only, fail_errno;
 static long fail_call;
 
-static const struct { const char *name; int value; } errno_names[] = {
-    { "EINVAL", EINVAL }, { "EIO", EIO }, { "ENOMEM", ENOMEM }, { "EIDRM", EIDRM },
-    { "EOVERFLOW", EOVERFLOW }, { "EINTR", EINTR }, { "EACCES", EACCES },
-    { "EAGAIN", EAGAIN }, { "EFAULT", EFAULT }, { "ENOSPC", ENOSPC },
-};
-
-static int name_index(const char *name, size_t length)
+static int name_index(const char *name)
 {
     for (int i = 0; i < NAMES; i++)
-        if (strlen(names[i]) == length && strncmp(names[i], name, length) == 0)
+        if (strcmp(names[i], name) == 0)
             return i;
     return -1;
 }
 
-static void bad_setting(const char *setting)
-{
-    fprintf(stderr, "fail_inject: LAB04_FAIL=%s: expected [child:]NAME:N:ERRNO\n", setting);
-    exit(125);
-}
-
-/* LAB04_FAIL's three fields into fail_name, fail_call and fail_errno. */
+/* LAB04_FAIL's three fields (failspec.h) into fail_name, fail_call and fail_errno. */
 static void parse_setting(const char *setting)
 {
-    const char *name = setting, *colon, *number;
-    char *end;
+    const char *spec = setting;
+    struct failspec failure;
 
-    if (strncmp(name, "child:", 6) == 0) {
+    if (strncmp(spec, "child:", 6) == 0) {
         fail_children_only = 1;
-        name += 6;
+        spec += 6;
     }
-    colon = strchr(name, ':');
-    if (colon == NULL || (fail_name = name_index(name, (size_t)(colon - name))) == -1)
-        bad_setting(setting);
-    fail_call = strtol(colon + 1, &end, 10);
-    if (end == colon + 1 || *end != ':' || fail_call < 1)
-        bad_setting(setting);
-    number = end + 1;
-    for (size_t i = 0; i < sizeof errno_names / sizeof errno_names[0]; i++)
-        if (strcmp(number, errno_names[i].name) == 0)
-            fail_errno = errno_names[i].value;
-    if (fail_errno == 0 && ((fail_errno = (int)strtol(number, &end, 10)) <= 0 || *end != '\0'))
-        bad_setting(setting);
+    if (failspec_parse(spec, names, NAMES, &failure, 1) != 1 || failure.error == 0) {
+        fprintf(stderr, "fail_inject: LAB04_FAIL=%s: expected [child:]NAME:N:ERRNO\n", setting);
+        exit(125);
+    }
+    fail_name = failure.name;
+    fail_call = failure.call;
+    fail_errno = failure.error;
 }
 
 __attribute__((constructor)) static void start_counting(void)
@@ -140,7 +126,7 @@ __attribute__((destructor)) static void write_counts(void)
 
 int lab04_injected_failure(const char *name)
 {
-    int index = name_index(name, strlen(name));
+    int index = name_index(name);
     long call, child_call = 0;
 
     if (counts == NULL || index == -1)
