@@ -9,8 +9,10 @@
  *
  * NAME is fork, pipe (pipe and pipe2 count as one) or dup2 (dup2 and dup3);
  * N counts that name's calls from 1; ERRNO is a name (EAGAIN, EMFILE, EBUSY,
- * EBADF, EINTR, ENFILE, ENOMEM) or a number, EAGAIN when left out. A failed
- * call does nothing but set errno and return -1.
+ * EBADF, EINTR, ENFILE, ENOMEM, ...: the table of lib/failspec.c, which reads
+ * the setting) or a number, EAGAIN when left out. At most 8 items; a setting
+ * that is not of this form stops the program (status 125) with a message. A
+ * failed call does nothing but set errno and return -1.
  *
  * Calls are counted per process. A forked child goes on from its parent's
  * counts (so "dup2:1" makes the first dup2 of every child fail when the
@@ -22,8 +24,10 @@
  */
 #define _GNU_SOURCE
 #include "fail_inject.h"
+#include "failspec.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,56 +40,38 @@ int __real_dup3(int old_fd, int new_fd, int flags);
 
 enum { FORK, PIPE, DUP2, NAMES };
 static const char *const names[NAMES] = { "fork", "pipe", "dup2" };
+enum { MOST_FAILURES = 8 };
 
-static char spec[256];          /* what fails: PIPELAB_FAIL's syntax */
-static int armed;               /* spec has been read (from the environment or arm) */
+static struct failspec failing_calls[MOST_FAILURES];    /* PIPELAB_FAIL's items */
+static int failing_count;
+static int armed;               /* the items have been read (from the environment or arm) */
 static int calls[NAMES];
 
 void fail_inject_arm(const char *failures)
 {
-    size_t length = strlen(failures);
-    if (length >= sizeof spec)
-        length = sizeof spec - 1;
-    memcpy(spec, failures, length);
-    spec[length] = '\0';
+    failing_count = failspec_parse(failures, names, NAMES, failing_calls, MOST_FAILURES);
+    if (failing_count == -1) {
+        fprintf(stderr, "fail_inject: \"%s\": expected at most %d of NAME:N[:ERRNO], "
+                "separated by commas, NAME fork, pipe or dup2\n", failures, MOST_FAILURES);
+        exit(125);
+    }
     memset(calls, 0, sizeof calls);
     armed = 1;
 }
 
-static int errno_named(const char *text, size_t length)
-{
-    static const struct { const char *name; int value; } known[] = {
-        { "EAGAIN", EAGAIN }, { "EMFILE", EMFILE }, { "EBUSY", EBUSY }, { "EBADF", EBADF },
-        { "EINTR", EINTR }, { "ENFILE", ENFILE }, { "ENOMEM", ENOMEM },
-    };
-    if (length == 0)
-        return EAGAIN;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strlen(known[i].name) == length && strncmp(known[i].name, text, length) == 0)
-            return known[i].value;
-    return atoi(text) > 0 ? atoi(text) : EAGAIN;
-}
-
-/* Count a call of names[which]; 1 (errno set) when the spec says it fails. */
+/* Count a call of names[which]; 1 (errno set) when an item says it fails. */
 static int injected_failure(int which)
 {
-    size_t name_length = strlen(names[which]);
-
     if (!armed) {
         const char *from_environment = getenv("PIPELAB_FAIL");
         fail_inject_arm(from_environment != NULL ? from_environment : "");
     }
     ++calls[which];
-    for (const char *item = spec; *item != '\0';) {
-        size_t length = strcspn(item, ",");
-        if (length > name_length && strncmp(item, names[which], name_length) == 0 &&
-            item[name_length] == ':' && atoi(item + name_length + 1) == calls[which]) {
-            const char *colon = memchr(item + name_length + 1, ':', length - name_length - 1);
-            errno = colon == NULL ? EAGAIN
-                                  : errno_named(colon + 1, (size_t)(item + length - colon - 1));
+    for (int i = 0; i < failing_count; i++) {
+        if (failing_calls[i].name == which && failing_calls[i].call == calls[which]) {
+            errno = failing_calls[i].error != 0 ? failing_calls[i].error : EAGAIN;
             return 1;
         }
-        item += length + (item[length] == ',');
     }
     return 0;
 }
