@@ -25,9 +25,11 @@
  * VMLAB_FAIL=NAME:N makes the Nth call (from 1) of NAME - mmap, mprotect or
  * resident_pages - fail with ENOMEM, as on a machine out of memory: so a
  * test can take the ways out that a real run seldom takes (the message, the
- * exit status, the mappings released).
+ * exit status, the mappings released). A setting of another form stops the
+ * program (status 125) with a message (lib/failspec.c reads it).
  */
 #define _GNU_SOURCE
+#include "failspec.h"
 #include "faults.h"
 #include "pagemap.h"
 
@@ -71,16 +73,29 @@ static int trace(void)
     return trace_fd;
 }
 
-/* Is this call of NAME the one that VMLAB_FAIL names? *calls counts NAME's calls. */
-static int injected_failure(const char *name, int *calls)
-{
-    const char *fail = getenv("VMLAB_FAIL");
-    size_t length = strlen(name);
+/* The calls that VMLAB_FAIL may name, and how many of each were made. */
+enum { MMAP, MPROTECT, RESIDENT_PAGES, FAILING_NAMES };
+static const char *const failing_names[FAILING_NAMES] = { "mmap", "mprotect", "resident_pages" };
+static int calls[FAILING_NAMES];
 
-    ++*calls;
-    if (fail == NULL || strncmp(fail, name, length) != 0 || fail[length] != ':')
-        return 0;
-    if (atoi(fail + length + 1) != *calls)
+/* Is this call of failing_names[which] the one that VMLAB_FAIL names? */
+static int injected_failure(int which)
+{
+    static int failure_count = -1;          /* -1: VMLAB_FAIL not read yet */
+    static struct failspec failure;
+
+    if (failure_count == -1) {
+        const char *setting = getenv("VMLAB_FAIL");
+        failure_count = setting == NULL ? 0
+                      : failspec_parse(setting, failing_names, FAILING_NAMES, &failure, 1);
+        if (failure_count == -1 || (failure_count == 1 && failure.error != 0)) {
+            fprintf(stderr, "vm_trace: VMLAB_FAIL=%s: expected NAME:N, NAME mmap, mprotect "
+                    "or resident_pages\n", setting);
+            exit(125);
+        }
+    }
+    ++calls[which];
+    if (failure_count == 0 || failure.name != which || failure.call != calls[which])
         return 0;
     errno = ENOMEM;
     return 1;
@@ -175,11 +190,10 @@ int __wrap_munmap(void *address, size_t length)
 void *__wrap_mmap(void *address, size_t length, int protection, int flags, int fd,
                   off_t offset)
 {
-    static int calls;
     char line[96];
     void *result;
 
-    if (injected_failure("mmap", &calls))
+    if (injected_failure(MMAP))
         return MAP_FAILED;
     result = __real_mmap(address, length, protection, flags, fd, offset);
     if (result != MAP_FAILED && trace() >= 0)
@@ -190,18 +204,14 @@ void *__wrap_mmap(void *address, size_t length, int protection, int flags, int f
 
 int __wrap_mprotect(void *address, size_t length, int protection)
 {
-    static int calls;
-
-    if (injected_failure("mprotect", &calls))
+    if (injected_failure(MPROTECT))
         return -1;
     return __real_mprotect(address, length, protection);
 }
 
 long __wrap_resident_pages(void)
 {
-    static int calls;
-
-    if (injected_failure("resident_pages", &calls))
+    if (injected_failure(RESIDENT_PAGES))
         return -1;
     return __real_resident_pages();
 }
