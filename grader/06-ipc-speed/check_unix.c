@@ -240,7 +240,7 @@ static void send_every_size(struct pair *pair, void *unused)
     free(buf);
 }
 
-LAB_TEST_WITH_TIMEOUT(unix_socket_recv_finishes_a_short_read, 4, "4.2", "short reads", 20)
+LAB_TEST_WITH_TIMEOUT(unix_socket_recv_finishes_a_short_read, 3, "4.2", "short reads", 20)
 {
     short_io = 0;
     struct pair pair;
@@ -314,6 +314,30 @@ LAB_TEST(unix_socket_close_removes_the_file_when_no_child_came, 2, "4.3", "")
     ck_assert_msg(kept < MORE_CREATES * 16, "unix: %d more create() and close() left %zu more "
                   "bytes allocated; expected none: close() must free the struct", MORE_CREATES,
                   kept);
+}
+END_TEST
+
+/* close() right after create(): it closes the listening socket it made, and no
+ * descriptor it did not make (a connection field that starts at 0, say, would
+ * close standard input). */
+LAB_TEST(unix_socket_close_right_after_create_closes_only_its_own_socket, 1, "4.3", "close what create opened")
+{
+    struct pair pair;
+    int standard_open_before[3], before = lab_open_descriptors();
+
+    for (int fd = 0; fd < 3; fd++)
+        standard_open_before[fd] = fcntl(fd, F_GETFD) != -1;
+    pair_create(&pair, &unix_transport, 64);
+    pair_close(&pair);
+    int after = lab_open_descriptors();
+    for (int fd = 0; fd < 3; fd++)
+        ck_assert_msg(!standard_open_before[fd] || fcntl(fd, F_GETFD) != -1, "unix: create() "
+                      "then close() closed descriptor %d, which the process had before; close() "
+                      "closes only the sockets the transport made (a connection not yet made is "
+                      "-1, not 0)", fd);
+    ck_assert_msg(after == before, "unix: %d descriptors were open before create(), %d after "
+                  "close(); expected the same: close() right after create() (say, because fork "
+                  "failed) closes the listening socket and nothing else", before, after);
 }
 END_TEST
 
