@@ -180,7 +180,7 @@ LAB_TEST_WITH_TIMEOUT(unix_socket_is_a_byte_stream, 2, "4.2", "a stream has no m
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(unix_socket_send_finishes_a_short_write, 4, "4.2", "short writes", 20)
+LAB_TEST_WITH_TIMEOUT(unix_socket_send_finishes_a_short_write, 3, "4.2", "short writes", 20)
 {
     /* The child reads normally; the parent's send may write only a few
      * hundred bytes per call, as if signals kept interrupting it. */
@@ -451,6 +451,47 @@ LAB_TEST(unix_socket_create_fails_with_ENAMETOOLONG_for_a_long_path, 2, "4.1", "
     ck_assert_msg(kept < MORE_CREATES * 16, "unix: %d more calls of create() that failed "
                   "with ENAMETOOLONG left %zu more bytes allocated; expected none: free the "
                   "struct before returning NULL", MORE_CREATES, kept);
+}
+END_TEST
+
+/* sun_path holds 108 bytes with the final '\0': a path of 107 bytes fits, one
+ * of 108 does not, and the create() that refuses it leaves no socket open. */
+LAB_TEST(unix_socket_create_takes_a_path_of_107_bytes_and_refuses_one_of_108, 1, "4.1", "sun_path")
+{
+    const char *dir = test_dir();
+    char name[256];
+    struct transport_config config = { .name = name, .dir = dir, .message_size = 64 };
+    size_t fits = sizeof ((struct sockaddr_un *)0)->sun_path - 1;
+    size_t around_name = strlen(dir) + strlen("/") + strlen(".socket");
+
+    for (size_t path_length = fits; path_length <= fits + 1; path_length++) {
+        unique_name(name, sizeof name);
+        size_t unique = strlen(name);
+        ck_assert_msg(around_name + unique < path_length, "test setup: the name is too long");
+        memset(name + unique, 'x', path_length - around_name - unique);
+        name[path_length - around_name] = '\0';
+        int before = lab_open_descriptors();
+        errno = 0;
+        void *state = unix_transport.create(&config);
+        int saved_errno = errno, after = lab_open_descriptors();
+        if (state != NULL)
+            unix_transport.close(state);
+        if (path_length == fits) {
+            ck_assert_msg(state != NULL, "unix: create() with a path of %zu bytes returned NULL "
+                          "(errno %d: %s); expected the transport's state: %zu bytes and the "
+                          "final '\\0' fill sun_path exactly", path_length, saved_errno,
+                          strerror(saved_errno), path_length);
+        } else {
+            ck_assert_msg(state == NULL && saved_errno == ENAMETOOLONG, "unix: create() with a "
+                          "path of %zu bytes returned %s (errno %d: %s); expected NULL with errno "
+                          "ENAMETOOLONG: with its final '\\0' it needs %zu bytes, one more than "
+                          "sun_path holds", path_length, state == NULL ? "NULL" : "a state",
+                          saved_errno, strerror(saved_errno), path_length + 1);
+            ck_assert_msg(after == before, "unix: create() that failed with ENAMETOOLONG left "
+                          "%d descriptors open, %d before; expected none more: check the "
+                          "length before making the socket, or close it", after, before);
+        }
+    }
 }
 END_TEST
 
