@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -576,7 +577,45 @@ LAB_TEST(unix_socket_makes_its_sockets_close_on_exec, 1, "4.1", "SOCK_CLOEXEC")
 }
 END_TEST
 
-LAB_TEST(unix_socket_create_fails_with_EADDRINUSE_when_the_path_is_taken, 2, "4.1", "")
+/* No descriptor left (the soft limit of open files lowered to the lowest free
+ * one): socket() fails with EMFILE, and create() returns NULL with that errno,
+ * makes no path and keeps no memory. */
+LAB_TEST(unix_socket_create_fails_with_the_errno_of_socket_when_no_descriptor_is_left, 1, "4.1", "the errno of the call that failed")
+{
+    char name[96], found[256] = "";
+    struct transport_config config = { .name = name, .dir = test_dir(), .message_size = 64 };
+    struct rlimit limit;
+    mode_t type = 0;
+
+    unique_name(name, sizeof name);
+    int lowest_free = dup(0);
+    ck_assert_msg(lowest_free != -1 && close(lowest_free) == 0 &&
+                  getrlimit(RLIMIT_NOFILE, &limit) == 0, "test setup: %s", strerror(errno));
+    struct rlimit lowered = { .rlim_cur = (rlim_t)lowest_free, .rlim_max = limit.rlim_max };
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &lowered) == 0, "test setup: setrlimit: %s",
+                  strerror(errno));
+    errno = 0;
+    void *state = unix_transport.create(&config);
+    int saved_errno = errno;
+    size_t kept = bytes_kept_by_creates(&unix_transport, &config);
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &limit) == 0, "test setup: setrlimit: %s",
+                  strerror(errno));
+    if (state != NULL)
+        unix_transport.close(state);
+    int there = entry_with_prefix(test_dir(), name, found, sizeof found, &type);
+    ck_assert_msg(state == NULL && saved_errno == EMFILE, "unix: create() when no descriptor "
+                  "is left returned %s (errno %d: %s); expected NULL with errno EMFILE, the "
+                  "errno of socket(), the call that failed", state == NULL ? "NULL" : "a state",
+                  saved_errno, strerror(saved_errno));
+    ck_assert_msg(!there, "unix: create() failed before bind(), but %s/%s is there",
+                  test_dir(), found);
+    ck_assert_msg(kept < MORE_CREATES * 16, "unix: %d more calls of create() that failed "
+                  "with EMFILE left %zu more bytes allocated; expected none: free the struct "
+                  "before returning NULL", MORE_CREATES, kept);
+}
+END_TEST
+
+LAB_TEST(unix_socket_create_fails_with_EADDRINUSE_when_the_path_is_taken, 1, "4.1", "")
 {
     char name[96], path[200], content[16] = "";
     struct transport_config config = { .name = name, .dir = test_dir(), .message_size = 64 };
