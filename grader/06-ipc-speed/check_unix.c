@@ -318,27 +318,37 @@ LAB_TEST(unix_socket_close_removes_the_file_when_no_child_came, 2, "4.3", "")
 }
 END_TEST
 
-/* close() right after create(): it closes the listening socket it made, and no
- * descriptor it did not make (a connection field that starts at 0, say, would
- * close standard input). */
-LAB_TEST(unix_socket_close_right_after_create_closes_only_its_own_socket, 1, "4.3", "close what create opened")
+/* close() right after create(), and after a child has connected: each time
+ * the process ends with the descriptors it had before create() - the
+ * transport's sockets closed, and no other (a connection field that starts
+ * at 0, say, would close standard input). */
+LAB_TEST_WITH_TIMEOUT(unix_socket_close_closes_its_own_sockets_and_no_other_descriptor, 1, "4.3", "close what create and attach opened", 20)
 {
-    struct pair pair;
-    int standard_open_before[3], before = lab_open_descriptors();
+    static const char *const when[] = { "right after create()", "after a child connected" };
 
-    for (int fd = 0; fd < 3; fd++)
-        standard_open_before[fd] = fcntl(fd, F_GETFD) != -1;
-    pair_create(&pair, &unix_transport, 64);
-    pair_close(&pair);
-    int after = lab_open_descriptors();
-    for (int fd = 0; fd < 3; fd++)
-        ck_assert_msg(!standard_open_before[fd] || fcntl(fd, F_GETFD) != -1, "unix: create() "
-                      "then close() closed descriptor %d, which the process had before; close() "
-                      "closes only the sockets the transport made (a connection not yet made is "
-                      "-1, not 0)", fd);
-    ck_assert_msg(after == before, "unix: %d descriptors were open before create(), %d after "
-                  "close(); expected the same: close() right after create() (say, because fork "
-                  "failed) closes the listening socket and nothing else", before, after);
+    for (int connected = 0; connected <= 1; connected++) {
+        struct pair pair;
+        int standard_open_before[3], before = lab_open_descriptors();
+
+        for (int fd = 0; fd < 3; fd++)
+            standard_open_before[fd] = fcntl(fd, F_GETFD) != -1;
+        pair_create(&pair, &unix_transport, 64);
+        if (connected) {
+            pair_start(&pair, nothing, NULL);
+            pair_expect_child_success(&pair);
+        }
+        pair_close(&pair);
+        int after = lab_open_descriptors();
+        for (int fd = 0; fd < 3; fd++)
+            ck_assert_msg(!standard_open_before[fd] || fcntl(fd, F_GETFD) != -1, "unix: close() "
+                          "%s closed descriptor %d, which the process had before create(); "
+                          "close() closes only the transport's sockets (a connection not yet "
+                          "made is -1, not 0)", when[connected], fd);
+        ck_assert_msg(after == before, "unix: %d descriptors were open before create(), %d "
+                      "after close() %s; expected the same: close() closes the listening "
+                      "socket if it is still open and the connection if there is one, and "
+                      "nothing else", before, after, when[connected]);
+    }
 }
 END_TEST
 
