@@ -707,33 +707,6 @@ LAB_TEST(lookup_closes_the_pagemap_file, 1, "3.3", "on every way out")
 }
 END_TEST
 
-/*
- * Lower this process's limit of open files to the number it has open, so
- * that the next open() fails with EMFILE; returns the limit as it was, for
- * give_back_file_descriptors() (the test's own end opens files too).
- */
-static struct rlimit use_up_file_descriptors(void)
-{
-    int lowest_free = dup(0);
-    struct rlimit limit, lowered;
-
-    ck_assert_msg(lowest_free != -1, "test setup: dup: %s", strerror(errno));
-    close(lowest_free);
-    ck_assert_msg(getrlimit(RLIMIT_NOFILE, &limit) == 0, "test setup: getrlimit: %s",
-                  strerror(errno));
-    lowered = limit;
-    lowered.rlim_cur = (rlim_t)lowest_free;
-    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &lowered) == 0, "test setup: setrlimit: %s",
-                  strerror(errno));
-    return limit;
-}
-
-static void give_back_file_descriptors(const struct rlimit *limit)
-{
-    ck_assert_msg(setrlimit(RLIMIT_NOFILE, limit) == 0, "test setup: setrlimit: %s",
-                  strerror(errno));
-}
-
 /* what, called when open() could open no more files, gave result and saved_errno. */
 static void expect_errno_of_open(const char *what, long result, int saved_errno)
 {
@@ -749,11 +722,11 @@ LAB_TEST(lookup_fails_with_the_errno_of_open, 1, "3.3", "keep the errno of the c
     struct page_info info;
 
     page[0] = 1;
-    struct rlimit limit = use_up_file_descriptors();
+    struct rlimit limit = lab_use_up_file_descriptors();
     errno = 0;
     int result = pagemap_lookup(page, &info);
     int saved_errno = errno;
-    give_back_file_descriptors(&limit);
+    lab_give_back_file_descriptors(&limit);
     expect_errno_of_open("pagemap_lookup()", result, saved_errno);
 }
 END_TEST
@@ -1213,11 +1186,11 @@ END_TEST
 LAB_TEST(resident_pages_fails_with_the_errno_of_open, 1, "4.4", "keep the errno of the call that failed")
 {
     warm_up(real_page_size());
-    struct rlimit limit = use_up_file_descriptors();
+    struct rlimit limit = lab_use_up_file_descriptors();
     errno = 0;
     long resident = resident_pages();
     int saved_errno = errno;
-    give_back_file_descriptors(&limit);
+    lab_give_back_file_descriptors(&limit);
     expect_errno_of_open("resident_pages()", resident, saved_errno);
 }
 END_TEST

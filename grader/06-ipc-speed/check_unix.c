@@ -15,7 +15,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -594,22 +593,15 @@ LAB_TEST(unix_socket_create_fails_with_the_errno_of_socket_when_no_descriptor_is
 {
     char name[96], found[256] = "";
     struct transport_config config = { .name = name, .dir = test_dir(), .message_size = 64 };
-    struct rlimit limit;
     mode_t type = 0;
 
     unique_name(name, sizeof name);
-    int lowest_free = dup(0);
-    ck_assert_msg(lowest_free != -1 && close(lowest_free) == 0 &&
-                  getrlimit(RLIMIT_NOFILE, &limit) == 0, "test setup: %s", strerror(errno));
-    struct rlimit lowered = { .rlim_cur = (rlim_t)lowest_free, .rlim_max = limit.rlim_max };
-    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &lowered) == 0, "test setup: setrlimit: %s",
-                  strerror(errno));
+    struct rlimit limit = lab_use_up_file_descriptors();
     errno = 0;
     void *state = unix_transport.create(&config);
     int saved_errno = errno;
     size_t kept = bytes_kept_by_creates(&unix_transport, &config);
-    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &limit) == 0, "test setup: setrlimit: %s",
-                  strerror(errno));
+    lab_give_back_file_descriptors(&limit);
     if (state != NULL)
         unix_transport.close(state);
     int there = entry_with_prefix(test_dir(), name, found, sizeof found, &type);

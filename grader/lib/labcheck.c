@@ -84,6 +84,28 @@ int lab_open_descriptors(void)
     return count;
 }
 
+struct rlimit lab_use_up_file_descriptors(void)
+{
+    int lowest_free = dup(0);
+    struct rlimit limit, lowered;
+
+    ck_assert_msg(lowest_free != -1, "test setup: dup: %s", strerror(errno));
+    close(lowest_free);
+    ck_assert_msg(getrlimit(RLIMIT_NOFILE, &limit) == 0, "test setup: getrlimit: %s",
+                  strerror(errno));
+    lowered = limit;
+    lowered.rlim_cur = (rlim_t)lowest_free;
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &lowered) == 0, "test setup: setrlimit: %s",
+                  strerror(errno));
+    return limit;
+}
+
+void lab_give_back_file_descriptors(const struct rlimit *limit)
+{
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, limit) == 0, "test setup: setrlimit: %s",
+                  strerror(errno));
+}
+
 size_t lab_bytes_in_use(void)
 {
     struct mallinfo2 info = mallinfo2();

@@ -26,6 +26,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <sys/resource.h>
 
 /* Seconds a test may run before Check stops it; CK_TIMEOUT_MULTIPLIER scales it. */
 enum { LAB_DEFAULT_TIMEOUT = 10 };
@@ -64,6 +65,15 @@ void lab_skip(const char *reason);
  * and after a call to show that the call closed what it opened.
  */
 int lab_open_descriptors(void);
+
+/*
+ * Lower this process's soft limit of open files to its lowest free
+ * descriptor, so that the next call that makes a descriptor (open, socket,
+ * pipe, dup) fails with EMFILE; returns the limit as it was, for
+ * lab_give_back_file_descriptors() (the test's own end opens files too).
+ */
+struct rlimit lab_use_up_file_descriptors(void);
+void lab_give_back_file_descriptors(const struct rlimit *limit);
 
 /*
  * Bytes this process has allocated with malloc now (all arenas, and blocks
