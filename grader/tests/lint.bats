@@ -152,3 +152,14 @@ C
     assert_output --partial "handouts/$LAB.md says T=find selects 9 tests; it selects 10"
     assert_output --partial "handouts/$LAB.md says the tests of T=find are worth 21 points; they are worth 22"
 }
+
+@test "lint_catches_a_sample_result_line_with_the_wrong_points_or_test" {
+    # Handout §1 shows "FAIL   0/2   parse_reads_start_and_end_as_hex".
+    sed -i 's|FAIL   0/2   parse_reads_start_and_end_as_hex|FAIL   0/5   parse_reads_start_and_end_as_hex|' "$COPY/handouts/$LAB.md"
+    printf '  FAIL   0/1   parse_a_test_that_is_not_there\n  PASS   1/3   parse_reads_perms_offset_device_and_inode\n' >>"$COPY/handouts/$LAB.md"
+    lint_copy
+    assert_failure
+    assert_output --partial "handouts/$LAB.md shows parse_reads_start_and_end_as_hex worth 5 points; it is worth 2"
+    assert_output --partial "handouts/$LAB.md shows a result of 'parse_a_test_that_is_not_there', which is no test of the lab"
+    assert_output --partial "handouts/$LAB.md shows parse_reads_perms_offset_device_and_inode passing with 1/3"
+}
