@@ -246,6 +246,23 @@ one_mutant_graded() {
     assert_equal "$(jq .complete "$STOPPED")" true
 }
 
+@test "again_confirms_the_kills_a_stopped_run_had_not_repeated_without_grading_them_from_the_start" {
+    shared_run
+    # A run under --jobs stopped while it confirmed its kills: they are "unconfirmed".
+    jq '.mutants |= map(if .result == "killed" then .result = "unconfirmed" else . end)
+        | .complete = false' "$REPORT" >"$BATS_TEST_TMPDIR/stopped.json"
+    run "$MUTATE" --root "$COPY" --again "$BATS_TEST_TMPDIR/stopped.json" \
+        --report "$BATS_TEST_TMPDIR/stopped.json" 99
+    # Graded from the start: the survivor and the two listed (3); the 4 kills only
+    # confirmed, alone, on the test each failed.
+    assert_equal "$(grep -cE '^\[[0-9]+/3\] ' <<<"$output")" 3
+    assert_equal "$(grep -cE '^\[[0-9]+/4\] +killed ' <<<"$output")" 4
+    assert_output --partial "grading the 4 killed mutants again, one at a time"
+    assert_output --partial "99-tiny: 8 mutants: 4 killed, 1 survived, 1 not tested, 1 equivalent, 1 stillborn"
+    assert_output --partial "(graded again: 3 of them; 4 kills confirmed)"
+    assert_equal "$(jq .complete "$BATS_TEST_TMPDIR/stopped.json")" true
+}
+
 @test "again_refuses_a_report_of_another_lab_or_of_changed_code" {
     shared_run
     jq '.lab = "98-operators"' "$REPORT" >"$BATS_TEST_TMPDIR/other.json"
