@@ -27,6 +27,8 @@ setup() {
 }
 
 teardown() {
+    # (A file made immutable by a test: Bats could not remove it.)
+    [ -z "${IMMUTABLE:-}" ] || chattr -i "$IMMUTABLE" 2>/dev/null || true
     if [ -n "$TMUX_DIR" ]; then
         tmux -S "$TMUX_DIR/socket" kill-server 2>/dev/null || true
         rm -rf "$TMUX_DIR"
@@ -199,6 +201,35 @@ watch_sees_saves() {
     run grader/student/status --src "$SUB"
     assert_success
     [ "$(stat -c %y "$json")" != "$graded" ] || fail "a changed maps.c was not graded again"
+    assert_line --regexp "^$LAB +[1-9][0-9]*/[0-9]+ "
+}
+
+# make_unwritable FILE: a file this user cannot write, as one that root made in
+# a container is to the student (root writes anything else: chattr +i).
+make_unwritable() {
+    chmod a-w "$1"
+    if [ "$(id -u)" -eq 0 ]; then
+        chattr +i "$1" 2>/dev/null || skip "root cannot make a file immutable here (chattr +i)"
+        IMMUTABLE=$1
+    fi
+    [ ! -w "$1" ] || skip "$1 stays writable for $(id -un)"
+}
+
+@test "status_grades_afresh_and_says_so_when_its_kept_results_cannot_be_written" {
+    run grader/student/status --src "$SUB"
+    assert_success
+    assert_line --regexp "^$LAB +0/[0-9]+ "
+    local json="$STUDENT_STATE_DIR/$LAB.json"
+    make_unwritable "$json"
+    cp -p "solutions/$LAB/maps.c" "$SUB/$LAB/maps.c"
+    # (The private folder it grades in instead goes in TMPDIR.)
+    TMPDIR=$BATS_TEST_TMPDIR run grader/student/status --src "$SUB"
+    chattr -i "$json" 2>/dev/null || true
+    IMMUTABLE=
+    chmod u+w "$json"
+    assert_success
+    assert_output --partial "results are graded afresh and not kept"
+    # The new score, not the stub's 0 that the state folder still holds.
     assert_line --regexp "^$LAB +[1-9][0-9]*/[0-9]+ "
 }
 
