@@ -263,3 +263,40 @@ status_of() {
     refute_output --regexp "sysv msg [0-9]+ uid=$other"
     # What the grader's own run makes is still found: see what_a_submission_leaves_behind_is_reported_and_removed.
 }
+
+@test "two_sandboxed_gradings_side_by_side_never_share_a_sandbox_user" {
+    # The end of a sandboxed grading kills every process of its sandbox user: a
+    # grading beside it (mutate --jobs, the self-test) must have another. Here
+    # the user that the grading would take first (61000 + its pid % 4000) is
+    # held by another grading's lock: it takes the next free one.
+    [ "$(id -u)" -eq 0 ] || skip "only root grades in the sandbox"
+    local locks=/run/linux-ipc-labs go="$BATS_TEST_TMPDIR/go" hold="$BATS_TEST_TMPDIR/hold"
+    [ -d "$locks" ] || mkdir -m 700 "$locks" 2>/dev/null || skip "no folder of root's in /run here"
+    mkfifo "$go" "$hold"
+    (read -r _ <"$go"
+     exec env GRADER_ROOT_OK=1 "$GRADE" --sandbox --keep --src solutions --results "$RESULTS" \
+         --tests '^parse_reads_start_and_end_as_hex$' "$LAB") >"$BATS_TEST_TMPDIR/grade.out" 2>&1 3>&- &
+    # shellcheck disable=SC2031 # TIMEOUT_SCALE comes from the environment
+    local grading=$! first holder deadline=$((SECONDS + 30 * ${TIMEOUT_SCALE:-1}))
+    first=$((61000 + grading % 4000))
+    # (Waits for the lock: the look below holds it for an instant.)
+    flock -w 30 "$locks/uid.$first" -c "read -r _ <'$hold'" 3>&- &
+    holder=$!
+    until ! flock -n "$locks/uid.$first" true; do
+        [ "$SECONDS" -lt "$deadline" ] || { echo go >"$go"; fail "the lock of uid $first was not taken"; }
+        sleep 0.05
+    done
+    echo go >"$go"
+    local status=0
+    wait "$grading" || status=$?
+    echo release >"$hold"
+    wait "$holder" || true
+    local kept uid
+    kept=$(sed -n 's/^grade: kept the build and results in //p' "$BATS_TEST_TMPDIR/grade.out")
+    [ -n "$kept" ] && [ -d "$kept" ] || fail "$(printf 'no kept run folder (status %s):\n%s' "$status" "$(cat "$BATS_TEST_TMPDIR/grade.out")")"
+    uid=$(stat -c %g "$kept")
+    rm -rf "$kept"
+    assert_equal "$status" 0
+    [ "$uid" -ne "$first" ] || fail "the grading took uid $first, which another grading held"
+    [ "$uid" -ge 61000 ] && [ "$uid" -le 64999 ] || fail "the grading took uid $uid, outside 61000-64999"
+}
