@@ -187,6 +187,14 @@ result_of() {
         "$report")" '["twice_doubles"]'
 }
 
+@test "a_mutant_whose_tests_did_not_run_is_killed" {
+    # Its suite was killed or hung: every test fails as not run, and costs the
+    # student its points all the same.
+    FAKE_NOT_RUN=1 run "$MUTATE" --root "$COPY" --only tiny.c:22:arithmetic:c6fd6506 99
+    assert_equal "$status" 0
+    assert_output --partial "1 mutants: 1 killed, 0 survived"
+}
+
 @test "record_writes_the_score_and_the_date_to_score_txt" {
     shared_run
     local score="$SHARED/grader/99-tiny/mutants/score.txt"
