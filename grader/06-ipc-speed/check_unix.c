@@ -274,7 +274,7 @@ LAB_TEST_WITH_TIMEOUT(unix_socket_recv_finishes_a_short_read, 3, "4.2", "short r
 }
 END_TEST
 
-LAB_TEST_WITH_TIMEOUT(unix_socket_file_is_removed_once_the_child_has_connected, 3, "4.1", "remove the path", 20)
+LAB_TEST_WITH_TIMEOUT(unix_socket_file_is_removed_once_the_child_has_connected, 2, "4.1", "remove the path", 20)
 {
     struct pair pair;
     char found[256] = "";
@@ -348,6 +348,47 @@ LAB_TEST_WITH_TIMEOUT(unix_socket_close_closes_its_own_sockets_and_no_other_desc
                       "socket if it is still open and the connection if there is one, and "
                       "nothing else", before, after, when[connected]);
     }
+}
+END_TEST
+
+/* After a child connected, attach() has closed the listening socket and
+ * removed the path: close() must do neither again. By then the listener's
+ * number may be another descriptor's (the lowest free number is the next
+ * one open() gives), and another program may have made a file at the path. */
+LAB_TEST_WITH_TIMEOUT(unix_socket_close_after_a_child_connected_leaves_the_path_and_other_descriptors_alone, 1, "4.1", "the listener is -1 once closed", 20)
+{
+    struct pair pair;
+    char path[256];
+    int others[4];
+
+    pair_create(&pair, &unix_transport, 64);
+    snprintf(path, sizeof path, "%s/%s.socket", pair.config.dir, pair.name);
+    pair_start(&pair, nothing, NULL);
+    pair_expect_child_success(&pair);
+    for (int i = 0; i < 4; i++) {
+        others[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        ck_assert_msg(others[i] != -1, "test setup: open(/dev/null): %s", strerror(errno));
+    }
+    int made = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    ck_assert_msg(made != -1, "test setup: making a file at %s, where the socket was: %s (the "
+                  "parent's attach() removes the path once the child has connected, section "
+                  "4.1)", path, strerror(errno));
+    close(made);
+    pair_close(&pair);
+    int path_kept = access(path, F_OK) == 0;
+    unlink(path);
+    for (int i = 0; i < 4; i++) {
+        int still_open = fcntl(others[i], F_GETFD) != -1;
+        close(others[i]);
+        ck_assert_msg(still_open, "unix: close() in the parent after a child connected closed "
+                      "descriptor %d, which the test had opened after attach(): attach() closed "
+                      "the listening socket, so set it to -1 there; close() must not close its "
+                      "number again", others[i]);
+    }
+    ck_assert_msg(path_kept, "unix: close() in the parent after a child connected removed %s, a "
+                  "file made after attach() had removed the socket's path: close() unlinks the "
+                  "path only while the listening socket is still open (no child came); attach() "
+                  "sets it to -1 when it closes it", path);
 }
 END_TEST
 
