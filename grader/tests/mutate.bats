@@ -271,6 +271,25 @@ one_mutant_graded() {
     assert_equal "$(jq .complete "$BATS_TEST_TMPDIR/stopped.json")" true
 }
 
+@test "confirm_jobs_repeats_the_kills_side_by_side" {
+    shared_run
+    # The same stopped run as above; each repeat waits up to 10 s for another to
+    # begin beside it, and says whether one did.
+    jq '.mutants |= map(if .result == "killed" then .result = "unconfirmed" else . end)
+        | .complete = false' "$REPORT" >"$BATS_TEST_TMPDIR/stopped.json"
+    mkdir "$BATS_TEST_TMPDIR/meet"
+    FAKE_MEET_DIR="$BATS_TEST_TMPDIR/meet" run "$MUTATE" --root "$COPY" --confirm-jobs 2 \
+        --again "$BATS_TEST_TMPDIR/stopped.json" --report "$BATS_TEST_TMPDIR/stopped.json" --record 99
+    assert_output --partial "grading the 4 killed mutants again, 2 at a time"
+    assert_output --partial "99-tiny: 8 mutants: 4 killed, 1 survived, 1 not tested, 1 equivalent, 1 stillborn"
+    assert_equal "$(grep -c met "$BATS_TEST_TMPDIR/meet/log")" 4
+    grep -qxF "$(printf 'repeats\tthe kills under --jobs repeated 2 at a time (--confirm-jobs 2), not alone')" \
+        "$COPY/grader/99-tiny/mutants/score.txt" || fail "$(cat "$COPY/grader/99-tiny/mutants/score.txt")"
+    run "$MUTATE" --root "$COPY" --confirm-jobs 0 99
+    assert_equal "$status" 2
+    assert_output --partial "--confirm-jobs"
+}
+
 @test "again_refuses_a_report_of_another_lab_or_of_changed_code" {
     shared_run
     jq '.lab = "98-operators"' "$REPORT" >"$BATS_TEST_TMPDIR/other.json"
