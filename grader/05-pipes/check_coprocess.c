@@ -724,6 +724,15 @@ LAB_TEST_WITH_TIMEOUT(coprocess_cleans_up_when_a_call_fails_half_way, 1, "7.4", 
     }
     expect_clean_failure(outcome, "read() of the output", EIO);
 
+    /* The same with no input at all: the write end may be closed before the
+     * loop or in it, but errno stays the read()'s (a close() of a descriptor
+     * already closed, or of -1, fails with EBADF and would replace it). */
+    outcome = run_with_a_failing_call("read() of the output (no input)", SYS_read, -1,
+                                      EIO, "", 0, &output);
+    free(output);
+    ck_assert_msg(outcome != NULL, "test setup: seccomp worked once, then failed");
+    expect_clean_failure(outcome, "read() of the output (no input)", EIO);
+
     /* write() of the input fails (EIO): not EPIPE, so not "the child stopped
      * reading", but an error. */
     outcome = run_with_a_failing_call("write() of the input", SYS_write, -1, EIO, input,
