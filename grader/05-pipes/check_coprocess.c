@@ -420,6 +420,10 @@ LAB_TEST_WITH_TIMEOUT(coprocess_goes_on_when_a_signal_interrupts_poll_or_waitpid
     pid_t body = start_body(call_coprocess_run_interruptibly, &interrupted, -1, -1, err);
     close(interrupted.gate[0]);
     int in_poll = interrupt_while_asleep_in(body, "poll", 2);
+    /* Where the caller was when it was never seen asleep in poll(). */
+    char state = process_state(body), wchan[64];
+    read_proc(body, "wchan", wchan, sizeof wchan);
+    const char *where = waiting_in(wchan);
     signal(SIGPIPE, SIG_IGN);   /* a command already gone: the test goes on */
     ck_assert_msg(write(interrupted.gate[1], "1\n", 2) == 2 || errno == EPIPE,
                   "test setup: write: %s", strerror(errno));
@@ -446,6 +450,16 @@ LAB_TEST_WITH_TIMEOUT(coprocess_goes_on_when_a_signal_interrupts_poll_or_waitpid
                   "standard error", describe(command), shown(errors));
     free(output);
     free(errors);
+    /* While the command is silent, its output open, there is nothing to do but
+     * wait: poll() sleeps (any call that waits for several descriptors, select()
+     * and epoll_wait() too, sleeps in a kernel function named poll). */
+    ck_assert_msg(in_poll > 0, "coprocess_run(\"%s\") never slept in poll() while its command "
+                  "was silent with its output open: for %.0f s the process was %s%s. A poll() "
+                  "with a timeout of 0 returns at once, and a loop around it spins, using a "
+                  "whole CPU while the child works: pass -1, no timeout, and poll() sleeps "
+                  "until a descriptor is ready (section 7.2)", describe(command), scaled(5),
+                  state == 'R' ? "running, not asleep" : "asleep ",
+                  state == 'R' ? "" : where != NULL ? where : wchan);
 }
 END_TEST
 
