@@ -166,6 +166,18 @@ LAB_TEST_WITH_TIMEOUT(coprocess_sends_a_megabyte_through_cat_without_deadlock, 1
     expect_same(got, cat, input, MEGABYTE,
                 "A write() to a pipe may write fewer bytes than asked (O_NONBLOCK, or a full "
                 "pipe): continue from where it stopped, with what it returned");
+
+    /* wc -c writes nothing until it has read all of its input: a read() of
+     * its output made before poll() says it is ready waits for it, with input
+     * left to send. */
+    char *wc[] = { "wc", "-c", NULL };
+    got = run(wc, input, MEGABYTE,
+              "a deadlock. wc -c writes nothing until it has read all of its input; a "
+              "read() of its output waits until then, and if you wait there while input is "
+              "left to send, both wait forever. Read only when poll() says the output is "
+              "ready (its revents), write only when it says there is room");
+    expect_status(got, wc, 0);
+    expect_same(got, wc, "1048576\n", 8, "");
     free(input);
 }
 END_TEST
