@@ -764,28 +764,29 @@ LAB_TEST_WITH_TIMEOUT(coprocess_cleans_up_when_a_call_fails_half_way, 1, "7.4", 
     outcome = run_with_a_failing_call("write() of the input", SYS_write, -1, EIO, input,
                                       MEGABYTE, &output);
     free(output);
-    free(input);
     ck_assert_msg(outcome != NULL, "test setup: seccomp worked once, then failed");
     expect_clean_failure(outcome, "write() of the input", EIO);
 
-    /* Making the write end non-blocking fails (EPERM). A solution that never
+    /* Making the write end non-blocking fails (EPERM), with a megabyte to
+     * send: going on with a blocking write() deadlocks. A solution that never
      * calls fcntl(F_SETFL) on its own pipes sees nothing fail: it must then
      * simply succeed. */
-    outcome = run_with_a_failing_call("fcntl(F_SETFL)", SYS_fcntl, F_SETFL, EPERM, "hello\n",
-                                      6, &output);
+    outcome = run_with_a_failing_call("fcntl(F_SETFL)", SYS_fcntl, F_SETFL, EPERM, input,
+                                      MEGABYTE, &output);
     ck_assert_msg(outcome != NULL, "test setup: seccomp worked once, then failed");
     if (outcome->result == -1)
         expect_clean_failure(outcome, "fcntl(F_SETFL)", EPERM);
     else
-        ck_assert_msg(outcome->result == 0 && outcome->values[0] == 6 &&
-                      strcmp(output, "hello\n") == 0 && outcome->fds_after ==
+        ck_assert_msg(outcome->result == 0 && outcome->values[0] == MEGABYTE &&
+                      memcmp(output, input, MEGABYTE) == 0 && outcome->fds_after ==
                       outcome->fds_before && outcome->leftover == 0,
-                      "coprocess_run(\"cat\") with \"hello\\n\" and no fcntl(F_SETFL) of its "
-                      "own returned %d with the output \"%s\" (%d open descriptors before, %d "
-                      "after: %s); expected 0, \"hello\\n\", and all closed",
-                      outcome->result, shown(output), outcome->fds_before,
+                      "coprocess_run(\"cat\") with 1 MiB of input and no fcntl(F_SETFL) of "
+                      "its own returned %d with %ld bytes of output (%d open descriptors "
+                      "before, %d after: %s); expected 0, the input, and all closed",
+                      outcome->result, outcome->values[0], outcome->fds_before,
                       outcome->fds_after, outcome->fd_list);
     free(output);
+    free(input);
 }
 END_TEST
 
