@@ -4,6 +4,7 @@
 # shellcheck disable=SC2154 # run --separate-stderr sets $stderr
 
 load ../lib/helpers
+load lab
 
 # run_interleave WRITERS RECORDS SIZE: sets INTERLEAVED and PIECES.
 run_interleave() {
@@ -83,4 +84,63 @@ writer_or_end() {
     read_file "$err" errors || true
     [ "$status" -eq 1 ] && [ -z "$text" ] && [ -n "$errors" ] ||
         fail "$(printf "interleave 1 1000000000 4096, whose writer the test killed (SIGTERM), exited with status %s and printed:\n%s\nits stderr:\n%s\nexpected status 1, no result, and on stderr which writer failed: run_experiment() looks at how\nevery writer ended (waitpid) and returns -1 when one did not exit with 0." "$status" "$text" "$errors")"
+}
+
+# writers_or_end PID N: true once process PID has N children (their pids in
+# WRITERS) or has ended (WRITERS empty).
+writers_or_end() {
+    local children='' state
+    { read -r children <"/proc/$1/task/$1/children"; } 2>/dev/null || true
+    read -r -a WRITERS <<<"$children"
+    [ "${#WRITERS[@]}" -ge "$2" ] && return 0
+    WRITERS=()
+    read_process_state "$1" state
+    case "$state" in Z|X) return 0 ;; esac
+    return 1
+}
+
+# writers_ended: true once every process of WRITERS has ended (reaped or not).
+writers_ended() {
+    local writer state
+    for writer in "${WRITERS[@]}"; do
+        read_process_state "$writer" state
+        case "$state" in Z|X) ;; *) return 1 ;; esac
+    done
+}
+
+# hint: close the read end in each writer
+# bats test_tags=points:1,section:5_4
+@test "interleave_writers_die_of_SIGPIPE_when_interleave_is_killed" {
+    local err="$BATS_TEST_TMPDIR/err" interleave pid writer errors left=() seconds
+    interleave=$(program interleave)
+    # Two writers with more records than they could ever write; the test kills
+    # interleave, the only reader, while they write.
+    "$interleave" 2 1000000000 4096 >/dev/null 2>"$err" 3>&- &
+    pid=$!
+    if ! wait_until 10 writers_or_end "$pid" 2; then
+        kill_tree "$pid"
+        wait "$pid" 2>/dev/null || true
+        fail "interleave 2 1000000000 4096 neither started two writer processes nor ended within 10 s"
+    fi
+    if [ "${#WRITERS[@]}" -eq 0 ]; then
+        wait "$pid" && status=0 || status=$?
+        read_file "$err" errors || true
+        fail "$(printf "interleave 2 1000000000 4096 ended (status %s) without starting two writer processes; its stderr:\n%s" "$status" "$errors")"
+    fi
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null || true
+    # No reader is left: each writer's next write() gets SIGPIPE, unless a
+    # writer holds the read end itself; then both wait on a full pipe forever.
+    seconds=$((10 * ${TIMEOUT_SCALE:-1}))
+    if ! wait_until 10 writers_ended; then
+        for writer in "${WRITERS[@]}"; do
+            [[ $(process_state "$writer") == [ZX] ]] ||
+                left+=("$(describe_process "$writer" "a writer")")
+        done
+    fi
+    for writer in "${WRITERS[@]}"; do
+        kill -KILL "$writer" 2>/dev/null || true
+    done
+    [ "${#left[@]}" -eq 0 ] ||
+        fail "$(printf "interleave 2 1000000000 4096 was killed (SIGKILL) while its writers wrote; %s s later:\n%s\nexpected every writer killed by SIGPIPE at its next write(): once the reader is gone, no\nprocess reads the pipe. A writer that keeps the read end open is a reader too: close it\nin each writer, right after fork(), before it writes." "$seconds" "$(printf '%s\n' "${left[@]}")")"
 }
