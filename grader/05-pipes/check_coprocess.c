@@ -12,6 +12,7 @@
 #include "fail_inject.h"
 
 #include <stddef.h>
+#include <malloc.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -656,7 +657,8 @@ static void note_the_end(struct outcome *outcome, char *output, size_t output_le
 
 /* coprocess_run() with one system call failing on its own descriptors.
  * values[1], values[2]: SIGPIPE ignored after, before; values[5]: *output
- * was left alone; values[6]: errno of seccomp when it could not be set up. */
+ * was left alone; values[6]: errno of seccomp when it could not be set up;
+ * values[4]: the bytes of memory in use after the call less those before. */
 static void call_coprocess_run_with_a_failing_call(void *arg)
 {
     struct failing_call *failing = arg;
@@ -679,10 +681,14 @@ static void call_coprocess_run_with_a_failing_call(void *arg)
         return;
     }
     note_the_start(outcome);
+    struct mallinfo2 before = mallinfo2();
     errno = 0;
     outcome->result = coprocess_run(failing->call.argv, failing->call.input,
                                     failing->call.input_length, &output, &output_length);
     outcome->error = errno;
+    struct mallinfo2 after = mallinfo2();
+    outcome->values[4] = (long)(after.uordblks + after.hblkhd) -
+                         (long)(before.uordblks + before.hblkhd);
     for (fd = 0; fd < HIGH_FD; fd++)
         if (taken[fd])
             close(fd);
@@ -731,6 +737,10 @@ static void expect_clean_failure(struct outcome *outcome, const char *what, int 
                   "coprocess_run(\"cat\") failed when %s failed, and %s: on failure, leave "
                   "the caller's SIGPIPE action and *output as they were", what,
                   outcome->values[5] != 1 ? "changed *output" : "changed SIGPIPE's action");
+    ck_assert_msg(outcome->values[4] <= 0,
+                  "coprocess_run(\"cat\") failed when %s failed, and left %ld more bytes of "
+                  "memory allocated than before the call: on failure, free the output "
+                  "buffer (nothing is returned in *output)", what, outcome->values[4]);
 }
 
 LAB_TEST_WITH_TIMEOUT(coprocess_cleans_up_when_a_call_fails_half_way, 1, "7.4", "when a later call fails", 3 * DEADLINE)
