@@ -398,11 +398,13 @@ struct interrupted_coprocess {
     char script[160];           /* the command's script, which names that copy */
 };
 
-/* coprocess_run() with SIGUSR1 handled without SA_RESTART, and a copy of
+/* coprocess_run() with SIGUSR1 handled without SA_RESTART, SIGPIPE by the
+ * caller's own handler (which counts it as SIGUSR1's does), and a copy of
  * the gate's read end that the command inherits (no FD_CLOEXEC). */
 static void call_coprocess_run_interruptibly(void *arg)
 {
     struct interrupted_coprocess *interrupted = arg;
+    struct sigaction action;
     int gate = dup(interrupted->gate[0]);
 
     if (gate == -1)
@@ -411,7 +413,24 @@ static void call_coprocess_run_interruptibly(void *arg)
     snprintf(interrupted->script, sizeof interrupted->script,
              "cat; read -r -u %d x; exec >&-; read -r -u %d y; true", gate, gate);
     let_SIGUSR1_interrupt();
+    if (sigaction(SIGUSR1, NULL, &action) == -1 || sigaction(SIGPIPE, &action, NULL) == -1)
+        _exit(125);
     call_coprocess_run(&interrupted->call);
+}
+
+/* Send SIGPIPE to pid, asleep in waitpid(), and wait for its handler to count
+ * it: 1 when it did, 0 when it did not within 2 s (scaled; the signal was
+ * ignored), -1 when pid was never asleep in waitpid(). */
+static int handles_SIGPIPE_in_waitpid(pid_t pid)
+{
+    if (!wait_until_asleep_in(pid, "do_wait", 5))
+        return -1;
+    int before = suite_memory->interruptions;
+    ck_assert_msg(kill(pid, SIGPIPE) == 0, "test setup: kill: %s", strerror(errno));
+    double deadline = monotonic_seconds() + scaled(2);
+    while (suite_memory->interruptions == before && monotonic_seconds() < deadline)
+        pause_briefly();
+    return suite_memory->interruptions > before;
 }
 
 LAB_TEST_WITH_TIMEOUT(coprocess_goes_on_when_a_signal_interrupts_poll_or_waitpid, 1, "7.4", "EINTR", 3 * DEADLINE)
@@ -441,6 +460,8 @@ LAB_TEST_WITH_TIMEOUT(coprocess_goes_on_when_a_signal_interrupts_poll_or_waitpid
     ck_assert_msg(write(interrupted.gate[1], "1\n", 2) == 2 || errno == EPIPE,
                   "test setup: write: %s", strerror(errno));
     int in_waitpid = interrupt_while_asleep_in(body, "do_wait", 2);
+    /* The talk is over: the caller's SIGPIPE handler is back while it waits. */
+    int SIGPIPE_handled = handles_SIGPIPE_in_waitpid(body);
     close(interrupted.gate[1]);
     if (!finished_within(body, DEADLINE, "coprocess_run", &wait_status))
         ck_abort_msg("coprocess_run(\"%s\") %s", describe(command), hang_details());
@@ -473,6 +494,11 @@ LAB_TEST_WITH_TIMEOUT(coprocess_goes_on_when_a_signal_interrupts_poll_or_waitpid
                   "until a descriptor is ready (section 7.2)", describe(command), scaled(5),
                   state == 'R' ? "running, not asleep" : "asleep ",
                   state == 'R' ? "" : where != NULL ? where : wchan);
+    ck_assert_msg(SIGPIPE_handled != 0, "coprocess_run(\"%s\") was asleep in waitpid(), its "
+                  "command's output closed, when the test sent SIGPIPE, and the caller's own "
+                  "handler for it did not run: SIGPIPE was still ignored. Ignore it only while "
+                  "you talk; put the caller's action back before waitpid() (section 7.4, step "
+                  "4)", describe(command));
 }
 END_TEST
 
