@@ -41,51 +41,6 @@ run_interleave() {
     fail "$(printf "interleave 4 20 131072: 0 of %s records interleaved, in %s runs; expected some.\nStart every writer before reading, so that they all wait on the full pipe together." "$PIECES" "$run")"
 }
 
-# writer_or_end PID: true once process PID has a child (its pid in WRITER) or
-# has ended (WRITER empty).
-writer_or_end() {
-    local children='' state
-    { read -r children <"/proc/$1/task/$1/children"; } 2>/dev/null || true
-    WRITER=${children%% *}
-    [ -n "$WRITER" ] && return 0
-    read_process_state "$1" state
-    case "$state" in Z|X) return 0 ;; esac
-    return 1
-}
-
-# hint: look at how every writer ended
-# bats test_tags=points:1,section:5_4
-@test "interleave_fails_when_a_writer_is_killed" {
-    local out="$BATS_TEST_TMPDIR/out" err="$BATS_TEST_TMPDIR/err" interleave pid text errors
-    interleave=$(program interleave)
-    # One writer with more records than it could ever write: the test kills it.
-    # (A simple command: the process started is interleave, and its only
-    # children are its writers.)
-    "$interleave" 1 1000000000 4096 >"$out" 2>"$err" 3>&- &
-    pid=$!
-    if ! wait_until 10 writer_or_end "$pid"; then
-        kill_tree "$pid"
-        wait "$pid" 2>/dev/null || true
-        fail "interleave 1 1000000000 4096 neither started a writer process nor ended within 10 s"
-    fi
-    if [ -z "$WRITER" ]; then
-        wait "$pid" && status=0 || status=$?
-        read_file "$err" errors || true
-        fail "$(printf "interleave 1 1000000000 4096 ended (status %s) without starting a writer process; its stderr:\n%s" "$status" "$errors")"
-    fi
-    kill -TERM "$WRITER" 2>/dev/null || true
-    if ! ends_within "$PROGRAM_TIMEOUT" "$pid"; then
-        kill_tree "$pid"
-        wait "$pid" 2>/dev/null || true
-        fail "interleave 1 1000000000 4096 did not end within $PROGRAM_TIMEOUT s after the test killed its only writer: the reader sees end-of-file once no process holds the write end"
-    fi
-    wait "$pid" && status=0 || status=$?
-    read_file "$out" text || true
-    read_file "$err" errors || true
-    [ "$status" -eq 1 ] && [ -z "$text" ] && [ -n "$errors" ] ||
-        fail "$(printf "interleave 1 1000000000 4096, whose writer the test killed (SIGTERM), exited with status %s and printed:\n%s\nits stderr:\n%s\nexpected status 1, no result, and on stderr which writer failed: run_experiment() looks at how\nevery writer ended (waitpid) and returns -1 when one did not exit with 0." "$status" "$text" "$errors")"
-}
-
 # writers_or_end PID N: true once process PID has N children (their pids in
 # WRITERS) or has ended (WRITERS empty).
 writers_or_end() {
@@ -97,6 +52,49 @@ writers_or_end() {
     read_process_state "$1" state
     case "$state" in Z|X) return 0 ;; esac
     return 1
+}
+
+# start_two_writers OUT ERR: start interleave 2 1000000000 4096 in the
+# background (a simple command: the process started is interleave, and its only
+# children are its writers), its pid in INTERLEAVE_PID, and wait until it has
+# started its two writers, their pids in WRITERS; fail if it does not.
+start_two_writers() {
+    local interleave pid errors
+    interleave=$(program interleave)
+    "$interleave" 2 1000000000 4096 >"$1" 2>"$2" 3>&- &
+    pid=$!
+    INTERLEAVE_PID=$pid
+    if ! wait_until 10 writers_or_end "$pid" 2; then
+        kill_tree "$pid"
+        wait "$pid" 2>/dev/null || true
+        fail "interleave 2 1000000000 4096 neither started two writer processes nor ended within 10 s"
+    fi
+    if [ "${#WRITERS[@]}" -eq 0 ]; then
+        wait "$pid" && status=0 || status=$?
+        read_file "$2" errors || true
+        fail "$(printf "interleave 2 1000000000 4096 ended (status %s) without starting two writer processes; its stderr:\n%s" "$status" "$errors")"
+    fi
+}
+
+# hint: look at how every writer ended
+# bats test_tags=points:1,section:5_4
+@test "interleave_fails_when_a_writer_is_killed" {
+    local out="$BATS_TEST_TMPDIR/out" err="$BATS_TEST_TMPDIR/err" pid text errors
+    # Two writers with more records than they could ever write: the test kills both.
+    start_two_writers "$out" "$err"
+    pid=$INTERLEAVE_PID
+    kill -TERM "${WRITERS[@]}" 2>/dev/null || true
+    if ! ends_within "$PROGRAM_TIMEOUT" "$pid"; then
+        kill_tree "$pid"
+        wait "$pid" 2>/dev/null || true
+        fail "interleave 2 1000000000 4096 did not end within $PROGRAM_TIMEOUT s after the test killed both its writers: the reader sees end-of-file once no process holds the write end"
+    fi
+    wait "$pid" && status=0 || status=$?
+    read_file "$out" text || true
+    read_file "$err" errors || true
+    [ "$status" -eq 1 ] && [ -z "$text" ] && [[ $errors =~ (^|[^[:alpha:]])A([^[:alpha:]]|$) ]] &&
+        [[ $errors =~ (^|[^[:alpha:]])B([^[:alpha:]]|$) ]] ||
+        fail "$(printf "interleave 2 1000000000 4096, whose writers A and B the test killed (SIGTERM), exited with status %s and printed:\n%s\nits stderr:\n%s\nexpected status 1, no result, and on stderr each writer that failed, by its letter (A and B):\nrun_experiment() looks at how every writer ended (waitpid) and returns -1 when one did not\nexit with 0." "$status" "$text" "$errors")"
 }
 
 # writers_ended: true once every process of WRITERS has ended (reaped or not).
@@ -111,24 +109,12 @@ writers_ended() {
 # hint: close the read end in each writer
 # bats test_tags=points:1,section:5_4
 @test "interleave_writers_die_of_SIGPIPE_when_interleave_is_killed" {
-    local err="$BATS_TEST_TMPDIR/err" interleave pid writer errors left=() seconds
-    interleave=$(program interleave)
+    local writer left=() seconds
     # Two writers with more records than they could ever write; the test kills
     # interleave, the only reader, while they write.
-    "$interleave" 2 1000000000 4096 >/dev/null 2>"$err" 3>&- &
-    pid=$!
-    if ! wait_until 10 writers_or_end "$pid" 2; then
-        kill_tree "$pid"
-        wait "$pid" 2>/dev/null || true
-        fail "interleave 2 1000000000 4096 neither started two writer processes nor ended within 10 s"
-    fi
-    if [ "${#WRITERS[@]}" -eq 0 ]; then
-        wait "$pid" && status=0 || status=$?
-        read_file "$err" errors || true
-        fail "$(printf "interleave 2 1000000000 4096 ended (status %s) without starting two writer processes; its stderr:\n%s" "$status" "$errors")"
-    fi
-    kill -KILL "$pid"
-    wait "$pid" 2>/dev/null || true
+    start_two_writers /dev/null "$BATS_TEST_TMPDIR/err"
+    kill -KILL "$INTERLEAVE_PID"
+    wait "$INTERLEAVE_PID" 2>/dev/null || true
     # No reader is left: each writer's next write() gets SIGPIPE, unless a
     # writer holds the read end itself; then both wait on a full pipe forever.
     seconds=$((10 * ${TIMEOUT_SCALE:-1}))
