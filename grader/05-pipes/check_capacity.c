@@ -9,6 +9,7 @@
 #include "pipetest.h"
 #include "pipesize.h"
 
+#include <limits.h>
 #include <linux/capability.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -231,22 +232,6 @@ LAB_TEST(resize_fails_with_EBUSY_when_the_pipe_holds_more, 1, "3.2", "")
 }
 END_TEST
 
-LAB_TEST(resize_rejects_a_size_that_does_not_fit_in_an_int_with_EINVAL, 1, "3.2", "overflow")
-{
-    /* 2^32 + 4096 cut to an int is 4096, which the kernel would take. */
-    long sizes[] = { 4294967296L + 4096, 2147483648L, -1, -4096 };
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        int saved_errno;
-        long real, got = resize_new_pipe(sizes[i], &saved_errno, &real);
-        ck_assert_msg(got == -1 && saved_errno == EINVAL && real == DEFAULT_CAPACITY,
-                      "pipe_resize(fd, %ld) returned %ld (errno: %s), and the pipe holds %ld "
-                      "bytes now; expected -1 with errno EINVAL and the pipe unchanged: "
-                      "F_SETPIPE_SZ takes an int, and a long that does not fit changes when "
-                      "it is cut to one", sizes[i], got, strerror(saved_errno), real);
-    }
-}
-END_TEST
-
 /* Give up CAP_SYS_RESOURCE (it lets a process pass pipe-max-size), if held. */
 static void drop_cap_sys_resource(void)
 {
@@ -261,6 +246,44 @@ static void drop_cap_sys_resource(void)
     ck_assert_msg(syscall(SYS_capset, &header, data) == 0, "test setup: capset: %s",
                   strerror(errno));
 }
+
+LAB_TEST(resize_rejects_a_size_that_does_not_fit_in_an_int_with_EINVAL, 1, "3.2", "overflow")
+{
+    /* 2^32 + 4096 cut to an int is 4096, which the kernel would take. */
+    long sizes[] = { 4294967296L + 4096, 2147483648L, -1, -4096 };
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int saved_errno;
+        long real, got = resize_new_pipe(sizes[i], &saved_errno, &real);
+        ck_assert_msg(got == -1 && saved_errno == EINVAL && real == DEFAULT_CAPACITY,
+                      "pipe_resize(fd, %ld) returned %ld (errno: %s), and the pipe holds %ld "
+                      "bytes now; expected -1 with errno EINVAL and the pipe unchanged: "
+                      "F_SETPIPE_SZ takes an int, and a long that does not fit changes when "
+                      "it is cut to one", sizes[i], got, strerror(saved_errno), real);
+    }
+
+    /* The ints at both ends, 0 and INT_MAX, fit: the kernel answers for them
+     * (without CAP_SYS_RESOURCE, INT_MAX is above pipe-max-size: EPERM). */
+    drop_cap_sys_resource();
+    long ends[] = { 0, INT_MAX };
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        int fds[2], saved_errno, kernel_errno;
+        make_pipe(fds);
+        errno = 0;
+        long kernel = fcntl(fds[1], F_SETPIPE_SZ, (int)ends[i]);
+        kernel_errno = errno;
+        close(fds[0]);
+        close(fds[1]);
+        long real, got = resize_new_pipe(ends[i], &saved_errno, &real);
+        ck_assert_msg(got == kernel && (kernel != -1 || saved_errno == kernel_errno),
+                      "pipe_resize(fd, %ld) returned %ld (errno: %s); expected what "
+                      "F_SETPIPE_SZ gives for it, %ld%s%s: %ld fits in an int, so only a size "
+                      "below 0 or above INT_MAX is refused with EINVAL before the kernel is "
+                      "asked", ends[i], got, strerror(saved_errno), kernel,
+                      kernel == -1 ? " with errno " : "",
+                      kernel == -1 ? strerror(kernel_errno) : "", ends[i]);
+    }
+}
+END_TEST
 
 static long read_max_size(void)
 {
