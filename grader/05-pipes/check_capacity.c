@@ -321,10 +321,16 @@ END_TEST
 LAB_TEST(max_size_reads_proc_sys_fs_pipe_max_size, 1, "3.3", "")
 {
     long expected = read_max_size();
+    char left[512];
+    int before = open_descriptors(NULL, 0);
     errno = 0;
     long got = pipe_max_size();
     ck_assert_msg(got == expected,
                   "pipe_max_size() returned %ld (errno: %s); /proc/sys/fs/pipe-max-size says %ld",
                   got, strerror(errno), expected);
+    int after = open_descriptors(left, sizeof left);
+    ck_assert_msg(after == before,
+                  "the caller had %d open descriptors before pipe_max_size() and %d after it "
+                  "(%s): close the file once the number is read (fclose)", before, after, left);
 }
 END_TEST
