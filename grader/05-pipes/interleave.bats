@@ -130,3 +130,19 @@ writers_ended() {
     [ "${#left[@]}" -eq 0 ] ||
         fail "$(printf "interleave 2 1000000000 4096 was killed (SIGKILL) while its writers wrote; %s s later:\n%s\nexpected every writer killed by SIGPIPE at its next write(): once the reader is gone, no\nprocess reads the pipe. A writer that keeps the read end open is a reader too: close it\nin each writer, right after fork(), before it writes." "$seconds" "$(printf '%s\n' "${left[@]}")")"
 }
+
+# hint: call waitpid() again on EINTR only
+# bats test_tags=points:1,section:5_4
+@test "interleave_reports_a_waitpid_that_fails_instead_of_calling_it_again" {
+    # SIGCHLD ignored is inherited through exec(): the kernel then reaps the
+    # writers itself, and waitpid() fails with ECHILD, as often as it is called.
+    run --separate-stderr run_program env --ignore-signal=CHLD "$(program interleave)" 2 10 4096
+    if [ "$status" -eq 0 ] &&
+        [ "$output" = "2 writers x 10 records of 4096 bytes: 0 of 20 records interleaved" ]; then
+        return 0    # (it set SIGCHLD's action back itself: it could wait)
+    fi
+    [ "$status" -ne 124 ] ||
+        expect_status 1 "interleave 2 10 4096 started with SIGCHLD ignored (waitpid() then fails with ECHILD)"
+    [ "$status" -eq 1 ] && [ -z "$output" ] && [[ $stderr == *"No child processes"* ]] ||
+        fail "$(printf "interleave 2 10 4096, started with SIGCHLD ignored, exited with status %s and printed:\n%s\nits stderr:\n%s\nexpected status 1, no result, and the reason on stderr (interleave: waitpid: No child processes):\nwaitpid() fails with ECHILD there; only EINTR is a reason to call it again." "$status" "$output" "$stderr")"
+}
