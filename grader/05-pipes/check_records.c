@@ -106,14 +106,17 @@ LAB_TEST(write_records_rejects_bad_arguments_with_EINVAL, 1, "5.2", "")
         long count;
         size_t size;
     } bad[] = { { 'a', 1, 10 }, { '@', 1, 10 }, { '[', 1, 10 }, { '\0', 1, 10 },
-                { 'A', 1, 1 }, { 'A', 1, 0 }, { 'A', 1, RECORD_MAX + 1 }, { 'A', -1, 10 } };
+                { 'A', 1, 1 }, { 'A', 1, 0 }, { 'A', 1, RECORD_MAX + 1 }, { 'A', -1, 10 },
+                { 'a', 1, 100000 }, { 'A', -1, 100000 } };
     int fds[2];
 
     ck_assert_msg(pipe(fds) == 0, "test setup: pipe: %s", strerror(errno));
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        long before = memory_in_use();
         errno = 0;
         int result = write_records(fds[1], bad[i].writer, bad[i].count, bad[i].size);
         int saved_errno = errno, waiting = -1;
+        long leaked = memory_in_use() - before;
         ioctl(fds[0], FIONREAD, &waiting);
         ck_assert_msg(result == -1 && saved_errno == EINVAL && waiting == 0,
                       "write_records(fd, %d ('%c'), %ld, %zu) returned %d (errno: %s) and wrote "
@@ -122,6 +125,12 @@ LAB_TEST(write_records_rejects_bad_arguments_with_EINVAL, 1, "5.2", "")
                       bad[i].writer, bad[i].writer >= ' ' ? bad[i].writer : '?', bad[i].count,
                       bad[i].size, result, strerror(saved_errno), waiting, RECORD_MIN,
                       RECORD_MAX);
+        ck_assert_msg(leaked <= LEAK_SLACK,
+                      "write_records(fd, %d ('%c'), %ld, %zu) returned -1 with EINVAL, and left "
+                      "%ld more bytes of memory allocated than before the call: check the "
+                      "arguments before you allocate the record, or free it on that way out",
+                      bad[i].writer, bad[i].writer >= ' ' ? bad[i].writer : '?', bad[i].count,
+                      bad[i].size, leaked);
     }
     close(fds[0]);
     close(fds[1]);

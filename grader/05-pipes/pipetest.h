@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,6 +51,18 @@ static inline struct outcome *shared_outcome(void)
     ck_assert_msg(outcome != MAP_FAILED, "test setup: mmap: %s", strerror(errno));
     memset(outcome, 0, sizeof *outcome);
     return outcome;
+}
+
+/* Bytes of memory in use (mallinfo2): the heap's allocated chunks and the
+ * mmapped ones. A freed chunk of up to 1032 bytes waits in glibc's per-thread
+ * cache, which counts as in use: a difference of up to LEAK_SLACK bytes after
+ * a call is not a leak. */
+enum { LEAK_SLACK = 4096 };
+
+static inline long memory_in_use(void)
+{
+    struct mallinfo2 info = mallinfo2();
+    return (long)(info.uordblks + info.hblkhd);
 }
 
 /* A memfd holding text, its offset back at 0: a file that leaves nothing behind. */
