@@ -31,12 +31,15 @@ struct write_call {
     struct outcome *outcome;
 };
 
+/* values[0]: the bytes of memory in use after the call less those before. */
 static void call_write_records(void *arg)
 {
     struct write_call *call = arg;
+    long before = memory_in_use();
     errno = 0;
     call->outcome->result = write_records(call->fd, call->writer, call->count, call->size);
     call->outcome->error = errno;
+    call->outcome->values[0] = memory_in_use() - before;
 }
 
 /* Check that count records of size bytes by writer came as count writes. */
@@ -163,13 +166,18 @@ LAB_TEST(write_records_takes_the_smallest_and_largest_size_and_a_count_of_0, 1, 
 
     int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
     ck_assert_msg(null != -1, "test setup: /dev/null: %s", strerror(errno));
+    long before = memory_in_use();
     errno = 0;
     result = write_records(null, 'M', 2, RECORD_MAX);
     saved_errno = errno;
+    long leaked = memory_in_use() - before;
     close(null);
     ck_assert_msg(result == 0, "write_records(/dev/null, 'M', 2, %d), the largest size, "
                   "returned %d (errno: %s); expected 0", RECORD_MAX, result,
                   strerror(saved_errno));
+    ck_assert_msg(leaked <= LEAK_SLACK, "write_records(/dev/null, 'M', 2, %d) returned 0, and "
+                  "left %ld more bytes of memory allocated than before the call: free the "
+                  "record before you return", RECORD_MAX, leaked);
 }
 END_TEST
 
@@ -184,7 +192,7 @@ LAB_TEST_WITH_TIMEOUT(write_records_fails_with_the_errno_of_a_failed_write, 1, "
 {
     int fds[2];
     struct outcome *outcome = shared_outcome();
-    struct write_call call = { -1, 'K', 3, 100, outcome };
+    struct write_call call = { -1, 'K', 3, 100000, outcome };
     int wait_status;
 
     ck_assert_msg(pipe(fds) == 0, "test setup: pipe: %s", strerror(errno));
@@ -197,10 +205,14 @@ LAB_TEST_WITH_TIMEOUT(write_records_fails_with_the_errno_of_a_failed_write, 1, "
     expect_clean_end("write_records()", wait_status);
     close(fds[1]);
     ck_assert_msg(outcome->result == -1 && outcome->error == EPIPE,
-                  "write_records(fd, 'K', 3, 100) into a pipe without a reader (SIGPIPE "
+                  "write_records(fd, 'K', 3, 100000) into a pipe without a reader (SIGPIPE "
                   "ignored) returned %d (errno: %s); expected -1 with errno EPIPE, the "
                   "write()'s%s", outcome->result, strerror(outcome->error),
                   outcome->error == ENOSYS ? " (it is not written yet)" : "");
+    ck_assert_msg(outcome->values[0] <= LEAK_SLACK,
+                  "write_records(fd, 'K', 3, 100000) failed with EPIPE, and left %ld more bytes "
+                  "of memory allocated than before the call: free the record on that way out "
+                  "too", outcome->values[0]);
 }
 END_TEST
 
@@ -315,10 +327,12 @@ LAB_TEST(count_finds_each_interleaved_piece, 1, "5.3", "")
                   pieces);
 
     /* Pieces that start with a capital and end with a newline, but mix
-     * letters in between, or carry another writer's letters. */
-    const char *mixed[] = { "AaaBbbbbb\n", "Abbbbbbbb\n", "Aaaaa\naaa\n", "Aaaaaaaaa\n" };
-    long expected[] = { 1, 1, 1, 0 };
-    for (int i = 0; i < 4; i++) {
+     * letters in between, or carry another writer's letters; pieces without
+     * their capital or without their newline. */
+    const char *mixed[] = { "AaaBbbbbb\n", "Abbbbbbbb\n", "Aaaaa\naaa\n", "Aaaaaaaaa\n",
+                            "aaaaaaaaa\n", "Aaaaaaaaaa" };
+    long expected[] = { 1, 1, 1, 0, 1, 1 };
+    for (size_t i = 0; i < sizeof mixed / sizeof mixed[0]; i++) {
         interleaved = count(mixed[i], 10, &pieces);
         ck_assert_msg(interleaved == expected[i] && pieces == 1,
                       "count_interleaved() of the one 10-byte piece \"%s\" gave %ld interleaved "
