@@ -330,8 +330,8 @@ LAB_TEST(count_finds_each_interleaved_piece, 1, "5.3", "")
      * letters in between, or carry another writer's letters; pieces without
      * their capital or without their newline. */
     const char *mixed[] = { "AaaBbbbbb\n", "Abbbbbbbb\n", "Aaaaa\naaa\n", "Aaaaaaaaa\n",
-                            "aaaaaaaaa\n", "Aaaaaaaaaa" };
-    long expected[] = { 1, 1, 1, 0, 1, 1 };
+                            "aaaaaaaaa\n", "Aaaaaaaaaa", "Abaaaaaaa\n", "Aaaaaaaab\n" };
+    long expected[] = { 1, 1, 1, 0, 1, 1, 1, 1 };
     for (size_t i = 0; i < sizeof mixed / sizeof mixed[0]; i++) {
         interleaved = count(mixed[i], 10, &pieces);
         ck_assert_msg(interleaved == expected[i] && pieces == 1,
@@ -423,10 +423,11 @@ LAB_TEST(count_rejects_a_size_out_of_range_with_EINVAL, 1, "5.3", "")
     long expected[] = { -1, -1, -1, 5, 1 };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         int fd = memfd_with("Aaaaaaaaa\n");
-        long pieces = -1;
+        long pieces = -1, before = memory_in_use();
         errno = 0;
         long got = count_interleaved(fd, sizes[i], &pieces);
         int saved_errno = errno;
+        long leaked = memory_in_use() - before;
         close(fd);
         if (expected[i] == -1)
             ck_assert_msg(got == -1 && saved_errno == EINVAL,
@@ -439,6 +440,11 @@ LAB_TEST(count_rejects_a_size_out_of_range_with_EINVAL, 1, "5.3", "")
                           "(errno: %s) with %ld piece(s); expected %ld: %d and %d are both "
                           "sizes a record may have", sizes[i], got, strerror(saved_errno),
                           pieces, expected[i], RECORD_MIN, RECORD_MAX);
+        ck_assert_msg(leaked <= LEAK_SLACK,
+                      "count_interleaved(fd, %zu, &pieces) returned %ld, and left %ld more "
+                      "bytes of memory allocated than before the call: check the size before "
+                      "you allocate the piece, and free it before you return", sizes[i], got,
+                      leaked);
     }
 }
 END_TEST
