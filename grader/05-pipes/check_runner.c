@@ -532,6 +532,12 @@ LAB_TEST_WITH_TIMEOUT(run_gives_126_for_a_command_whose_dup2_fails, 1, "2.6", "d
                   "or write the wrong descriptor) but print the reason and _exit(126)",
                   describe(commands, 2), got.outcome->result, strerror(got.outcome->error),
                   shown(got.output));
+    ck_assert_msg(got.output[0] == '\0',
+                  "pipeline_run(%s), when each child's first dup2() fails with EBUSY, wrote "
+                  "\"%s\" on standard output; expected nothing: cat's dup2() of its output "
+                  "failed, so cat must not run (it would write where its output was not "
+                  "meant to go); print the reason and _exit(126)", describe(commands, 2),
+                  shown(got.output));
     /* One such line from each child: cat's is about its output, wc's about its input. */
     int lines = 0;
     for (char *line = got.errors; line != NULL && *line != '\0';) {
