@@ -229,7 +229,12 @@ LAB_TEST_WITH_TIMEOUT(run_reads_the_callers_input_and_writes_its_output, 2, "2.2
     expect_output(run("b\nc\na\n", one, 1), one, 1, "a\nb\nc\n");
 
     char **const two[] = { cat, sort_reverse };
-    expect_output(run("b\nc\na\n", two, 2), two, 2, "c\nb\na\n");
+    struct run got = run("b\nc\na\n", two, 2);
+    expect_output(got, two, 2, "c\nb\na\n");
+    ck_assert_msg(got.errors[0] == '\0',
+                  "pipeline_run(%s) wrote \"%s\" on standard error; expected nothing: both "
+                  "commands ran. execvp() returns only when it fails: say so after it, never "
+                  "before", describe(two, 2), shown(got.errors));
 }
 END_TEST
 
