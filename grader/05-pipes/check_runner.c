@@ -329,6 +329,19 @@ LAB_TEST(run_rejects_an_empty_pipeline_with_EINVAL, 1, "2.2", "count < 1")
                       "pipeline_run(commands, %d) started a process (%s)", counts[i],
                       got.outcome->leftover_command);
     }
+
+    /* Rejected 1000 times each (it starts nothing, as seen above): a small
+     * allocation left behind each time adds up beyond glibc's cache. */
+    for (int i = 0; i < 2; i++) {
+        long before = memory_in_use();
+        for (int call = 0; call < 1000; call++)
+            pipeline_run(commands, counts[i]);
+        long leaked = memory_in_use() - before;
+        ck_assert_msg(leaked <= LEAK_SLACK,
+                      "pipeline_run(commands, %d), called 1000 times, left %ld more bytes of "
+                      "memory allocated than before: check count before you allocate anything",
+                      counts[i], leaked);
+    }
 }
 END_TEST
 
