@@ -186,8 +186,8 @@ server_descriptors() {
         fail "$(printf "seqnum_client %s, with no server reading it, %s\nOpen the server's FIFO with O_NONBLOCK: with no reader, open() fails at once with ENXIO." \
             "$FIFO" "$(hang_report)")"
     expect_status 1 "seqnum_client with nobody reading $FIFO"
-    [[ $stderr == *"$FIFO"*"No such device or address"* || $stderr == *"$FIFO"*ENXIO* ]] ||
-        fail "expected a message that names $FIFO and says ENXIO (No such device or address) on stderr; got: $stderr"
+    [[ $stderr == *"$FIFO: No such device or address"* ]] ||
+        fail "expected a message that names the server's FIFO, $FIFO (not the client's own, $FIFO.PID), and says ENXIO (No such device or address) on stderr; got: $stderr"
     local left
     left=$(find . -name "$FIFO.*")
     [ -z "$left" ] || fail "seqnum_client left its FIFO behind: $left"
@@ -243,6 +243,15 @@ client_reads_its_fifo() {
         [[ $(readlink "$fd" 2>/dev/null) == */"$FIFO.$CLIENT_PID" ]] || continue
         flags=$(sed -n 's/^flags:[[:space:]]*//p' "/proc/$CLIENT_PID/fdinfo/${fd##*/}" 2>/dev/null)
         [[ $flags =~ ^[0-7]+$ ]] && [ $((8#$flags & 3)) -eq 0 ] && return 0
+    done
+    return 1
+}
+
+# Whether the client holds the server's FIFO ($FIFO itself) open.
+client_holds_the_server_fifo() {
+    local fd
+    for fd in /proc/"$CLIENT_PID"/fd/*; do
+        [[ $(readlink "$fd" 2>/dev/null) == */"$FIFO" ]] && return 0
     done
     return 1
 }
@@ -365,6 +374,9 @@ expect_client_prints() {
         fail "$(printf 'seqnum_client %s 2 gave up before its answer came: it %s\npoll() your FIFO for POLLIN: until the server opens it, a read() returns 0 (end-of-file).' \
             "$FIFO" "$ENDED")"
     fi
+    client_gone || ! client_holds_the_server_fifo ||
+        fail "$(printf 'seqnum_client still held the server'"'"'s FIFO %s open for writing while it waited for its answer:\n%s\nclose it as soon as the request is written (section 6.4, step 2).' \
+            "$FIFO" "$(describe_process "$CLIENT_PID" seqnum_client)")"
     answer_or_fail 7
     expect_client_prints 7
 }
