@@ -483,6 +483,22 @@ static void call_pipeline_run_failing(void *arg)
     find_leftover_child(outcome);
 }
 
+/* pipeline_run() made to fail 1000 times the way failures says, each time
+ * before any command started: values[0], the bytes of memory in use after the
+ * calls less those before. */
+static void call_pipeline_run_failing_often(void *arg)
+{
+    struct failing_pipeline_call *failing = arg;
+    long before = memory_in_use();
+
+    for (int i = 0; i < 1000; i++) {
+        fail_inject_arm(failing->failures);
+        pipeline_run(failing->call.commands, failing->call.count);
+    }
+    fail_inject_arm("");
+    failing->call.outcome->values[0] = memory_in_use() - before;
+}
+
 /* Run pipeline_run(commands) with input on its standard input while the
  * calls that failures names fail (what: those calls, in words). */
 static struct run run_failing(const char *failures, const char *what, const char *input,
@@ -530,6 +546,19 @@ LAB_TEST_WITH_TIMEOUT(run_closes_every_pipe_and_reaps_its_children_when_fork_fai
                       describe(commands, 3), what, outcome->leftover_command,
                       outcome->leftover_state == 'Z' ? "a zombie" : "still running");
     }
+
+    /* The first fork() failing a thousand times, nothing started: whatever is
+     * allocated each time must be freed on that way out too. */
+    struct outcome *outcome = shared_outcome();
+    struct failing_pipeline_call often = { { commands, 3, outcome }, failures[0] };
+    run_body(call_pipeline_run_failing_often, &often, outcome, "",
+             "pipeline_run(yes | cat | cat), when its first fork() fails, 1000 times,",
+             "Close what you hold and return -1");
+    ck_assert_msg(outcome->values[0] <= LEAK_SLACK,
+                  "pipeline_run(%s), when its first fork() fails, returned -1 1000 times, and "
+                  "left %ld more bytes of memory allocated than before: free what you "
+                  "allocate on every way out, the failures too", describe(commands, 3),
+                  outcome->values[0]);
 }
 END_TEST
 
