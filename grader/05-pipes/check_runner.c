@@ -360,7 +360,7 @@ static void call_pipeline_run_interruptibly(void *arg)
     call_pipeline_run(&interrupted->call);
 }
 
-LAB_TEST_WITH_TIMEOUT(run_waits_on_when_a_signal_interrupts_waitpid, 2, "2.4", "EINTR", 3 * DEADLINE)
+LAB_TEST_WITH_TIMEOUT(run_waits_on_when_a_signal_interrupts_waitpid, 1, "2.4", "EINTR", 3 * DEADLINE)
 {
     /* cat reads a pipe that the test holds open: pipeline_run() waits for
      * it, and gets SIGUSR1 each time it sleeps in waitpid(). */
@@ -394,6 +394,35 @@ LAB_TEST_WITH_TIMEOUT(run_waits_on_when_a_signal_interrupts_waitpid, 2, "2.4", "
                   got.outcome->leftover == 0 ? "" :
                   got.outcome->leftover_state == 'Z' ? "a zombie" : "running", signals);
     expect_output(got, commands, 1, "late\n");
+}
+END_TEST
+
+static void call_pipeline_run_with_SIGCHLD_ignored(void *arg)
+{
+    if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)
+        _exit(125);
+    call_pipeline_run(arg);
+}
+
+LAB_TEST_WITH_TIMEOUT(run_fails_with_ECHILD_when_its_children_cannot_be_waited_for, 1, "2.4", "waitpid() fails", 2 * DEADLINE)
+{
+    char **const commands[] = { true_command, true_command };
+    struct outcome *outcome = shared_outcome();
+    struct pipeline_call call = { commands, 2, outcome };
+
+    run_body(call_pipeline_run_with_SIGCHLD_ignored, &call, outcome, "",
+             "pipeline_run(true | true) in a caller that ignores SIGCHLD",
+             "waitpid() fails there with ECHILD, again and again: call it again on EINTR only");
+    ck_assert_msg(outcome->result == -1 && outcome->error == ECHILD,
+                  "pipeline_run(true | true) in a caller that ignores SIGCHLD returned %d "
+                  "(errno: %s); expected -1 with errno ECHILD. The kernel reaps the children "
+                  "itself then, and waitpid() fails with ECHILD: there is no status to "
+                  "return, so pipeline_run() fails with the errno of that waitpid()",
+                  outcome->result, strerror(outcome->error));
+    ck_assert_msg(outcome->fds_after == outcome->fds_before,
+                  "pipeline_run(true | true) failed, but the caller had %d open descriptors "
+                  "before and %d after (%s): close every pipe end on every path",
+                  outcome->fds_before, outcome->fds_after, outcome->fd_list);
 }
 END_TEST
 
