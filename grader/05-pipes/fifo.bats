@@ -131,7 +131,7 @@ server_descriptors() {
 }
 
 # hint: a client that is gone
-# bats test_tags=points:2,section:6_3
+# bats test_tags=points:1,section:6_3
 @test "the_server_survives_a_client_that_is_gone" {
     start_server
     # Client 999999991 made its FIFO but nobody reads it; client 999999992 has none.
@@ -176,6 +176,21 @@ server_descriptors() {
         fail "expected a message with EEXIST (File exists) on stderr; got: $stderr"
     [ -f "$FIFO" ] && [ "$(cat "$FIFO")" = "another server's" ] ||
         fail "seqnum_server refused $FIFO, but removed or changed it: a path that exists belongs to someone else"
+}
+
+# hint: check the open for writing too
+# bats test_tags=points:1,section:6_3
+@test "the_server_fails_when_it_cannot_open_its_FIFO_for_writing" {
+    # Room for one descriptor above 0, 1 and 2: the read end takes it, and the
+    # open for writing fails with EMFILE.
+    run --separate-stderr run_within 5 prlimit --nofile=4 "$(program seqnum_server)" "$FIFO"
+    [ "$status" -ne 124 ] ||
+        fail "$(printf 'seqnum_server %s, with room for only one descriptor more than 0, 1 and 2, %s\nexpected it to fail: its open() for writing fails with EMFILE' \
+            "$FIFO" "$(hang_report)")"
+    [ "$status" -eq 1 ] && [[ $stderr == *"Too many open files"* && $stderr != *listening* ]] ||
+        fail "$(printf 'seqnum_server %s, with room for only one descriptor more than 0, 1 and 2 (its read end), exited with status %s; its stderr:\n%s\nexpected status 1 and the reason (EMFILE, Too many open files) before it says it is listening:\nwithout its own write end the server cannot wait for requests; check that open() too.' \
+            "$FIFO" "$status" "$stderr")"
+    [ ! -e "$FIFO" ] || fail "seqnum_server failed, but left its FIFO $FIFO behind"
 }
 
 # bats test_tags=points:2,section:6_4
