@@ -94,21 +94,24 @@ FLOOD_PROCESSES=256
 # sandbox user's processes, and
 # - kill a process group of FLOOD_PROCESSES or more (and all of them, when they
 #   are that many in smaller groups), saying so in FLOOD_NOTE (root's), which
-#   the message of a test killed by it quotes;
+#   the message of a test killed by it quotes. Zombies count: they hold their
+#   place under the user's process limit until their parent waits for them, and
+#   a program that forks until that limit without waiting leaves the test
+#   runner unable to fork, so unable to stop it;
 # - end them all when every one has been stopped (SIGSTOP) for two looks in a
 #   row: code that stops them all, the test runner with them, would otherwise
 #   make the suite wait out its whole time limit.
 # Stops when a line can be read from FD.
 watch_sandbox() {
     local pid=$1 wake=$2 flood_note=$3 looks=0 group stat all_stopped live
-    local -A in_group
+    local -A in_group zombies_in
     while kill -0 "$pid" 2>/dev/null; do
-        # (Zombies, finished and not yet reaped, do not count. One ps a look,
-        # read by bash: a process costs milliseconds here.)
-        all_stopped='' live=0 in_group=()
+        # (One ps a look, read by bash: a process costs milliseconds here.
+        # Zombies, finished and not yet waited for, are neither stopped nor running.)
+        all_stopped='' live=0 in_group=() zombies_in=()
         while read -r group stat; do
             case "$stat" in
-                Z*) continue ;;
+                Z*) zombies_in[$group]=$((${zombies_in[$group]:-0} + 1)) ;;
                 T*) all_stopped=${all_stopped:-yes} ;;
                 *) all_stopped=no ;;
             esac
@@ -120,7 +123,11 @@ watch_sandbox() {
                 [ "${in_group[$group]}" -ge "$FLOOD_PROCESSES" ] || continue
                 kill -KILL -- "-$group" 2>/dev/null || true
                 live=$((live - in_group[$group]))
-                echo "its process group had ${in_group[$group]} processes: a fork that never stops (does every child end, with _exit, when its work or its exec fails?); the grader killed them all" >>"$flood_note"
+                if [ "${zombies_in[$group]:-0}" -ge $((FLOOD_PROCESSES / 2)) ]; then
+                    echo "its process group had ${in_group[$group]} processes, ${zombies_in[$group]} of them ended and never waited for: children forked without end, or never reaped (waitpid for every child you fork); the grader killed them all" >>"$flood_note"
+                else
+                    echo "its process group had ${in_group[$group]} processes: a fork that never stops (does every child end, with _exit, when its work or its exec fails?); the grader killed them all" >>"$flood_note"
+                fi
             done
             if [ "$live" -ge "$FLOOD_PROCESSES" ]; then
                 kill_sandbox_processes

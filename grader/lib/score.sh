@@ -73,7 +73,9 @@ score_lab() {
         [ "$verdict" != missing ] || [ ! -e "$dir/res/$name.not-run" ] || verdict=not-run
         case "$verdict" in
             not-run) echo "not run: --first-failure stopped the lab at an earlier failing test" >>"$out" ;;
-            missing) echo "the test did not run: its suite crashed, timed out or never reached it" >>"$out" ;;
+            missing) echo "the test did not run: its suite crashed, timed out or never reached it" >>"$out"
+                # (The watcher of the sandbox killed the suite's processes: say why.)
+                [ ! -s "$dir/log/flood" ] || head -n 1 "$dir/log/flood" >>"$out" ;;
             duplicate) echo "the test reported more than one result: does the code under test write to the grader's descriptors?" >>"$out" ;;
         esac
         read_outcome "$verdict" "$out" outcome

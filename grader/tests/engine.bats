@@ -205,6 +205,24 @@ status_of() {
         fail "grading one hanging test took $((SECONDS - start)) s"
 }
 
+@test "a_program_that_fills_the_process_limit_with_zombies_is_stopped_at_once_and_told_why" {
+    # Zombies count under the user's process limit: once it is full, the test
+    # runner (the same user) cannot fork to stop the program, which held the
+    # suite until its 900 s. The sandbox's watcher, outside, counts them.
+    [ "$(id -u)" -eq 0 ] || skip "only root grades in the sandbox"
+    submission_with grader/tests/fixtures/forks-without-waiting.patch
+    local start=$SECONDS
+    run "$GRADE" --sandbox --src "$SUBMISSION" --results "$RESULTS" \
+        --tests 'layout_rejects_an_unknown_option_with_usage|layout_prints_a_row_for_every_object' 01
+    assert_equal "$(status_of layout_rejects_an_unknown_option_with_usage)" failed
+    assert_equal "$(status_of layout_prints_a_row_for_every_object)" passed
+    [[ $(output_of layout_rejects_an_unknown_option_with_usage) == *"never waited for"* ]] ||
+        fail "the test's failure does not say why: $(output_of layout_rejects_an_unknown_option_with_usage)"
+    # shellcheck disable=SC2031 # TIMEOUT_SCALE comes from the environment
+    [ $((SECONDS - start)) -lt $((30 * ${TIMEOUT_SCALE:-1})) ] ||
+        fail "grading it took $((SECONDS - start)) s"
+}
+
 @test "code_that_calls_exit_0_does_not_pass_the_test" {
     submission_with grader/tests/fixtures/exits-early.patch
     run "$GRADE" --src "$SUBMISSION" --results "$RESULTS" --tests 'parse_keeps_the' 01
