@@ -46,6 +46,18 @@ teardown() {
         fail "with the mutex the counter reached $ACTUAL, not 4000000: $((4000000 - ACTUAL)) updates were lost. Does every child take the mutex (sem_wait) around value++, and is the semaphore in the shared mapping with pshared = 1?"
 }
 
+# counter_traced makes each fork() return only once the new child waits at the
+# barrier or has begun to count, so a child that does not wait begins before
+# the next one is forked, every time (fail_inject.c).
+# hint: the start barrier
+# bats test_tags=points:1,section:7
+@test "counter_children_begin_to_count_only_once_all_of_them_exist" {
+    local calls="$BATS_TEST_TMPDIR/calls"
+    run_counting "$calls" counter -p 4 -i 1000
+    expect_status 0 "$RUN"
+    expect_children_started_together "$calls" 4 sem_wait 7
+}
+
 # bats test_tags=points:1,section:7
 @test "counter_uses_the_options_it_is_given" {
     run --separate-stderr run_program "$(program counter)" -p 3 -i 1000

@@ -19,7 +19,9 @@
  * needs a hundred million increments to be sure of.
  *
  * Each wrapper first asks fail_inject.c (linked with it) whether LAB04_FAIL
- * makes this call fail; a call made to fail is not made, and not traced.
+ * makes this call fail; a call made to fail is not made, and not traced. A
+ * wait also tells fail_inject.c that a child begins to count (the check of
+ * the start barrier).
  */
 #define _GNU_SOURCE
 #include <semaphore.h>
@@ -34,8 +36,10 @@ int __real_sem_trywait(sem_t *semaphore);
 int __real_sem_timedwait(sem_t *semaphore, const struct timespec *deadline);
 int __real_sem_post(sem_t *semaphore);
 
-/* fail_inject.c: 1 (errno set) when LAB04_FAIL makes this call of name fail. */
+/* fail_inject.c: 1 (errno set) when LAB04_FAIL makes this call of name fail;
+ * and, in a child, "it begins to count now" (the start barrier's check). */
 int lab04_injected_failure(const char *name);
+void lab04_child_counts(void);
 
 /* Shared by the program and all its children: made before main(), so before fork(). */
 struct mutex_watch {
@@ -96,6 +100,7 @@ int __wrap_sem_wait(sem_t *semaphore)
 {
     if (lab04_injected_failure("sem_wait"))
         return -1;
+    lab04_child_counts();
     int result = __real_sem_wait(semaphore);
     if (result == 0)
         entered();
@@ -106,6 +111,7 @@ int __wrap_sem_trywait(sem_t *semaphore)
 {
     if (lab04_injected_failure("sem_trywait"))
         return -1;
+    lab04_child_counts();
     int result = __real_sem_trywait(semaphore);
     if (result == 0)
         entered();
@@ -116,6 +122,7 @@ int __wrap_sem_timedwait(sem_t *semaphore, const struct timespec *deadline)
 {
     if (lab04_injected_failure("sem_timedwait"))
         return -1;
+    lab04_child_counts();
     int result = __real_sem_timedwait(semaphore, deadline);
     if (result == 0)
         entered();

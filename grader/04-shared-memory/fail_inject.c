@@ -1,10 +1,10 @@
 /*
  * fail_inject.c - failure injection for the test-only builds counter_traced
- * and sysvcount_traced: wrappers (ld --wrap) of read, shmget, shmat, shmdt
- * and semop, and the hook that counter_trace.c's sem_wait and sem_post
+ * and sysvcount_traced: wrappers (ld --wrap) of read, shmget, shmat, shmdt,
+ * semop and fork, and the hook that counter_trace.c's sem_wait and sem_post
  * wrappers ask, make one chosen call fail, so that a test can take the ways
  * out that a real run never takes: a sem_post or a shmdt that fails, a start
- * barrier that cannot be read.
+ * barrier that cannot be read, a fork that fails.
  *
  *   LAB04_FAIL=[child:]NAME:N:ERRNO
  *
@@ -14,17 +14,30 @@
  * The calls are counted over the program and all its child processes
  * together; with "child:" only the calls that the children make count (so a
  * test need not know what the parent does first). NAME is read, shmget,
- * shmat, shmdt, semop, sem_wait, sem_trywait, sem_timedwait or sem_post.
+ * shmat, shmdt, semop, fork, sem_wait, sem_trywait, sem_timedwait or sem_post.
  *
  * LAB04_CALLS=FILE: when the program ends (the parent's exit), FILE gets one
  * line "NAME ALL CHILDREN" per name: the calls of NAME that all the processes
  * made, and those the children made, failed ones included, so that a test
- * can tell that a child stopped at its failure. Without either variable the wrappers only pass each call on.
+ * can tell that a child stopped at its failure. Without either variable the
+ * wrappers only pass each call on.
+ *
+ * The start barrier: with either variable set, the parent's fork() returns
+ * only once the new child is asleep (at the barrier), has begun to count
+ * (its first wait on the mutex: sem_wait, sem_trywait, sem_timedwait, or a
+ * semop that takes), or has ended; so a child that does not wait at the
+ * barrier begins to count before the next child is forked, every time. FILE
+ * then also gets the line "first_count_after_forks N": how many children the
+ * parent had forked when the first child began to count ("none" when no
+ * child counted). With a barrier that opens once all children exist, N is
+ * the number of children.
  */
 #define _GNU_SOURCE
 #include "failspec.h"
+#include "labchild.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +52,14 @@ int __real_shmget(key_t key, size_t size, int flags);
 void *__real_shmat(int shmid, const void *address, int flags);
 int __real_shmdt(const void *address);
 int __real_semop(int semid, struct sembuf *operations, size_t count);
+pid_t __real_fork(void);
 
 /* Called by counter_trace.c's wrappers too. */
 int lab04_injected_failure(const char *name);
+void lab04_child_counts(void);
 
 static const char *const names[] = {
-    "read", "shmget", "shmat", "shmdt", "semop",
+    "read", "shmget", "shmat", "shmdt", "semop", "fork",
     "sem_wait", "sem_trywait", "sem_timedwait", "sem_post",
 };
 enum { NAMES = sizeof names / sizeof names[0] };
@@ -53,6 +68,9 @@ enum { NAMES = sizeof names / sizeof names[0] };
 struct call_counts {
     long calls[NAMES];          /* every process */
     long child_calls[NAMES];    /* the children only */
+    long forks;                 /* children the parent has forked */
+    long counting;              /* children that have begun to count */
+    long first_count_after_forks;   /* forks when the first began; LONG_MAX: none yet */
 };
 
 static struct call_counts *counts;
@@ -101,6 +119,7 @@ __attribute__((constructor)) static void start_counting(void)
         perror("fail_inject: mmap");
         exit(125);
     }
+    counts->first_count_after_forks = LONG_MAX;
     parent = getpid();
 }
 
@@ -120,6 +139,11 @@ __attribute__((destructor)) static void write_counts(void)
         fprintf(file, "%s %ld %ld\n", names[i],
                 __atomic_load_n(&counts->calls[i], __ATOMIC_SEQ_CST),
                 __atomic_load_n(&counts->child_calls[i], __ATOMIC_SEQ_CST));
+    long first = __atomic_load_n(&counts->first_count_after_forks, __ATOMIC_SEQ_CST);
+    if (first == LONG_MAX)
+        fprintf(file, "first_count_after_forks none\n");
+    else
+        fprintf(file, "first_count_after_forks %ld\n", first);
     if (fclose(file) == EOF)
         perror("fail_inject: LAB04_CALLS");
 }
@@ -174,5 +198,57 @@ int __wrap_semop(int semid, struct sembuf *operations, size_t count)
 {
     if (lab04_injected_failure("semop"))
         return -1;
+    if (count > 0 && operations != NULL && operations[0].sem_op < 0)
+        lab04_child_counts();       /* binsem_wait: the child counts */
     return __real_semop(semid, operations, count);
+}
+
+/* In a child, before its first wait on the mutex: it begins to count now. */
+void lab04_child_counts(void)
+{
+    static int counted;         /* in this process; a child's copy starts at 0 */
+
+    if (counts == NULL || getpid() == parent || counted)
+        return;
+    counted = 1;
+    long forks = __atomic_load_n(&counts->forks, __ATOMIC_SEQ_CST);
+    long first = __atomic_load_n(&counts->first_count_after_forks, __ATOMIC_SEQ_CST);
+    while (forks < first &&
+           !__atomic_compare_exchange_n(&counts->first_count_after_forks, &first, forks, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        continue;
+    __atomic_add_fetch(&counts->counting, 1, __ATOMIC_SEQ_CST);
+}
+
+/* In the parent, after it forked child: wait (2 s at most, scaled) until the
+ * child is asleep, has begun to count, or has ended. A deadline that passes
+ * only makes the order less certain; the program goes on. */
+static void wait_until_the_child_settles(pid_t child, long counting_before)
+{
+    double deadline = monotonic_seconds() + scaled(2);
+
+    for (;;) {
+        char state = process_state(child);
+        if (state == 'S' || state == 'Z' || state == 'X' ||
+            __atomic_load_n(&counts->counting, __ATOMIC_SEQ_CST) > counting_before ||
+            monotonic_seconds() > deadline)
+            return;
+        pause_briefly();
+    }
+}
+
+pid_t __wrap_fork(void)
+{
+    if (lab04_injected_failure("fork"))
+        return -1;
+    long counting_before = counts == NULL ? 0 :
+                           __atomic_load_n(&counts->counting, __ATOMIC_SEQ_CST);
+    pid_t pid = __real_fork();
+    if (pid > 0 && counts != NULL) {
+        int saved_errno = errno;
+        __atomic_add_fetch(&counts->forks, 1, __ATOMIC_SEQ_CST);
+        wait_until_the_child_settles(pid, counting_before);
+        errno = saved_errno;
+    }
+    return pid;
 }

@@ -384,3 +384,36 @@ child_calls() {
     done <"$BATS_TEST_TMPDIR/calls"
     fail "$RUN: the counts of its calls have no line for $1: did it end by exit() or by returning from main?"
 }
+
+# run_counting CALLS_FILE NAME ARGS...: run NAME_traced with LAB04_CALLS=CALLS_FILE
+# (fail_inject.c counts its calls and watches the start barrier), nothing made to
+# fail. Sets status, output, stderr and RUN (the command in words).
+run_counting() {
+    local calls=$1 name=$2
+    shift 2
+    RUN="$name $*"
+    [ -z "${KEY_FILE:-}" ] || RUN=${RUN//"$KEY_FILE"/KEYFILE}
+    rm -f "$calls"
+    LAB04_CALLS=$calls run --separate-stderr run_program "$(program "${name}_traced")" "$@"
+}
+
+# expect_children_started_together CALLS_FILE COUNT WAIT SECTION: after run_counting, the
+# parent forked COUNT children, and none began to count (WAIT, its first wait on
+# the mutex) before the last one was forked: the start barrier held them all.
+expect_children_started_together() {
+    local calls=$1 count=$2 wait=$3 section=$4 name forks='' first='' all
+    [ -f "$calls" ] ||
+        fail "$RUN left no counts of its calls (fail_inject.c writes them when the program ends by exit or by returning from main): did it end otherwise?"
+    while read -r name all _; do
+        case "$name" in
+            fork) forks=$all ;;
+            first_count_after_forks) first=$all ;;
+        esac
+    done <"$calls"
+    [ "$forks" = "$count" ] ||
+        fail "$RUN forked ${forks:-no} child processes; expected $count, one per process of -p"
+    [ "$first" != none ] ||
+        fail "$RUN: no child ever called $wait, so none counted under the mutex; expected each to wait at the start barrier, then count with $wait before each increment (handout section $section)"
+    [ "$first" = "$count" ] ||
+        fail "$RUN: a child began to count (its first $wait) when the parent had forked only $first of the $count children; expected every child to wait at the start barrier until all $count exist: each child reads the barrier pipe, and that read blocks until the parent, after its last fork, closes the write end (every read then returns 0, end of file). A read that returns at once (of 0 bytes, or of a pipe whose write end was closed before the forks) is no barrier (handout section $section)"
+}
