@@ -96,9 +96,25 @@ teardown() {
 
 # hint: say why and _exit(1) at once
 # bats test_tags=points:1,section:7
-@test "counter_child_whose_sem_post_fails_says_why_and_exits_with_status_1" {
+@test "counter_child_whose_sem_wait_or_sem_post_fails_says_why_and_exits_with_status_1" {
     run_with_failure counter child:sem_post:1:EOVERFLOW -p 1 -i 3
     expect_child_failure_reported "Value too large for defined data type"
+    run_with_failure counter child:sem_wait:1:EINVAL -p 1 -i 3
+    expect_child_failure_reported "Invalid argument"
+    expect_no_child_calls sem_post "the child's first sem_wait failed (EINVAL, not EINTR), yet it went on"
+}
+
+# hint: check every call of the parent too
+# bats test_tags=points:1,section:7
+@test "counter_whose_mmap_fork_sem_destroy_or_munmap_fails_says_why_and_exits_with_status_1" {
+    run_with_failure counter mmap:1:ENOMEM -p 2 -i 3
+    expect_parent_failure_reported "Cannot allocate memory" no-totals
+    run_with_failure counter fork:2:EAGAIN -p 3 -i 3
+    expect_parent_failure_reported "Resource temporarily unavailable" no-totals
+    run_with_failure counter sem_destroy:1:EINVAL -p 2 -i 3
+    expect_parent_failure_reported "Invalid argument"
+    run_with_failure counter munmap:1:EINVAL -p 2 -i 3
+    expect_parent_failure_reported "Invalid argument"
 }
 
 # hint: check the barrier's read before counting
@@ -106,8 +122,5 @@ teardown() {
 @test "counter_child_that_cannot_read_the_start_barrier_says_why_and_does_not_count" {
     run_with_failure counter child:read:1:EIO -p 1 -i 3
     expect_child_failure_reported "Input/output error"
-    local waits
-    waits=$(child_calls sem_wait)
-    [ "$waits" -eq 0 ] ||
-        fail "$RUN: the read of the start barrier failed, yet the child went on to count: it called sem_wait $waits times. Check the read's result before the loop: on -1 (other than EINTR), perror and _exit(1)"
+    expect_no_child_calls sem_wait "the read of the start barrier failed, yet the child went on to count"
 }

@@ -18,6 +18,9 @@
  * after a few increments, where lost updates are a matter of chance that
  * needs a hundred million increments to be sure of.
  *
+ * It also wraps mmap, munmap, sem_init and sem_destroy, which only fail when
+ * LAB04_FAIL says so (create_counter's and destroy_counter's failures).
+ *
  * Each wrapper first asks fail_inject.c (linked with it) whether LAB04_FAIL
  * makes this call fail; a call made to fail is not made, and not traced. A
  * wait also tells fail_inject.c that a child begins to count (the check of
@@ -35,6 +38,10 @@ int __real_sem_wait(sem_t *semaphore);
 int __real_sem_trywait(sem_t *semaphore);
 int __real_sem_timedwait(sem_t *semaphore, const struct timespec *deadline);
 int __real_sem_post(sem_t *semaphore);
+void *__real_mmap(void *address, size_t length, int protection, int flags, int fd, off_t offset);
+int __real_munmap(void *address, size_t length);
+int __real_sem_init(sem_t *semaphore, int pshared, unsigned int value);
+int __real_sem_destroy(sem_t *semaphore);
 
 /* fail_inject.c: 1 (errno set) when LAB04_FAIL makes this call of name fail;
  * and, in a child, "it begins to count now" (the start barrier's check). */
@@ -56,7 +63,8 @@ __attribute__((constructor)) static void start_watch(void)
 {
     if (getenv("COUNTER_TRACE") == NULL)
         return;
-    watch = mmap(NULL, sizeof *watch, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    watch = __real_mmap(NULL, sizeof *watch, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                        -1, 0);
     if (watch == MAP_FAILED) {
         perror("counter_trace: mmap");
         exit(EXIT_FAILURE);
@@ -139,4 +147,33 @@ int __wrap_sem_post(sem_t *semaphore)
         __atomic_sub_fetch(&watch->inside, 1, __ATOMIC_SEQ_CST);
     }
     return __real_sem_post(semaphore);
+}
+
+/* The parent's calls that a real run never sees fail: only LAB04_FAIL makes them. */
+void *__wrap_mmap(void *address, size_t length, int protection, int flags, int fd, off_t offset)
+{
+    if (lab04_injected_failure("mmap"))
+        return MAP_FAILED;
+    return __real_mmap(address, length, protection, flags, fd, offset);
+}
+
+int __wrap_munmap(void *address, size_t length)
+{
+    if (lab04_injected_failure("munmap"))
+        return -1;
+    return __real_munmap(address, length);
+}
+
+int __wrap_sem_init(sem_t *semaphore, int pshared, unsigned int value)
+{
+    if (lab04_injected_failure("sem_init"))
+        return -1;
+    return __real_sem_init(semaphore, pshared, value);
+}
+
+int __wrap_sem_destroy(sem_t *semaphore)
+{
+    if (lab04_injected_failure("sem_destroy"))
+        return -1;
+    return __real_sem_destroy(semaphore);
 }

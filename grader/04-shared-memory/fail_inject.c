@@ -14,7 +14,9 @@
  * The calls are counted over the program and all its child processes
  * together; with "child:" only the calls that the children make count (so a
  * test need not know what the parent does first). NAME is read, shmget,
- * shmat, shmdt, semop, fork, sem_wait, sem_trywait, sem_timedwait or sem_post.
+ * shmat, shmdt, semop, fork, sem_wait, sem_trywait, sem_timedwait or
+ * sem_post; in counter_traced also mmap, munmap, sem_init and sem_destroy
+ * (counter_trace.c's wrappers).
  *
  * LAB04_CALLS=FILE: when the program ends (the parent's exit), FILE gets one
  * line "NAME ALL CHILDREN" per name: the calls of NAME that all the processes
@@ -61,6 +63,7 @@ void lab04_child_counts(void);
 static const char *const names[] = {
     "read", "shmget", "shmat", "shmdt", "semop", "fork",
     "sem_wait", "sem_trywait", "sem_timedwait", "sem_post",
+    "mmap", "munmap", "sem_init", "sem_destroy",
 };
 enum { NAMES = sizeof names / sizeof names[0] };
 

@@ -357,20 +357,52 @@ failed_call_in_words() {
     printf 'call %s of %s in a child failed with %s' "$number" "$call" "$errno_name"
 }
 
+# stderr_says NAME STRERROR: has $stderr a line "NAME: what failed: STRERROR"?
+stderr_says() {
+    local line
+    while IFS= read -r line; do
+        [[ $line == "$1: "?*": $2" ]] && return 0
+    done <<<"$stderr"
+    return 1
+}
+
 # expect_child_failure_reported STRERROR: after run_with_failure, the program
 # ended with status 1, printed no totals, and a line "NAME: what: STRERROR"
 # (perror) on stderr.
 expect_child_failure_reported() {
-    local message=$1 name=${RUN%% *} line found=''
+    local message=$1 name=${RUN%% *}
     [ "$status" -ne 124 ] ||
         fail "$(printf '%s: %s, and it did not finish within %s s. A child must stop at a call that fails: say why (perror) and _exit(1) at once; a child that goes on may wait for ever (one whose sem_post failed still holds the mutex). its stderr:\n%s' \
             "$RUN" "$(failed_call_in_words)" "$PROGRAM_TIMEOUT" "$stderr")"
-    while IFS= read -r line; do
-        [[ $line == "$name: "?*": $message" ]] && found=1
-    done <<<"$stderr"
-    [ "$status" -eq 1 ] && [ -n "$found" ] && [[ $output != *actual* ]] && return 0
+    [ "$status" -eq 1 ] && stderr_says "$name" "$message" && [[ $output != *actual* ]] && return 0
     fail "$(printf '%s: %s, yet it exited with status %s, printed:\n%s\nand on stderr:\n%s\nexpected status 1, no totals, and the line "%s: what failed: %s" on stderr (perror, or strerror(errno)): the child says why and _exit(1)s, and the parent reports the failed child' \
         "$RUN" "$(failed_call_in_words)" "$status" "$output" "$stderr" "$name" "$message")"
+}
+
+# expect_parent_failure_reported STRERROR [no-totals]: after run_with_failure of
+# a call of the parent (FAILURE is NAME:N:ERRNO), the program ended with status
+# 1 and a line "NAME: what: STRERROR" (perror) on stderr; with no-totals, it
+# printed no totals either.
+expect_parent_failure_reported() {
+    local message=$1 totals=${2:-} name=${RUN%% *} call number errno_name
+    IFS=: read -r call number errno_name <<<"$FAILURE"
+    local what="call $number of $call in the parent failed with $errno_name"
+    [ "$status" -ne 124 ] ||
+        fail "$(printf '%s: %s, and it did not finish within %s s. its stderr:\n%s' \
+            "$RUN" "$what" "$PROGRAM_TIMEOUT" "$stderr")"
+    [ "$status" -eq 1 ] && stderr_says "$name" "$message" &&
+        { [ -z "$totals" ] || [[ $output != *actual* ]]; } && return 0
+    fail "$(printf '%s: %s, yet it exited with status %s, printed:\n%s\nand on stderr:\n%s\nexpected status 1%s and the line "%s: what failed: %s" on stderr (perror, or strerror(errno)): check every call, say what failed, and return the failure to main (handout section 7)' \
+        "$RUN" "$what" "$status" "$output" "$stderr" "${totals:+, no totals}" "$name" "$message")"
+}
+
+# expect_no_child_calls CALL SENTENCE: after run_with_failure, the children
+# made no call of CALL; else fail with "RUN: SENTENCE: it called CALL N times. ...".
+expect_no_child_calls() {
+    local call=$1 sentence=$2 calls
+    calls=$(child_calls "$call")
+    [ "$calls" -eq 0 ] ||
+        fail "$RUN: $sentence: it called $call $calls times. A child stops at the first call that fails: perror and _exit(1) at once (handout sections 6.4 and 7)"
 }
 
 # child_calls CALL: how many times the children called CALL in the last

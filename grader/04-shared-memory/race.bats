@@ -14,7 +14,7 @@ RACE_ARGUMENTS=(-p 4 -i 25000000)
 RACE_TOTAL=100000000
 
 # hint: the start barrier
-# bats test_tags=points:2,section:7
+# bats test_tags=points:1,section:7
 @test "counter_without_the_mutex_loses_updates" {
     for _ in 1 2 3; do
         run --separate-stderr run_program "$(program counter)" "${RACE_ARGUMENTS[@]}" --no-mutex
