@@ -1,10 +1,10 @@
 /*
  * fail_inject.c - failure injection for the test-only builds counter_traced
  * and sysvcount_traced: wrappers (ld --wrap) of read, shmget, shmat, shmdt,
- * semop and fork, and the hook that counter_trace.c's sem_wait and sem_post
- * wrappers ask, make one chosen call fail, so that a test can take the ways
- * out that a real run never takes: a sem_post or a shmdt that fails, a start
- * barrier that cannot be read, a fork that fails.
+ * semget, semop and fork, and the hook that counter_trace.c's wrappers ask,
+ * make one chosen call fail, so that a test can take the ways out that a
+ * real run never takes: a sem_post or a shmdt that fails, a start barrier
+ * that cannot be read, a fork that fails.
  *
  *   LAB04_FAIL=[child:]NAME:N:ERRNO
  *
@@ -14,7 +14,7 @@
  * The calls are counted over the program and all its child processes
  * together; with "child:" only the calls that the children make count (so a
  * test need not know what the parent does first). NAME is read, shmget,
- * shmat, shmdt, semop, fork, sem_wait, sem_trywait, sem_timedwait or
+ * shmat, shmdt, semget, semop, fork, sem_wait, sem_trywait, sem_timedwait or
  * sem_post; in counter_traced also mmap, munmap, sem_init and sem_destroy
  * (counter_trace.c's wrappers).
  *
@@ -51,6 +51,7 @@
 
 ssize_t __real_read(int fd, void *buffer, size_t size);
 int __real_shmget(key_t key, size_t size, int flags);
+int __real_semget(key_t key, int count, int flags);
 void *__real_shmat(int shmid, const void *address, int flags);
 int __real_shmdt(const void *address);
 int __real_semop(int semid, struct sembuf *operations, size_t count);
@@ -61,7 +62,7 @@ int lab04_injected_failure(const char *name);
 void lab04_child_counts(void);
 
 static const char *const names[] = {
-    "read", "shmget", "shmat", "shmdt", "semop", "fork",
+    "read", "shmget", "shmat", "shmdt", "semget", "semop", "fork",
     "sem_wait", "sem_trywait", "sem_timedwait", "sem_post",
     "mmap", "munmap", "sem_init", "sem_destroy",
 };
@@ -181,6 +182,13 @@ int __wrap_shmget(key_t key, size_t size, int flags)
     if (lab04_injected_failure("shmget"))
         return -1;
     return __real_shmget(key, size, flags);
+}
+
+int __wrap_semget(key_t key, int count, int flags)
+{
+    if (lab04_injected_failure("semget"))
+        return -1;
+    return __real_semget(key, count, flags);
 }
 
 void *__wrap_shmat(int shmid, const void *address, int flags)

@@ -386,14 +386,15 @@ expect_child_failure_reported() {
 expect_parent_failure_reported() {
     local message=$1 totals=${2:-} name=${RUN%% *} call number errno_name
     IFS=: read -r call number errno_name <<<"$FAILURE"
-    local what="call $number of $call in the parent failed with $errno_name"
+    local what="call $number of $call in the parent failed with $errno_name" section=7
+    [ "$name" != sysvcount ] || section=6.4
     [ "$status" -ne 124 ] ||
         fail "$(printf '%s: %s, and it did not finish within %s s. its stderr:\n%s' \
             "$RUN" "$what" "$PROGRAM_TIMEOUT" "$stderr")"
     [ "$status" -eq 1 ] && stderr_says "$name" "$message" &&
         { [ -z "$totals" ] || [[ $output != *actual* ]]; } && return 0
-    fail "$(printf '%s: %s, yet it exited with status %s, printed:\n%s\nand on stderr:\n%s\nexpected status 1%s and the line "%s: what failed: %s" on stderr (perror, or strerror(errno)): check every call, say what failed, and return the failure to main (handout section 7)' \
-        "$RUN" "$what" "$status" "$output" "$stderr" "${totals:+, no totals}" "$name" "$message")"
+    fail "$(printf '%s: %s, yet it exited with status %s, printed:\n%s\nand on stderr:\n%s\nexpected status 1%s and the line "%s: what failed: %s" on stderr (perror, or strerror(errno)): check every call, say what failed, and return the failure to main (handout section %s)' \
+        "$RUN" "$what" "$status" "$output" "$stderr" "${totals:+, no totals}" "$name" "$message" "$section")"
 }
 
 # expect_no_child_calls CALL SENTENCE: after run_with_failure, the children

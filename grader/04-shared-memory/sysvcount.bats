@@ -13,7 +13,7 @@ teardown() {
     remove_sysv_objects_with_key
 }
 
-# bats test_tags=points:2,section:6_4
+# bats test_tags=points:1,section:6_4
 @test "sysvcount_counts_every_increment" {
     make_key_file
     run --separate-stderr run_program "$(program sysvcount)" -p 4 -i 5000 "$KEY_FILE"
@@ -25,8 +25,21 @@ teardown() {
         fail "$(printf 'sysvcount -p 4 -i 5000 printed:\n%s\nexpected "expected 20000" and "actual 20000"' "$output")"
 }
 
+# sysvcount_traced makes each fork() return only once the new child waits at
+# the barrier or has begun to count, so a child that does not wait begins
+# before the next one is forked, every time (fail_inject.c).
+# hint: the start barrier
+# bats test_tags=points:1,section:6_4
+@test "sysvcount_children_begin_to_count_only_once_all_of_them_exist" {
+    local calls="$BATS_TEST_TMPDIR/calls"
+    make_key_file
+    run_counting "$calls" sysvcount -p 4 -i 100 "$KEY_FILE"
+    expect_status 0 "$RUN"
+    expect_children_started_together "$calls" 4 binsem_wait 6.4
+}
+
 # hint: IPC_RMID
-# bats test_tags=points:2,section:6_4
+# bats test_tags=points:1,section:6_4
 @test "sysvcount_removes_its_segment_and_semaphore_set" {
     make_key_file
     run --separate-stderr run_program "$(program sysvcount)" -p 2 -i 1000 "$KEY_FILE"
@@ -71,12 +84,20 @@ expect_nothing_left() {
 
 # hint: say why and _exit(1) at once
 # bats test_tags=points:1,section:6_4
-@test "sysvcount_child_that_cannot_open_the_segment_or_read_the_barrier_says_why_and_stops" {
+@test "sysvcount_child_that_cannot_open_its_objects_or_read_the_barrier_says_why_and_stops" {
     make_key_file
+    run_with_failure sysvcount child:semget:1:EACCES -p 1 -i 3 "$KEY_FILE"
+    expect_child_failure_reported "Permission denied"
+    expect_nothing_left
+    expect_no_child_calls shmget "binsem_open (semget) failed in the child, yet it went on to sysv_shm_open"
     run_with_failure sysvcount child:shmget:1:ENOMEM -p 1 -i 3 "$KEY_FILE"
     expect_child_failure_reported "Cannot allocate memory"
     expect_nothing_left
     expect_no_child_calls shmat "sysv_shm_open (shmget) failed in the child, yet it went on to sysv_shm_attach"
+    run_with_failure sysvcount child:shmat:1:EINVAL -p 1 -i 3 "$KEY_FILE"
+    expect_child_failure_reported "Invalid argument"
+    expect_nothing_left
+    expect_no_child_calls semop "sysv_shm_attach (shmat) failed in the child, yet it went on to count"
     run_with_failure sysvcount child:read:1:EIO -p 2 -i 3 "$KEY_FILE"
     expect_child_failure_reported "Input/output error"
     expect_nothing_left
@@ -84,8 +105,16 @@ expect_nothing_left() {
 
 # hint: say why and _exit(1) at once
 # bats test_tags=points:1,section:6_4
-@test "sysvcount_child_whose_binsem_post_or_detach_fails_says_why_and_exits_with_status_1" {
+@test "sysvcount_child_whose_binsem_wait_post_or_detach_fails_says_why_and_exits_with_status_1" {
     make_key_file
+    # A child's first semop is its first binsem_wait.
+    run_with_failure sysvcount child:semop:1:EINVAL -p 1 -i 3 "$KEY_FILE"
+    expect_child_failure_reported "Invalid argument"
+    expect_nothing_left
+    local semops
+    semops=$(child_calls semop)
+    [ "$semops" -eq 1 ] ||
+        fail "$RUN: the child's first binsem_wait failed (semop: EINVAL), yet it went on: it called semop $semops times in all. A child stops at the first call that fails: perror and _exit(1) at once (handout section 6.4)"
     # A child's second semop is its first binsem_post (the first: binsem_wait).
     run_with_failure sysvcount child:semop:2:EIDRM -p 1 -i 3 "$KEY_FILE"
     expect_child_failure_reported "Identifier removed"
@@ -93,4 +122,16 @@ expect_nothing_left() {
     run_with_failure sysvcount child:shmdt:1:EINVAL -p 1 -i 3 "$KEY_FILE"
     expect_child_failure_reported "Invalid argument"
     expect_nothing_left
+}
+
+# hint: check fork's result, and still remove both objects
+# bats test_tags=points:1,section:6_4
+@test "sysvcount_whose_fork_fails_says_why_removes_its_objects_and_exits_with_status_1" {
+    make_key_file
+    run_with_failure sysvcount fork:2:EAGAIN -p 3 -i 3 "$KEY_FILE"
+    expect_parent_failure_reported "Resource temporarily unavailable" no-totals
+    local left
+    left=$(sysv_objects_with_key "$KEY")
+    [ -z "$left" ] || fail "$(printf '%s: the second fork failed (EAGAIN), and after sysvcount exited ipcs still lists:\n%s\nrun_children returns -1 (after it has opened the barrier and reaped the children it started), and main removes both objects (handout section 6.4)' \
+        "$RUN" "    ${left//$'\n'/$'\n'    }")"
 }
