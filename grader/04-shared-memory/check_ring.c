@@ -9,6 +9,7 @@
  * Children report through memory they share with the test and end with _exit().
  */
 #define _GNU_SOURCE         /* sched_setaffinity */
+#include "fail_calls.h"
 #include "labcheck.h"
 #include "ring.h"
 #include "test_support.h"
@@ -110,6 +111,59 @@ LAB_TEST(ring_create_rejects_a_bad_slot_count_with_EINVAL, 2, "4.2", "")
     ck_assert_msg(ring_destroy(ring) == 0, "ring_destroy failed: %s", strerror(errno));
     ck_assert_msg(!still_mapped(ring, sizeof *ring),
                   "after ring_destroy the ring is still mapped; expected it unmapped (munmap)");
+}
+END_TEST
+
+/* After a ring_create that returned NULL: what it had mapped is unmapped. */
+static void expect_nothing_left_mapped(const char *what)
+{
+    ck_assert_msg(last_mapping == NULL || !still_mapped(last_mapping, sizeof(struct ring)),
+                  "%s, ring_create returned NULL but left the ring it had mapped mapped; "
+                  "expected it to munmap what it mapped before it returns NULL (section 4.2)",
+                  what);
+}
+
+/* ring_create(4) with the nth call of call made to fail with error: NULL with that errno. */
+static void expect_create_to_fail(enum failing_call call, int nth, int error, const char *what)
+{
+    fail_call(call, nth, error);
+    errno = 0;
+    struct ring *ring = ring_create(4);
+    int saved_errno = errno;
+    stop_failing();
+    ck_assert_msg(ring == NULL && saved_errno == error,
+                  "when %s fails with %s, ring_create(4) returned %p with errno %d (%s); "
+                  "expected NULL with errno %s, the errno of the call that failed (section 4.2)",
+                  what, strerror(error), (void *)ring, saved_errno, strerror(saved_errno),
+                  strerror(error));
+    expect_nothing_left_mapped(what);
+}
+
+/* ring_destroy of a new ring with the nth call of call made to fail: -1 with that errno. */
+static void expect_destroy_to_fail(enum failing_call call, int nth, const char *what)
+{
+    struct ring *ring = create_or_fail(4);
+    fail_call(call, nth, EINVAL);
+    errno = 0;
+    expect_failure_passed_on("ring_destroy", what, ring_destroy(ring), "4.2");
+}
+
+/* The calls that a real run never sees fail are made to fail (fail_calls.h). */
+LAB_TEST(ring_create_and_ring_destroy_that_fail_say_so_and_leave_nothing_mapped, 1, "4.2", "undo what was done")
+{
+    watch_mappings();
+    errno = 0;
+    struct ring *ring = ring_create(0);
+    int saved_errno = errno;
+    ck_assert_msg(ring == NULL && saved_errno == EINVAL,
+                  "ring_create(0) returned %p with errno %d (%s); expected NULL with EINVAL",
+                  (void *)ring, saved_errno, strerror(saved_errno));
+    expect_nothing_left_mapped("for 0 slots (EINVAL)");
+    expect_create_to_fail(FAIL_MMAP, 1, ENOMEM, "mmap");
+    expect_create_to_fail(FAIL_SEM_INIT, 2, EINVAL, "the second sem_init");
+    expect_destroy_to_fail(FAIL_SEM_DESTROY, 1, "the first sem_destroy");
+    expect_destroy_to_fail(FAIL_SEM_DESTROY, 3, "the third sem_destroy");
+    expect_destroy_to_fail(FAIL_MUNMAP, 1, "munmap");
 }
 END_TEST
 
@@ -468,7 +522,7 @@ static int all_asleep(const pid_t *pids, const int *running, int count)
     return 1;
 }
 
-LAB_TEST_WITH_TIMEOUT(ring_delivers_every_item_exactly_once_to_2_consumers_from_2_producers, 3, "4.3", "the mutex", 90)
+LAB_TEST_WITH_TIMEOUT(ring_delivers_every_item_exactly_once_to_2_consumers_from_2_producers, 2, "4.3", "the mutex", 90)
 {
     enum { CHILDREN = PRODUCERS + CONSUMERS + 1 };   /* the last one sends the poison */
     struct ring *ring = create_or_fail(STRESS_SLOTS);
