@@ -13,6 +13,8 @@
 #include "test_support.h"
 
 #include <limits.h>
+#include <stdint.h>
+#include <time.h>
 
 enum { INSTANCES = 3, WORKERS = 2 * INSTANCES };
 
@@ -397,6 +399,60 @@ LAB_TEST(pool_acquire_timed_with_0_ms_never_waits, 1, "5.2", "")
 }
 END_TEST
 
+/* sem_timedwait, watched (ld --wrap): the deadline of its last call. A
+ * pool_acquire_timed that waits otherwise (sem_clockwait, say) is not watched. */
+int __real_sem_timedwait(sem_t *semaphore, const struct timespec *deadline);
+
+static struct timespec last_deadline;
+static long deadlines_seen;
+
+int __wrap_sem_timedwait(sem_t *semaphore, const struct timespec *deadline)
+{
+    if (deadline != NULL)
+        last_deadline = *deadline;
+    deadlines_seen++;
+    return __real_sem_timedwait(semaphore, deadline);
+}
+
+/* CLOCK_REALTIME in nanoseconds. */
+static int64_t realtime_nanoseconds(void)
+{
+    struct timespec now;
+    ck_assert_msg(clock_gettime(CLOCK_REALTIME, &now) == 0, "test: clock_gettime: %s",
+                  strerror(errno));
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/* pool_acquire_timed(pool, milliseconds) on a pool with a free instance takes
+ * it at once, and gives sem_timedwait (if it calls it) the deadline
+ * CLOCK_REALTIME now + milliseconds: between the clock before the call and
+ * after it, give or take a microsecond (a deadline from gettimeofday). */
+static void expect_timed_acquire_at_once(struct pool *pool, unsigned int milliseconds)
+{
+    long seen = deadlines_seen;
+    int64_t before = realtime_nanoseconds();
+    errno = 0;
+    int result = pool_acquire_timed(pool, milliseconds);
+    int saved_errno = errno;
+    int64_t after = realtime_nanoseconds();
+    ck_assert_msg(result == 0,
+                  "pool_acquire_timed(pool, %u) on a pool with a free instance returned %d "
+                  "(errno %d: %s); expected 0%s", milliseconds, result, saved_errno,
+                  strerror(saved_errno), saved_errno == EINVAL ? ": sem_timedwait refuses "
+                  "a deadline whose tv_nsec is one second or more; carry it into tv_sec" : "");
+    ck_assert_msg(pool_release(pool) == 0, "pool_release failed: %s", strerror(errno));
+    if (deadlines_seen == seen)
+        return;
+    int64_t deadline = (int64_t)last_deadline.tv_sec * 1000000000 + last_deadline.tv_nsec;
+    int64_t wanted = (int64_t)milliseconds * 1000000;
+    ck_assert_msg(deadline >= before + wanted - 1000 && deadline <= after + wanted + 1000,
+                  "pool_acquire_timed(pool, %u) gave sem_timedwait a deadline %.6f s after the "
+                  "time of the call; expected %.3f s: CLOCK_REALTIME now plus the milliseconds, "
+                  "milliseconds / 1000 into tv_sec and the rest, times 1000000, into tv_nsec, "
+                  "with the carry (section 5.2)", milliseconds,
+                  (double)(deadline - before / 2 - after / 2) / 1e9, milliseconds / 1000.0);
+}
+
 LAB_TEST(pool_acquire_timed_takes_any_number_of_milliseconds, 1, "5.2", "carry the nanoseconds into the seconds")
 {
     struct pool *pool = create_or_fail(1);
@@ -405,20 +461,9 @@ LAB_TEST(pool_acquire_timed_takes_any_number_of_milliseconds, 1, "5.2", "carry t
      * checks its deadline first: tv_nsec must be below one second. Every
      * fraction of a second: whatever the clock's nanoseconds now, some of
      * these need the carry. */
-    for (unsigned int milliseconds = 1; milliseconds < 1000; milliseconds++) {
-        errno = 0;
-        int result = pool_acquire_timed(pool, milliseconds);
-        int saved_errno = errno;
-        ck_assert_msg(result == 0,
-                      "pool_acquire_timed(pool, %u) on a pool with a free instance returned %d "
-                      "(errno %d: %s); expected 0%s", milliseconds, result, saved_errno,
-                      strerror(saved_errno), saved_errno == EINVAL ? ": sem_timedwait refuses "
-                      "a deadline whose tv_nsec is one second or more; carry it into tv_sec" : "");
-        ck_assert_msg(pool_release(pool) == 0, "pool_release failed: %s", strerror(errno));
-    }
-    ck_assert_msg(pool_acquire_timed(pool, 3600u * 1000) == 0,
-                  "pool_acquire_timed(pool, 3600000) on a pool with a free instance failed: %s",
-                  strerror(errno));
+    for (unsigned int milliseconds = 1; milliseconds < 1000; milliseconds++)
+        expect_timed_acquire_at_once(pool, milliseconds);
+    expect_timed_acquire_at_once(pool, 3600u * 1000);
 }
 END_TEST
 
