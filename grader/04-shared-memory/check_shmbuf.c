@@ -8,6 +8,7 @@
  * mappings (/proc/self/maps, where the object NAME is /dev/shm/NAME and its
  * semaphores /dev/shm/sem.NAME.ready and /dev/shm/sem.NAME.consumed).
  */
+#include "fail_calls.h"
 #include "labcheck.h"
 #include "shmbuf.h"
 #include "test_support.h"
@@ -194,7 +195,7 @@ END_TEST
  * file of NAME.consumed, /dev/shm/sem.NAME.consumed, would be longer than 255
  * characters: sem_open fails after everything else was opened.
  */
-static void expect_open_to_fail_cleanly(const char *name, const char *what)
+static void expect_open_to_fail_cleanly(const char *name, const char *what, int error)
 {
     struct shmbuf buffer;
     char seen[512];
@@ -203,12 +204,14 @@ static void expect_open_to_fail_cleanly(const char *name, const char *what)
     errno = 0;
     int result = shmbuf_open(name, &buffer);
     int saved_errno = errno;
+    stop_failing();
     int descriptors_after = lab_open_descriptors();
     int mappings = mappings_of(name, seen, sizeof seen);
     remove_names(name);
-    ck_assert_msg(result == -1 && saved_errno != 0,
-                  "shmbuf_open of %s returned %d (errno %d); expected -1 with errno set", what,
-                  result, saved_errno);
+    ck_assert_msg(result == -1 && saved_errno != 0 && (error == 0 || saved_errno == error),
+                  "shmbuf_open of %s returned %d (errno %d: %s); expected -1 with errno %s",
+                  what, result, saved_errno, strerror(saved_errno),
+                  error == 0 ? "set" : strerror(error));
     ck_assert_msg(descriptors_after == descriptors,
                   "shmbuf_open of %s failed, and left %d more descriptors open than before; "
                   "expected none: undo what was done (close)", what,
@@ -237,8 +240,16 @@ LAB_TEST(shmbuf_open_that_fails_leaves_nothing_open, 2, "3.2", "undo what was do
     unique_name(prefix, sizeof prefix, "long-");
     snprintf(name, sizeof name, "%s%0*d", prefix, (int)(245 - strlen(prefix)), 0);
     ck_assert_msg(strlen(name) == 245, "test setup: a name of %zu characters", strlen(name));
-    expect_open_to_fail_cleanly(name, "a name whose semaphore NAME.consumed is too long");
-    expect_open_to_fail_cleanly("/lab04/not-a-name", "/lab04/not-a-name (a second slash)");
+    expect_open_to_fail_cleanly(name, "a name whose semaphore NAME.consumed is too long", 0);
+    expect_open_to_fail_cleanly("/lab04/not-a-name", "/lab04/not-a-name (a second slash)", 0);
+
+    /* Calls that do not fail in a real run, made to fail (fail_calls.h). */
+    unique_name(name, sizeof name, "mmap");
+    fail_call(FAIL_MMAP, 1, ENOMEM);
+    expect_open_to_fail_cleanly(name, "a buffer whose mmap fails with ENOMEM", ENOMEM);
+    unique_name(name, sizeof name, "ready");
+    fail_call(FAIL_SEM_OPEN, 1, EACCES);
+    expect_open_to_fail_cleanly(name, "a buffer whose first sem_open fails with EACCES", EACCES);
 
     /* ftruncate fails: a file size limit (RLIMIT_FSIZE) below the object's size
      * gives EFBIG (and SIGXFSZ, ignored here) after shm_open made the object. */
@@ -259,6 +270,8 @@ LAB_TEST(shmbuf_open_that_fails_leaves_nothing_open, 2, "3.2", "undo what was do
     setrlimit(RLIMIT_FSIZE, &limit);
     if (result == 0)
         shmbuf_close(&buffer);
+    char seen[512];
+    int mappings = mappings_of(name, seen, sizeof seen);
     remove_names(name);
     ck_assert_msg(result == -1 && saved_errno == EFBIG,
                   "with a file size limit of 100 bytes, ftruncate of the object fails with EFBIG; "
@@ -268,6 +281,10 @@ LAB_TEST(shmbuf_open_that_fails_leaves_nothing_open, 2, "3.2", "undo what was do
                   "shmbuf_open failed at ftruncate, and left %d more descriptors open than "
                   "before; expected none: close the object's descriptor before returning -1",
                   descriptors_after - descriptors);
+    ck_assert_msg(mappings == 0,
+                  "shmbuf_open failed at ftruncate, and left %d mappings of the object (%s); "
+                  "expected none: a mapping made before the failure is undone (munmap)",
+                  mappings, seen);
 }
 END_TEST
 
@@ -311,6 +328,36 @@ END_TEST
 
 /* ---------- closing and removing: section 3.5 ---------- */
 
+/* shmbuf_close with the nth call of call made to fail with EINVAL (fail_calls.h):
+ * -1 with EINVAL, and the other two files unmapped all the same. */
+static void expect_close_to_fail(enum failing_call call, int nth, const char *what)
+{
+    char name[128], seen[512];
+    struct shmbuf buffer;
+
+    unique_name(name, sizeof name, "close-fails");
+    if (shmbuf_open(name, &buffer) == -1) {
+        int saved_errno = errno;
+        remove_names(name);
+        ck_abort_msg("shmbuf_open(\"%s\") failed: %s", name, strerror(saved_errno));
+    }
+    fail_call(call, nth, EINVAL);
+    errno = 0;
+    int result = shmbuf_close(&buffer);
+    int saved_errno = errno;
+    stop_failing();
+    int left = mappings_of(name, seen, sizeof seen);
+    remove_names(name);
+    ck_assert_msg(result == -1 && saved_errno == EINVAL,
+                  "when %s fails with EINVAL, shmbuf_close returned %d with errno %d (%s); "
+                  "expected -1 with errno EINVAL", what, result, saved_errno,
+                  strerror(saved_errno));
+    ck_assert_msg(left <= 1,
+                  "when %s fails, shmbuf_close leaves %d files of the buffer mapped (%s); "
+                  "expected only that one: it unmaps and closes the others all the same (it "
+                  "tries all three)", what, left, seen);
+}
+
 LAB_TEST(shmbuf_close_unmaps_the_buffer_and_closes_both_semaphores, 1, "3.5", "")
 {
     char name[128], seen[512];
@@ -339,8 +386,45 @@ LAB_TEST(shmbuf_close_unmaps_the_buffer_and_closes_both_semaphores, 1, "3.5", ""
                   "after shmbuf_open and shmbuf_close this process has %d more descriptors open "
                   "than before; expected none: shmbuf_open closes the object's descriptor once "
                   "it is mapped (section 3.2, step 3)", descriptors_after - descriptors);
+
+    /* Calls that do not fail in a real run, made to fail (fail_calls.h). */
+    expect_close_to_fail(FAIL_MUNMAP, 1, "munmap");
+    expect_close_to_fail(FAIL_SEM_CLOSE, 1, "the first sem_close");
+    expect_close_to_fail(FAIL_SEM_CLOSE, 2, "the second sem_close");
 }
 END_TEST
+
+/* shmbuf_unlink of a buffer whose semaphore NAME.missing is gone: -1 with
+ * ENOENT, the errno of that first failure, and the object and NAME.other removed. */
+static void expect_unlink_without(const char *missing, const char *other)
+{
+    char name[128], semaphore[200], path[200];
+    struct shmbuf buffer;
+    struct stat status;
+
+    unique_name(name, sizeof name, missing);
+    if (shmbuf_open(name, &buffer) == -1) {
+        int saved_errno = errno;
+        remove_names(name);
+        ck_abort_msg("shmbuf_open(\"%s\") failed: %s", name, strerror(saved_errno));
+    }
+    shmbuf_close(&buffer);
+    sem_unlink(semaphore_of(semaphore, sizeof semaphore, name, missing));
+    errno = 0;
+    int result = shmbuf_unlink(name);
+    int saved_errno = errno;
+    snprintf(path, sizeof path, "/dev/shm%s", name);
+    int object_left = stat(path, &status) == 0;
+    snprintf(path, sizeof path, "/dev/shm/sem.%s.%s", name + 1, other);
+    int other_left = stat(path, &status) == 0;
+    remove_names(name);
+    ck_assert_msg(result == -1 && saved_errno == ENOENT && !object_left && !other_left,
+                  "shmbuf_unlink of a buffer without NAME.%s returned %d (errno %d: %s)%s%s; "
+                  "expected -1 with ENOENT, the errno of the first failure, and the object and "
+                  "NAME.%s removed", missing, result, saved_errno, strerror(saved_errno),
+                  object_left ? ", and the object is left" : "",
+                  other_left ? ", and the other semaphore is left" : "", other);
+}
 
 LAB_TEST(shmbuf_unlink_removes_the_three_names_and_tries_all_after_a_failure, 2, "3.5", "try all three")
 {
@@ -395,5 +479,23 @@ LAB_TEST(shmbuf_unlink_removes_the_three_names_and_tries_all_after_a_failure, 2,
     ck_assert_msg(result == 0 && !object_left,
                   "shmbuf_unlink(\"%s\") returned %d (%s)%s; expected 0 and the three names gone",
                   name, result, strerror(saved_errno), object_left ? ", and the object is left" : "");
+
+    /* One semaphore missing: the first failure is its sem_unlink. */
+    expect_unlink_without("ready", "consumed");
+    expect_unlink_without("consumed", "ready");
+
+    /* Nothing there, and NAME.consumed too long for a semaphore's file (255
+     * characters): ENOENT twice, then ENAMETOOLONG. The first failure counts. */
+    char prefix[128], long_name[300];
+    unique_name(prefix, sizeof prefix, "long-");
+    snprintf(long_name, sizeof long_name, "%s%0*d", prefix, (int)(245 - strlen(prefix)), 0);
+    errno = 0;
+    result = shmbuf_unlink(long_name);
+    saved_errno = errno;
+    ck_assert_msg(result == -1 && saved_errno == ENOENT,
+                  "shmbuf_unlink of a buffer of which nothing exists, with a name whose "
+                  "NAME.consumed is too long for a semaphore (ENAMETOOLONG), returned %d (%s); "
+                  "expected -1 with ENOENT, the errno of the first failure (shm_unlink)", result,
+                  strerror(saved_errno));
 }
 END_TEST

@@ -1,18 +1,18 @@
 /*
- * fail_calls.h - for the Check suites of the ring and the pool: wrappers (ld
- * --wrap) of mmap, munmap, sem_init and sem_destroy that make one chosen call
- * fail and remember the last mapping made, so that a test can take the ways
- * out that a real run never takes (an mmap or a munmap that fails, a
- * sem_destroy that fails: glibc's never does) and see what a failed call
- * left mapped.
+ * fail_calls.h - for the Check suites of the buffer, the ring and the pool:
+ * wrappers (ld --wrap) of mmap, munmap, sem_init, sem_destroy, sem_open and
+ * sem_close that make one chosen call fail and remember the last mapping
+ * made, so that a test can take the ways out that a real run never takes (an
+ * mmap or a munmap that fails, a sem_destroy that fails: glibc's never does)
+ * and see what a failed call left mapped.
  *
  *     fail_call(FAIL_SEM_INIT, 2, EINVAL);   the 2nd sem_init from now fails
  *     ... call the code under test ...
  *     stop_failing();
  *
  * A call made to fail is not made: it returns -1 (mmap: MAP_FAILED) with errno
- * set. Include this file in one source of a suite linked with
- * -Wl,--wrap=mmap,--wrap=munmap,--wrap=sem_init,--wrap=sem_destroy; the test's
+ * set (sem_open: SEM_FAILED). Include this file in one source of a suite
+ * linked with --wrap of all six (lab.json); the test's
  * own mmap calls (test_shared_memory) go through the wrappers too, so a test
  * sets a failure just before the call it aims at.
  */
@@ -21,7 +21,9 @@
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <semaphore.h>
+#include <stdarg.h>
 #include <string.h>
 #include <stddef.h>
 #include <sys/mman.h>
@@ -31,8 +33,13 @@ void *__real_mmap(void *address, size_t length, int protection, int flags, int f
 int __real_munmap(void *address, size_t length);
 int __real_sem_init(sem_t *semaphore, int pshared, unsigned int value);
 int __real_sem_destroy(sem_t *semaphore);
+sem_t *__real_sem_open(const char *name, int flags, ...);
+int __real_sem_close(sem_t *semaphore);
 
-enum failing_call { FAIL_NOTHING, FAIL_MMAP, FAIL_MUNMAP, FAIL_SEM_INIT, FAIL_SEM_DESTROY };
+enum failing_call {
+    FAIL_NOTHING, FAIL_MMAP, FAIL_MUNMAP, FAIL_SEM_INIT, FAIL_SEM_DESTROY, FAIL_SEM_OPEN,
+    FAIL_SEM_CLOSE,
+};
 
 static enum failing_call failing;       /* which call fails */
 static int failing_countdown;           /* the how-manyth call of it from now */
@@ -60,7 +67,7 @@ static inline void watch_mappings(void)
 }
 
 /* 1 (errno set) when this call of call is the one to fail. */
-static int fails_now(enum failing_call call)
+static inline int fails_now(enum failing_call call)
 {
     if (failing != call || --failing_countdown > 0)
         return 0;
@@ -71,8 +78,8 @@ static int fails_now(enum failing_call call)
 
 /* After a call of function in which what was made to fail with EINVAL: it
  * returned result, and errno (read first) must say EINVAL. Stops failing. */
-static void expect_failure_passed_on(const char *function, const char *what, int result,
-                                     const char *section)
+static inline void expect_failure_passed_on(const char *function, const char *what, int result,
+                                            const char *section)
 {
     int saved_errno = errno;
 
@@ -112,6 +119,32 @@ int __wrap_sem_destroy(sem_t *semaphore)
     if (fails_now(FAIL_SEM_DESTROY))
         return -1;
     return __real_sem_destroy(semaphore);
+}
+
+sem_t *__wrap_sem_open(const char *name, int flags, ...)
+{
+    mode_t mode = 0;
+    unsigned int value = 0;
+
+    if (flags & O_CREAT) {
+        va_list arguments;
+        va_start(arguments, flags);
+        mode = va_arg(arguments, mode_t);
+        value = va_arg(arguments, unsigned int);
+        va_end(arguments);
+    }
+    if (fails_now(FAIL_SEM_OPEN))
+        return SEM_FAILED;
+    if (flags & O_CREAT)
+        return __real_sem_open(name, flags, mode, value);
+    return __real_sem_open(name, flags);
+}
+
+int __wrap_sem_close(sem_t *semaphore)
+{
+    if (fails_now(FAIL_SEM_CLOSE))
+        return -1;
+    return __real_sem_close(semaphore);
 }
 
 #endif
