@@ -14,6 +14,22 @@
 
 /* ---------- helpers ---------- */
 
+/* semop, watched (ld --wrap): when semop_fails_with is set, the next call fails
+ * with it without being made (a creator's first semop never fails for real). */
+int __real_semop(int semid, struct sembuf *operations, size_t count);
+
+static int semop_fails_with;
+
+int __wrap_semop(int semid, struct sembuf *operations, size_t count)
+{
+    if (semop_fails_with != 0) {
+        errno = semop_fails_with;
+        semop_fails_with = 0;
+        return -1;
+    }
+    return __real_semop(semid, operations, count);
+}
+
 /* A random key that no semaphore set and no segment has. */
 static key_t fresh_key(void)
 {
@@ -175,12 +191,23 @@ END_TEST
 
 /* ---------- the binary semaphore ---------- */
 
+/* The permission bits of semaphore set semid, or -1. */
+static int set_mode(int semid)
+{
+    struct semid_ds info;
+    union semun argument = { .buf = &info };
+    if (semctl(semid, 0, IPC_STAT, argument) == -1)
+        return -1;
+    return (int)(info.sem_perm.mode & 0777);
+}
+
 LAB_TEST(binsem_open_creates_a_semaphore_with_value_1, 2, "6.3", "")
 {
     key_t key = fresh_key();
     int semid = open_or_fail(key);
     int found = semget(key, 1, 0);
     int value = semaphore_value(semid);
+    int mode = set_mode(semid);
     time_t operation_time = last_operation_time(semid);
     errno = 0;
     int remove_result = binsem_remove(semid);
@@ -195,10 +222,45 @@ LAB_TEST(binsem_open_creates_a_semaphore_with_value_1, 2, "6.3", "")
                   "the new semaphore's sem_otime is 0: other processes cannot tell that it is "
                   "initialised. Set the value with semop() (which sets sem_otime), not semctl "
                   "SETVAL.");
+    ck_assert_msg(mode == 0600, "the new semaphore set's mode is %04o; expected 0600: "
+                  "semget(key, 1, IPC_CREAT | IPC_EXCL | 0600) (section 6.3)", (unsigned int)mode);
     ck_assert_msg(remove_result == 0 && gone,
                   "binsem_remove(%d) returned %d (errno %s) and the set %s; expected it removed "
                   "(semctl IPC_RMID)", semid, remove_result, strerror(remove_errno),
                   gone ? "is gone" : "still exists");
+
+    /* A creator that exits: its +1 stays (no SEM_UNDO on it). */
+    key = fresh_key();
+    int status;
+    pid_t child = fork_or_fail();
+    if (child == 0)
+        _exit(binsem_open(key) == -1 ? 1 : 0);
+    int child_done = wait_for_exit(child, SOON, &status);
+    if (!child_done)
+        kill_and_reap(child);
+    semid = semget(key, 1, 0);
+    value = semid == -1 ? -1 : semaphore_value(semid);
+    remove_key(key);
+    ck_assert_msg(child_done && WIFEXITED(status) && WEXITSTATUS(status) == 0 && value == 1,
+                  "a process that created the semaphore with binsem_open and then exited left "
+                  "the value %d; expected 1: the creator's semop +1 has no SEM_UNDO, so that the "
+                  "1 stays after it exits (section 6.3)", value);
+
+    /* A creator whose semop fails (made to fail): -1, and no set left half made. */
+    key = fresh_key();
+    semop_fails_with = ERANGE;
+    errno = 0;
+    semid = binsem_open(key);
+    int saved_errno = errno;
+    semop_fails_with = 0;
+    int left = semget(key, 1, 0);
+    remove_key(key);
+    ck_assert_msg(semid == -1 && saved_errno == ERANGE && left == -1,
+                  "when the creator's semop fails with ERANGE, binsem_open returned %d (errno "
+                  "%d: %s) and %s the set; expected -1 with ERANGE, and the set removed "
+                  "(semctl IPC_RMID): a set nobody initialised makes every later binsem_open "
+                  "wait and fail (section 6.3)", semid, saved_errno, strerror(saved_errno),
+                  left == -1 ? "removed" : "left");
 }
 END_TEST
 
@@ -264,6 +326,8 @@ LAB_TEST_WITH_TIMEOUT(binsem_open_waits_until_the_creator_has_set_the_value, 2, 
         _exit(0);
     }
     (void)wait_until_asleep(child, SOON, 0);   /* then look: did it return early? */
+    /* A slow creator: it takes 1 s (binsem_open gives it about 5 s) to set the value. */
+    pause_milliseconds(1000);
     int returned_early = report->returned;
     int value_early = semaphore_value(semid);
 
@@ -279,9 +343,10 @@ LAB_TEST_WITH_TIMEOUT(binsem_open_waits_until_the_creator_has_set_the_value, 2, 
     ck_assert_msg(init_result == 0, "test setup: semop: %s", strerror(errno));
     ck_assert_msg(!returned_early,
                   "binsem_open returned %d (errno %s) while the set's creator had not yet set "
-                  "its value (sem_otime was 0), and the value was then %d; expected it to wait "
-                  "until sem_otime is not 0 - the creator's first semop", report->result,
-                  strerror(report->error), value_early);
+                  "its value (sem_otime was 0, 1 s after it was made), and the value was then "
+                  "%d; expected it to wait until sem_otime is not 0 - the creator's first semop "
+                  "- for about 5 s before it gives up (a poll every millisecond, 5000 times)",
+                  report->result, strerror(report->error), value_early);
     ck_assert_msg(child_done && report->result == semid,
                   "once the creator had set the value, binsem_open %s %d (errno %s); expected "
                   "it to return %d within %.0f s", child_done ? "returned" : "had not returned,",
