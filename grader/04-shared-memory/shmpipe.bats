@@ -39,7 +39,7 @@ random_file() {
     transfer "$(random_file $(($(buffer_size) + 1)))"
 }
 
-# bats test_tags=points:2,section:3_3
+# bats test_tags=points:1,section:3_3
 @test "transfer_of_10_MiB_of_random_bytes_is_exact" {
     transfer "$(random_file $((10 * 1024 * 1024)))"
 }
@@ -128,6 +128,12 @@ reader_asleep_on_a_semaphore() {
     wait_for_sleep write
     start_side read "$name" /dev/null "$output"
     finish_transfer "$input" "$output"
+    # An empty stream: the writer hands over the end at once, and must still
+    # wait for the reader's last post of consumed before it removes the names.
+    start_side write "$name" /dev/null /dev/null
+    wait_for_sleep write
+    start_side read "$name" /dev/null "$output"
+    finish_transfer /dev/null "$output"
 }
 
 # bats test_tags=points:3,section:3_5
@@ -180,6 +186,26 @@ both_sides_gone() {
     left=$(buffer_objects "$name")
     [ -z "$left" ] || fail "$(printf 'after a writer whose standard input failed, these are left in /dev/shm:\n%s\nexpected none: the writer still ends the stream, waits for the reader'"'"'s last post of consumed and removes the three names (sections 3.3 and 3.5)' \
         "    ${left//$'\n'/$'\n'    }")"
+}
+
+# The reader's standard output is /dev/full: write() fails with ENOSPC. (The
+# writer then waits for a consumed that never comes; teardown stops it.)
+# hint: check every write of the reader
+# bats test_tags=points:1,section:3_3
+@test "shmpipe_read_whose_output_fails_says_why_and_exits_with_status_1" {
+    local name input
+    name=$(buffer_name)
+    input=$(random_file 10)
+    start_side read "$name" /dev/null /dev/full
+    start_side write "$name" "$input" /dev/null
+    if ! wait_until "$(side_seconds)" side_gone read; then
+        fail_stuck_sides "with /dev/full as its standard output (write() fails with ENOSPC), shmpipe read must say so and exit with status 1 (section 3.3); it did not finish within $(($(side_seconds) * ${TIMEOUT_SCALE:-1})) s"
+    fi
+    local status
+    status=$(cat "$BATS_TEST_TMPDIR/read.status")
+    [ "$status" = 1 ] && grep -q '^shmpipe: .*No space left on device' "$BATS_TEST_TMPDIR/read.err" ||
+        fail "$(printf 'with /dev/full as its standard output (write() fails with ENOSPC), shmpipe read exited with status %s; expected status 1 and "shmpipe: ...: No space left on device" on stderr: check what write_all returns, say what failed (perror) and return -1 (section 3.3). its stderr:\n%s' \
+            "$status" "$(cat "$BATS_TEST_TMPDIR/read.err")")"
 }
 
 # bats test_tags=points:1,section:3_2
