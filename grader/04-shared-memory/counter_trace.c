@@ -8,6 +8,8 @@
  *   waits N         successful sem_wait, sem_trywait and sem_timedwait calls
  *   posts N         sem_post calls
  *   most_inside N   the most processes between a successful wait and their post
+ *   empty_holds N   holds of the mutex (a wait to the next post of the same
+ *                   process) in which the counter did not move
  *
  * A process counts as inside from the moment its wait returned to the moment
  * it calls sem_post: with a semaphore that excludes, the one inside leaves
@@ -16,7 +18,10 @@
  * does not exclude (a copy in each child's own memory, a value above 1) has
  * most_inside 2 or more as soon as two children overlap: both are certain
  * after a few increments, where lost updates are a matter of chance that
- * needs a hundred million increments to be sure of.
+ * needs a hundred million increments to be sure of. The counter is the
+ * volatile long right after the mutex (struct shared_counter, given in
+ * counter.c): a child that adds 1 between its sem_wait and its sem_post has no
+ * empty hold; one that adds before it waits, or after it posts, has them all.
  *
  * It also wraps mmap, munmap, sem_init and sem_destroy, which only fail when
  * LAB04_FAIL says so (create_counter's and destroy_counter's failures).
@@ -54,7 +59,23 @@ struct mutex_watch {
     long posts;
     long inside;
     long most_inside;
+    long empty_holds;
 };
+
+/* As counter.c defines it (given code): the counter right after the mutex. */
+struct shared_counter_layout {
+    sem_t mutex;
+    volatile long value;
+};
+
+static const volatile long *value_next_to(const sem_t *mutex)
+{
+    return &((const struct shared_counter_layout *)(const void *)mutex)->value;
+}
+
+/* In this process: holding the mutex, and the counter when it took it. */
+static int holding;
+static long value_when_taken;
 
 static struct mutex_watch *watch;
 static pid_t parent;
@@ -82,19 +103,22 @@ __attribute__((destructor)) static void write_watch(void)
         perror("counter_trace: COUNTER_TRACE");
         return;
     }
-    fprintf(trace, "waits %ld\nposts %ld\nmost_inside %ld\n",
+    fprintf(trace, "waits %ld\nposts %ld\nmost_inside %ld\nempty_holds %ld\n",
             __atomic_load_n(&watch->waits, __ATOMIC_SEQ_CST),
             __atomic_load_n(&watch->posts, __ATOMIC_SEQ_CST),
-            __atomic_load_n(&watch->most_inside, __ATOMIC_SEQ_CST));
+            __atomic_load_n(&watch->most_inside, __ATOMIC_SEQ_CST),
+            __atomic_load_n(&watch->empty_holds, __ATOMIC_SEQ_CST));
     if (fclose(trace) == EOF)
         perror("counter_trace: COUNTER_TRACE");
 }
 
-/* After a successful wait: one more process inside. */
-static void entered(void)
+/* After a successful wait on semaphore: one more process inside. */
+static void entered(const sem_t *semaphore)
 {
     if (watch == NULL)
         return;
+    holding = 1;
+    value_when_taken = *value_next_to(semaphore);
     __atomic_add_fetch(&watch->waits, 1, __ATOMIC_SEQ_CST);
     long now = __atomic_add_fetch(&watch->inside, 1, __ATOMIC_SEQ_CST);
     long most = __atomic_load_n(&watch->most_inside, __ATOMIC_SEQ_CST);
@@ -111,7 +135,7 @@ int __wrap_sem_wait(sem_t *semaphore)
     lab04_child_counts();
     int result = __real_sem_wait(semaphore);
     if (result == 0)
-        entered();
+        entered(semaphore);
     return result;
 }
 
@@ -122,7 +146,7 @@ int __wrap_sem_trywait(sem_t *semaphore)
     lab04_child_counts();
     int result = __real_sem_trywait(semaphore);
     if (result == 0)
-        entered();
+        entered(semaphore);
     return result;
 }
 
@@ -133,7 +157,7 @@ int __wrap_sem_timedwait(sem_t *semaphore, const struct timespec *deadline)
     lab04_child_counts();
     int result = __real_sem_timedwait(semaphore, deadline);
     if (result == 0)
-        entered();
+        entered(semaphore);
     return result;
 }
 
@@ -145,6 +169,9 @@ int __wrap_sem_post(sem_t *semaphore)
     if (watch != NULL) {
         __atomic_add_fetch(&watch->posts, 1, __ATOMIC_SEQ_CST);
         __atomic_sub_fetch(&watch->inside, 1, __ATOMIC_SEQ_CST);
+        if (holding && *value_next_to(semaphore) == value_when_taken)
+            __atomic_add_fetch(&watch->empty_holds, 1, __ATOMIC_SEQ_CST);
+        holding = 0;
     }
     return __real_sem_post(semaphore);
 }

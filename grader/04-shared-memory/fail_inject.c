@@ -33,6 +33,12 @@
  * parent had forked when the first child began to count ("none" when no
  * child counted). With a barrier that opens once all children exist, N is
  * the number of children.
+ *
+ * The increments under the semaphore (sysvcount): FILE also gets the line
+ * "empty_holds N": how many times a process gave the semaphore back (a semop
+ * that adds) with the counter - the long at the start of the segment it
+ * attached - where it was when it took it (a semop that takes). A child that
+ * adds 1 between binsem_wait and binsem_post has none.
  */
 #define _GNU_SOURCE
 #include "failspec.h"
@@ -75,6 +81,7 @@ struct call_counts {
     long forks;                 /* children the parent has forked */
     long counting;              /* children that have begun to count */
     long first_count_after_forks;   /* forks when the first began; LONG_MAX: none yet */
+    long empty_holds;           /* semaphore holds in which the counter did not move */
 };
 
 static struct call_counts *counts;
@@ -148,6 +155,7 @@ __attribute__((destructor)) static void write_counts(void)
         fprintf(file, "first_count_after_forks none\n");
     else
         fprintf(file, "first_count_after_forks %ld\n", first);
+    fprintf(file, "empty_holds %ld\n", __atomic_load_n(&counts->empty_holds, __ATOMIC_SEQ_CST));
     if (fclose(file) == EOF)
         perror("fail_inject: LAB04_CALLS");
 }
@@ -191,11 +199,18 @@ int __wrap_semget(key_t key, int count, int flags)
     return __real_semget(key, count, flags);
 }
 
+/* The counter of sysvcount: the long at the start of the segment this process
+ * attached last (struct sysv_counter, given in sysvcount.c). */
+static volatile long *attached_counter;
+
 void *__wrap_shmat(int shmid, const void *address, int flags)
 {
     if (lab04_injected_failure("shmat"))
         return (void *)-1;
-    return __real_shmat(shmid, address, flags);
+    void *attached = __real_shmat(shmid, address, flags);
+    if (attached != (void *)-1)
+        attached_counter = attached;
+    return attached;
 }
 
 int __wrap_shmdt(const void *address)
@@ -205,13 +220,29 @@ int __wrap_shmdt(const void *address)
     return __real_shmdt(address);
 }
 
+/* In this process: holding the semaphore, and the counter when it took it. */
+static int holding;
+static long counter_when_taken;
+
 int __wrap_semop(int semid, struct sembuf *operations, size_t count)
 {
     if (lab04_injected_failure("semop"))
         return -1;
-    if (count > 0 && operations != NULL && operations[0].sem_op < 0)
+    int taking = count > 0 && operations != NULL && operations[0].sem_op < 0;
+    if (taking)
         lab04_child_counts();       /* binsem_wait: the child counts */
-    return __real_semop(semid, operations, count);
+    else if (count > 0 && operations != NULL && operations[0].sem_op > 0 && holding) {
+        /* binsem_post: did the counter move while this process held the semaphore? */
+        holding = 0;
+        if (counts != NULL && attached_counter != NULL && *attached_counter == counter_when_taken)
+            __atomic_add_fetch(&counts->empty_holds, 1, __ATOMIC_SEQ_CST);
+    }
+    int result = __real_semop(semid, operations, count);
+    if (taking && result == 0 && attached_counter != NULL) {
+        holding = 1;
+        counter_when_taken = *attached_counter;
+    }
+    return result;
 }
 
 /* In a child, before its first wait on the mutex: it begins to count now. */

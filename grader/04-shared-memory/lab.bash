@@ -406,43 +406,46 @@ expect_no_child_calls() {
         fail "$RUN: $sentence: it called $call $calls times. A child stops at the first call that fails: perror and _exit(1) at once (handout sections 6.4 and 7)"
 }
 
-# child_calls CALL: how many times the children called CALL in the last
-# run_with_failure (from fail_inject.c's LAB04_CALLS file).
-child_calls() {
-    local name children
+# calls_value NAME [FIELD]: from the counts that fail_inject.c wrote (LAB04_CALLS,
+# $BATS_TEST_TMPDIR/calls) in the last run_with_failure or run_counting, NAME's
+# line's first number (all the processes' calls, or the one value), or with
+# FIELD 2 its second (the children's calls).
+calls_value() {
+    local name all children
     [ -f "$BATS_TEST_TMPDIR/calls" ] ||
         fail "$RUN left no counts of its calls (fail_inject.c writes them when the program ends by exit or by returning from main): did it end otherwise?"
-    while read -r name _ children; do
-        [ "$name" = "$1" ] && { echo "$children"; return 0; }
+    while read -r name all children; do
+        [ "$name" = "$1" ] || continue
+        if [ "${2:-1}" = 2 ]; then echo "$children"; else echo "$all"; fi
+        return 0
     done <"$BATS_TEST_TMPDIR/calls"
     fail "$RUN: the counts of its calls have no line for $1: did it end by exit() or by returning from main?"
 }
 
-# run_counting CALLS_FILE NAME ARGS...: run NAME_traced with LAB04_CALLS=CALLS_FILE
-# (fail_inject.c counts its calls and watches the start barrier), nothing made to
-# fail. Sets status, output, stderr and RUN (the command in words).
-run_counting() {
-    local calls=$1 name=$2
-    shift 2
-    RUN="$name $*"
-    [ -z "${KEY_FILE:-}" ] || RUN=${RUN//"$KEY_FILE"/KEYFILE}
-    rm -f "$calls"
-    LAB04_CALLS=$calls run --separate-stderr run_program "$(program "${name}_traced")" "$@"
+# child_calls CALL: how many times the children called CALL.
+child_calls() {
+    calls_value "$1" 2
 }
 
-# expect_children_started_together CALLS_FILE COUNT WAIT SECTION: after run_counting, the
+# run_counting NAME ARGS...: run NAME_traced with LAB04_CALLS (fail_inject.c counts
+# its calls and watches the start barrier), nothing made to fail. Sets status,
+# output, stderr and RUN (the command in words).
+run_counting() {
+    local name=$1
+    shift
+    RUN="$name $*"
+    [ -z "${KEY_FILE:-}" ] || RUN=${RUN//"$KEY_FILE"/KEYFILE}
+    rm -f "$BATS_TEST_TMPDIR/calls"
+    LAB04_CALLS="$BATS_TEST_TMPDIR/calls" run --separate-stderr run_program "$(program "${name}_traced")" "$@"
+}
+
+# expect_children_started_together COUNT WAIT SECTION: after run_counting, the
 # parent forked COUNT children, and none began to count (WAIT, its first wait on
 # the mutex) before the last one was forked: the start barrier held them all.
 expect_children_started_together() {
-    local calls=$1 count=$2 wait=$3 section=$4 name forks='' first='' all
-    [ -f "$calls" ] ||
-        fail "$RUN left no counts of its calls (fail_inject.c writes them when the program ends by exit or by returning from main): did it end otherwise?"
-    while read -r name all _; do
-        case "$name" in
-            fork) forks=$all ;;
-            first_count_after_forks) first=$all ;;
-        esac
-    done <"$calls"
+    local count=$1 wait=$2 section=$3 forks first
+    forks=$(calls_value fork)
+    first=$(calls_value first_count_after_forks)
     [ "$forks" = "$count" ] ||
         fail "$RUN forked ${forks:-no} child processes; expected $count, one per process of -p"
     [ "$first" != none ] ||
