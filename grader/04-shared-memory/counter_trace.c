@@ -23,8 +23,10 @@
  * counter.c): a child that adds 1 between its sem_wait and its sem_post has no
  * empty hold; one that adds before it waits, or after it posts, has them all.
  *
- * It also wraps mmap, munmap, sem_init and sem_destroy, which only fail when
- * LAB04_FAIL says so (create_counter's and destroy_counter's failures).
+ * It also wraps mmap, munmap, sem_init, sem_destroy and shm_unlink, which only
+ * fail when LAB04_FAIL says so (create_counter's and destroy_counter's
+ * failures). shmpipe_traced links this file too, for its failures of sem_wait,
+ * sem_post, munmap and shm_unlink (without COUNTER_TRACE nothing is watched).
  *
  * Each wrapper first asks fail_inject.c (linked with it) whether LAB04_FAIL
  * makes this call fail; a call made to fail is not made, and not traced. A
@@ -47,6 +49,7 @@ void *__real_mmap(void *address, size_t length, int protection, int flags, int f
 int __real_munmap(void *address, size_t length);
 int __real_sem_init(sem_t *semaphore, int pshared, unsigned int value);
 int __real_sem_destroy(sem_t *semaphore);
+int __real_shm_unlink(const char *name);
 
 /* fail_inject.c: 1 (errno set) when LAB04_FAIL makes this call of name fail;
  * and, in a child, "it begins to count now" (the start barrier's check). */
@@ -203,4 +206,11 @@ int __wrap_sem_destroy(sem_t *semaphore)
     if (lab04_injected_failure("sem_destroy"))
         return -1;
     return __real_sem_destroy(semaphore);
+}
+
+int __wrap_shm_unlink(const char *name)
+{
+    if (lab04_injected_failure("shm_unlink"))
+        return -1;
+    return __real_shm_unlink(name);
 }

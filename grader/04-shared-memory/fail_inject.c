@@ -15,8 +15,8 @@
  * together; with "child:" only the calls that the children make count (so a
  * test need not know what the parent does first). NAME is read, shmget,
  * shmat, shmdt, semget, semop, fork, sem_wait, sem_trywait, sem_timedwait or
- * sem_post; in counter_traced also mmap, munmap, sem_init and sem_destroy
- * (counter_trace.c's wrappers).
+ * sem_post; in counter_traced and shmpipe_traced also mmap, munmap, sem_init,
+ * sem_destroy and shm_unlink (counter_trace.c's wrappers).
  *
  * LAB04_CALLS=FILE: when the program ends (the parent's exit), FILE gets one
  * line "NAME ALL CHILDREN" per name: the calls of NAME that all the processes
@@ -70,7 +70,7 @@ void lab04_child_counts(void);
 static const char *const names[] = {
     "read", "shmget", "shmat", "shmdt", "semget", "semop", "fork",
     "sem_wait", "sem_trywait", "sem_timedwait", "sem_post",
-    "mmap", "munmap", "sem_init", "sem_destroy",
+    "mmap", "munmap", "sem_init", "sem_destroy", "shm_unlink",
 };
 enum { NAMES = sizeof names / sizeof names[0] };
 

@@ -380,14 +380,17 @@ expect_child_failure_reported() {
 }
 
 # expect_parent_failure_reported STRERROR [no-totals]: after run_with_failure of
-# a call of the parent (FAILURE is NAME:N:ERRNO), the program ended with status
+# a call of the parent, or of shmpipe (FAILURE is NAME:N:ERRNO), the program ended with status
 # 1 and a line "NAME: what: STRERROR" (perror) on stderr; with no-totals, it
 # printed no totals either.
 expect_parent_failure_reported() {
     local message=$1 totals=${2:-} name=${RUN%% *} call number errno_name
     IFS=: read -r call number errno_name <<<"$FAILURE"
     local what="call $number of $call in the parent failed with $errno_name" section=7
-    [ "$name" != sysvcount ] || section=6.4
+    case "$name" in
+        sysvcount) section=6.4 ;;
+        shmpipe) section=3.3 what="call $number of $call failed with $errno_name" ;;
+    esac
     [ "$status" -ne 124 ] ||
         fail "$(printf '%s: %s, and it did not finish within %s s. its stderr:\n%s' \
             "$RUN" "$what" "$PROGRAM_TIMEOUT" "$stderr")"

@@ -45,7 +45,7 @@ random_file() {
 }
 
 # hint: binary data
-# bats test_tags=points:2,section:3_3
+# bats test_tags=points:1,section:3_3
 @test "transfer_of_every_byte_value_is_exact" {
     # NUL, newline and 0xff included, each of the 256 values 20 times.
     local input="$BATS_TEST_TMPDIR/bytes" every_byte
@@ -206,6 +206,48 @@ both_sides_gone() {
     [ "$status" = 1 ] && grep -q '^shmpipe: .*No space left on device' "$BATS_TEST_TMPDIR/read.err" ||
         fail "$(printf 'with /dev/full as its standard output (write() fails with ENOSPC), shmpipe read exited with status %s; expected status 1 and "shmpipe: ...: No space left on device" on stderr: check what write_all returns, say what failed (perror) and return -1 (section 3.3). its stderr:\n%s' \
             "$status" "$(cat "$BATS_TEST_TMPDIR/read.err")")"
+}
+
+# shmpipe_traced (counter_trace.c, fail_inject.c) makes one call fail that does
+# not fail in a real run. Each side runs alone where it can; otherwise the other
+# side is a plain shmpipe started first.
+# hint: check every call, and return -1 when one fails
+# bats test_tags=points:1,section:3_3
+@test "shmpipe_says_why_and_exits_with_status_1_when_a_semaphore_or_clean_up_call_fails" {
+    local name input
+    name=$(buffer_name)
+    input=$(random_file 10)
+    run_with_failure shmpipe sem_wait:1:EINVAL write "$name" <"$input"
+    expect_parent_failure_reported "Invalid argument"
+    remove_buffer_objects "$name"
+    run_with_failure shmpipe sem_post:1:EINVAL write "$name" <"$input"
+    expect_parent_failure_reported "Invalid argument"
+    remove_buffer_objects "$name"
+    # An empty stream: the second sem_wait is the wait for the reader's last consumed.
+    run_with_failure shmpipe sem_wait:2:EINVAL write "$name" </dev/null
+    expect_parent_failure_reported "Invalid argument"
+    remove_buffer_objects "$name"
+    run_with_failure shmpipe sem_wait:1:EINVAL read "$name" </dev/null
+    expect_parent_failure_reported "Invalid argument"
+    remove_buffer_objects "$name"
+    # The writer's clean-up, beside a plain reader.
+    fail_beside write read munmap:1:EINVAL "Invalid argument"
+    fail_beside write read shm_unlink:1:EACCES "Permission denied"
+    # The reader's last post and clean-up, beside a plain writer of an empty stream.
+    fail_beside read write sem_post:1:EINVAL "Invalid argument"
+    fail_beside read write munmap:1:EINVAL "Invalid argument"
+}
+
+# fail_beside ROLE OTHER FAILURE STRERROR: start a plain shmpipe OTHER, run
+# shmpipe_traced ROLE with FAILURE on an empty stream, expect it to report the
+# failure and exit with status 1, then stop OTHER and remove the names.
+fail_beside() {
+    local role=$1 other=$2 failure=$3 message=$4 name
+    name=$(buffer_name)
+    start_side "$other" "$name" /dev/null /dev/null
+    run_with_failure shmpipe "$failure" "$role" "$name" </dev/null
+    expect_parent_failure_reported "$message"
+    stop_sides
 }
 
 # bats test_tags=points:1,section:3_2
