@@ -191,13 +191,15 @@ END_TEST
 
 /* ---------- the binary semaphore ---------- */
 
-/* The permission bits of semaphore set semid, or -1. */
-static int set_mode(int semid)
+/* The permission bits of semaphore set semid and its number of semaphores, or -1. */
+static int set_mode(int semid, int *semaphores)
 {
     struct semid_ds info;
     union semun argument = { .buf = &info };
+    *semaphores = -1;
     if (semctl(semid, 0, IPC_STAT, argument) == -1)
         return -1;
+    *semaphores = (int)info.sem_nsems;
     return (int)(info.sem_perm.mode & 0777);
 }
 
@@ -207,7 +209,8 @@ LAB_TEST(binsem_open_creates_a_semaphore_with_value_1, 2, "6.3", "")
     int semid = open_or_fail(key);
     int found = semget(key, 1, 0);
     int value = semaphore_value(semid);
-    int mode = set_mode(semid);
+    int semaphores;
+    int mode = set_mode(semid, &semaphores);
     time_t operation_time = last_operation_time(semid);
     errno = 0;
     int remove_result = binsem_remove(semid);
@@ -222,8 +225,10 @@ LAB_TEST(binsem_open_creates_a_semaphore_with_value_1, 2, "6.3", "")
                   "the new semaphore's sem_otime is 0: other processes cannot tell that it is "
                   "initialised. Set the value with semop() (which sets sem_otime), not semctl "
                   "SETVAL.");
-    ck_assert_msg(mode == 0600, "the new semaphore set's mode is %04o; expected 0600: "
-                  "semget(key, 1, IPC_CREAT | IPC_EXCL | 0600) (section 6.3)", (unsigned int)mode);
+    ck_assert_msg(mode == 0600 && semaphores == 1, "the new semaphore set's mode is %04o and "
+                  "it has %d semaphores; expected 0600 and 1, a set of one: "
+                  "semget(key, 1, IPC_CREAT | IPC_EXCL | 0600) (section 6.3)", (unsigned int)mode,
+                  semaphores);
     ck_assert_msg(remove_result == 0 && gone,
                   "binsem_remove(%d) returned %d (errno %s) and the set %s; expected it removed "
                   "(semctl IPC_RMID)", semid, remove_result, strerror(remove_errno),
