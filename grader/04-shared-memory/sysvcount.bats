@@ -104,6 +104,9 @@ expect_nothing_left() {
     run_with_failure sysvcount child:read:1:EIO -p 2 -i 3 "$KEY_FILE"
     expect_child_failure_reported "Input/output error"
     expect_nothing_left
+    run_with_failure sysvcount child:read:1:EIO -p 1 -i 3 "$KEY_FILE"
+    expect_child_failure_reported "Input/output error"
+    expect_no_child_calls semop "the read of the start barrier failed, yet the child went on to count"
 }
 
 # hint: say why and _exit(1) at once
