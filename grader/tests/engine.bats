@@ -209,8 +209,10 @@ status_of() {
     # Zombies count under the user's process limit: once it is full, the test
     # runner (the same user) cannot fork to stop the program, which held the
     # suite until its 900 s. The sandbox's watcher, outside, counts them.
-    [ "$(id -u)" -eq 0 ] || skip "only root grades in the sandbox"
-    submission_with grader/tests/fixtures/forks-without-waiting.patch
+    # (Only in the sandbox: outside it, nothing limits the forks.)
+    [ "$(id -u)" -eq 0 ] && unshare --ipc --mount --pid --net --fork --mount-proc true 2>/dev/null ||
+        skip "needs root with namespaces (the sandbox)"
+    submission_with grader/tests/hostile/forks-without-waiting.patch
     local start=$SECONDS
     run "$GRADE" --sandbox --src "$SUBMISSION" --results "$RESULTS" \
         --tests 'layout_rejects_an_unknown_option_with_usage|layout_prints_a_row_for_every_object' 01
