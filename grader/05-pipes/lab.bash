@@ -18,22 +18,32 @@ AGAIN_SECONDS=2
 # and with every descriptor above 2 closed, so that the command sees only
 # what it opens itself. Status 124: the deadline passed; then the file
 # $HANG_REPORT (default $BATS_TEST_TMPDIR/hang) says what it was doing.
+# Status 124 too when the command ended but processes it left running still
+# hold its standard output at the deadline (release_output, lib/helpers).
 run_within() {
-    local seconds=$1 report=${HANG_REPORT:-$BATS_TEST_TMPDIR/hang} pid status
+    local seconds=$1 report=${HANG_REPORT:-$BATS_TEST_TMPDIR/hang} pid status start
     local name=${2##*/} again=''
     shift
-    rm -f "$report"
+    rm -f "$report" "$report.left"
     if [ -e "$BATS_FILE_TMPDIR/hung.$name" ]; then
         seconds=$AGAIN_SECONDS
         again=", the short deadline of a program that has hung in an earlier test"
     fi
     seconds=$((seconds * ${TIMEOUT_SCALE:-1}))
+    start=${EPOCHREALTIME//[!0-9]/}
     start_closed "$@" <&0
     pid=$!
     if ends_within "$seconds" "$pid"; then
         status=0
         wait "$pid" || status=$?
-        return "$status"
+        release_output $((start + seconds * 1000000)) "$report.left" && return "$status"
+        {
+            printf 'ended (status %s), but left processes running that held its standard output open, so that its output never ended; they were stopped %s s after it started. Wait for every child you start (waitpid) before the program exits. What they were doing:\n' \
+                "$status" "$seconds"
+            cat "$report.left"
+        } >"$report"
+        : >"$BATS_FILE_TMPDIR/hung.$name"
+        return 124
     fi
     {
         printf 'did not finish within %s s (the test stopped it%s); at that moment:\n' \

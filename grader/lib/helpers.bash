@@ -45,9 +45,13 @@ SHORT_TIMEOUT=$((2 * ${TIMEOUT_SCALE:-1}))
 # Run a command with fd 3 closed and a time limit (use as: run --separate-stderr
 # run_program ...). When it runs out, what the program and its children were
 # waiting for is written to $BATS_TEST_TMPDIR/hang (lib/describe-hang) before
-# they are killed, and the status is 124.
+# they are killed, and the status is 124. The status is 124 too when the
+# program ended but processes it left running (children it did not wait for)
+# still hold its standard output when the limit runs out: `run` reads the
+# output to its end, and would wait for them (see release_output).
 run_program() {
-    local limit=$PROGRAM_TIMEOUT hangs="${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}/hangs" pid
+    local limit=$PROGRAM_TIMEOUT hangs="${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}/hangs" pid status=0
+    local start=${EPOCHREALTIME//[!0-9]/} holders=() holder
     # (A test that expects a program to block sets a shorter PROGRAM_TIMEOUT:
     # its timeouts are not hangs.)
     local usual=$((20 * ${TIMEOUT_SCALE:-1}))
@@ -63,9 +67,61 @@ run_program() {
         [ "$limit" -lt "$usual" ] || echo "${1##*/}" >>"$hangs"
         kill_tree "$pid"
         wait "$pid" 2>/dev/null || true
+        # (What it left before it was stopped is no longer below it.)
+        output_holders holders
+        for holder in "${holders[@]}"; do
+            kill_tree "$holder"
+        done
         return 124
     fi
-    wait "$pid"
+    wait "$pid" || status=$?
+    if ! release_output $((start + limit * 1000000)) "$BATS_TEST_TMPDIR/left-running"; then
+        [ "$limit" -lt "$usual" ] || echo "${1##*/}" >>"$hangs"
+        echo "$status" >"$BATS_TEST_TMPDIR/left-running-status"
+        return 124
+    fi
+    return "$status"
+}
+
+# output_holders NAME: set the array NAME to the pids of the processes, other
+# than this shell, whose standard output or error is this shell's standard
+# output, when that is a pipe (as in `run`, which reads it to its end): a
+# process a program left running with it, a child it did not wait for, holds
+# the test until it ends. Empty when the output is not a pipe. Bash reads
+# /proc itself (a test, -ef, per descriptor; no process started): about 3 ms
+# for a hundred processes.
+output_holders() {
+    local -n holders_into=$1
+    local process self=/proc/$BASHPID
+    holders_into=()
+    [ -p "$self/fd/1" ] || return 0
+    for process in /proc/[1-9]*; do
+        [ "$process" != "$self" ] || continue
+        if [ "$process/fd/1" -ef "$self/fd/1" ] || [ "$process/fd/2" -ef "$self/fd/1" ]; then
+            holders_into+=("${process#/proc/}")
+        fi
+    done
+}
+
+# release_output DEADLINE REPORT: once the program under test has ended, wait
+# until no process it left running holds this shell's output (output_holders),
+# until DEADLINE (microseconds, as in EPOCHREALTIME). Fails when some still do
+# then: what each was doing is written to the file REPORT, and they are killed.
+release_output() {
+    local deadline=$1 report=$2 holders=() holder
+    output_holders holders
+    while [ ${#holders[@]} -gt 0 ] && [ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ]; do
+        pause 0.05
+        output_holders holders
+    done
+    [ ${#holders[@]} -gt 0 ] || return 0
+    for holder in "${holders[@]}"; do
+        "$GRADER_LIB/describe-hang" "$holder" "a process it left running" 2>&1 || true
+    done >"$report"
+    for holder in "${holders[@]}"; do
+        kill_tree "$holder"
+    done
+    return 1
 }
 
 # ends_within SECONDS PID [WCHAN_REGEX]: wait until the child PID has exited
@@ -110,12 +166,16 @@ pause() {
     fi
 }
 
-# kill_tree PID: SIGKILL a process and every process below it.
+# kill_tree PID: SIGKILL a process and every process below it. (No process
+# started: when a program has filled the user's process limit, a fork fails.)
 kill_tree() {
-    local child
-    while read -r child; do
-        kill_tree "$child"
-    done < <(cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d')
+    local tasks children=() child
+    for tasks in /proc/"$1"/task/*/children; do
+        { read -r -a children <"$tasks"; } 2>/dev/null || true
+        for child in "${children[@]}"; do
+            kill_tree "$child"
+        done
+    done
     kill -KILL "$1" 2>/dev/null || true
 }
 
@@ -125,7 +185,11 @@ expect_status() {
     local expected=$1 what=$2
     [ "$status" -eq "$expected" ] && return 0
     local why="exited with status $status"
-    if [ "$status" -eq 124 ]; then
+    if [ "$status" -eq 124 ] && [ -f "$BATS_TEST_TMPDIR/left-running" ]; then
+        why="ended (status $(cat "$BATS_TEST_TMPDIR/left-running-status" 2>/dev/null || echo '?')), but left processes running that held its standard output open, so that its output never ended; they were stopped after $(cat "$BATS_TEST_TMPDIR/hang-limit" 2>/dev/null || echo "$PROGRAM_TIMEOUT s"). Wait for every child you start (waitpid) before the program exits. What they were doing:
+$(cat "$BATS_TEST_TMPDIR/left-running")
+"
+    elif [ "$status" -eq 124 ]; then
         why="did not finish within $(cat "$BATS_TEST_TMPDIR/hang-limit" 2>/dev/null || echo "$PROGRAM_TIMEOUT s"), and was stopped. What it was waiting for:
 $(cat "$BATS_TEST_TMPDIR/hang" 2>/dev/null || echo "(not known)")
 "

@@ -225,6 +225,25 @@ status_of() {
         fail "grading it took $((SECONDS - start)) s"
 }
 
+@test "a_program_that_leaves_a_child_holding_its_output_fails_its_test_at_the_time_limit_and_the_child_is_stopped" {
+    # Bats' run reads a program's output to its end: a child the program did
+    # not wait for, still holding it, held the suite until the grading's
+    # time limit (13 min, seen on a lab 04 mutant). Now the test waits the
+    # program's own limit, says why, and stops the child.
+    submission_with grader/tests/fixtures/engine-only/leaves-a-child-holding-its-output.patch
+    local start=$SECONDS
+    run "$GRADE" --src "$SUBMISSION" --results "$RESULTS" \
+        --tests 'layout_rejects_an_unknown_option_with_usage|layout_prints_a_row_for_every_object' 01
+    assert_equal "$(status_of layout_rejects_an_unknown_option_with_usage)" failed
+    assert_equal "$(status_of layout_prints_a_row_for_every_object)" passed
+    [[ $(output_of layout_rejects_an_unknown_option_with_usage) == *"held its standard output open"* ]] ||
+        fail "the test's failure does not say why: $(output_of layout_rejects_an_unknown_option_with_usage)"
+    refute_output --partial "left behind"
+    # shellcheck disable=SC2031 # TIMEOUT_SCALE comes from the environment
+    [ $((SECONDS - start)) -lt $((60 * ${TIMEOUT_SCALE:-1})) ] ||
+        fail "grading it took $((SECONDS - start)) s"
+}
+
 @test "code_that_calls_exit_0_does_not_pass_the_test" {
     submission_with grader/tests/fixtures/exits-early.patch
     run "$GRADE" --src "$SUBMISSION" --results "$RESULTS" --tests 'parse_keeps_the' 01
