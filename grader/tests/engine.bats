@@ -238,6 +238,8 @@ status_of() {
     assert_equal "$(status_of layout_prints_a_row_for_every_object)" passed
     [[ $(output_of layout_rejects_an_unknown_option_with_usage) == *"held its standard output open"* ]] ||
         fail "the test's failure does not say why: $(output_of layout_rejects_an_unknown_option_with_usage)"
+    [[ $(output_of layout_rejects_an_unknown_option_with_usage) == *"(layout): asleep in "*sleep* ]] ||
+        fail "the child is not described as asleep in sleep(): $(output_of layout_rejects_an_unknown_option_with_usage)"
     refute_output --partial "left behind"
     # shellcheck disable=SC2031 # TIMEOUT_SCALE comes from the environment
     [ $((SECONDS - start)) -lt $((60 * ${TIMEOUT_SCALE:-1})) ] ||
