@@ -145,15 +145,6 @@ children_of() {
     cat "/proc/$1/task/$1/children" 2>/dev/null || true
 }
 
-# kill_tree PID: SIGKILL to PID and its descendants (found before any dies).
-kill_tree() {
-    local pid=$1 child
-    for child in $(children_of "$pid"); do
-        kill_tree "$child"
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-}
-
 # A prefix for commands that must run without CAP_SYS_RESOURCE, which lets a
 # process go above /proc/sys/fs/pipe-max-size: empty when we lack it already.
 without_cap_sys_resource() {
