@@ -55,6 +55,9 @@ run_program() {
     # (A test that expects a program to block sets a shorter PROGRAM_TIMEOUT:
     # its timeouts are not hangs.)
     local usual=$((20 * ${TIMEOUT_SCALE:-1}))
+    # (An earlier program of the test may have left processes running.)
+    [ ! -e "$BATS_TEST_TMPDIR/left-running" ] ||
+        rm -f "$BATS_TEST_TMPDIR/left-running" "$BATS_TEST_TMPDIR/left-running-status"
     # (-f first: a failed redirection would print its error on the test's stderr.)
     if [ "$limit" -ge "$usual" ] && [ -f "$hangs" ] && [ "$(wc -l <"$hangs")" -ge 2 ]; then
         limit=$SHORT_TIMEOUT
@@ -182,21 +185,22 @@ kill_tree() {
 # Fail with a first line saying what happened, then details, when the last
 # `run` ended with a status other than $1.
 expect_status() {
-    local expected=$1 what=$2
+    local expected=$1 what=$2 why details=
     [ "$status" -eq "$expected" ] && return 0
-    local why="exited with status $status"
+    why="exited with status $status"
     if [ "$status" -eq 124 ] && [ -f "$BATS_TEST_TMPDIR/left-running" ]; then
-        why="ended (status $(cat "$BATS_TEST_TMPDIR/left-running-status" 2>/dev/null || echo '?')), but left processes running that held its standard output open, so that its output never ended; they were stopped after $(cat "$BATS_TEST_TMPDIR/hang-limit" 2>/dev/null || echo "$PROGRAM_TIMEOUT s"). Wait for every child you start (waitpid) before the program exits. What they were doing:
-$(cat "$BATS_TEST_TMPDIR/left-running")
-"
+        why="ended (status $(cat "$BATS_TEST_TMPDIR/left-running-status" 2>/dev/null || echo '?')), but left processes running that held its standard output open, so that its output never ended; they were stopped when its time limit, $(cat "$BATS_TEST_TMPDIR/hang-limit" 2>/dev/null || echo "$PROGRAM_TIMEOUT s"), ran out"
+        details="Wait for every child you start (waitpid) before the program exits. What they were doing:
+$(cat "$BATS_TEST_TMPDIR/left-running")"
     elif [ "$status" -eq 124 ]; then
-        why="did not finish within $(cat "$BATS_TEST_TMPDIR/hang-limit" 2>/dev/null || echo "$PROGRAM_TIMEOUT s"), and was stopped. What it was waiting for:
-$(cat "$BATS_TEST_TMPDIR/hang" 2>/dev/null || echo "(not known)")
-"
+        why="did not finish within $(cat "$BATS_TEST_TMPDIR/hang-limit" 2>/dev/null || echo "$PROGRAM_TIMEOUT s"), and was stopped"
+        details="What it was waiting for:
+$(cat "$BATS_TEST_TMPDIR/hang" 2>/dev/null || echo "(not known)")"
     elif [ "$status" -gt 128 ]; then
         why="was killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null))"
     fi
-    fail "$(printf '%s %s; expected status %s.\nits stderr:\n%s' "$what" "$why" "$expected" "${stderr:-}")"
+    fail "$(printf '%s %s; expected status %s.\n%s%sits stderr:\n%s' "$what" "$why" "$expected" \
+        "$details" "${details:+$'\n'}" "${stderr:-}")"
 }
 
 # read_process_state PID NAME: set the variable NAME (not stat) to the one-letter state of
