@@ -29,6 +29,14 @@ output_of() {
     jq -r --arg name "$LAB: $1" '.tests[] | select(.name == $name) | .output' "$RESULTS"
 }
 
+# expect_graded_within START SECONDS: fail when more than SECONDS (scaled by
+# TIMEOUT_SCALE) have passed since START (a value of $SECONDS).
+expect_graded_within() {
+    # shellcheck disable=SC2031 # TIMEOUT_SCALE comes from the environment
+    [ $((SECONDS - $1)) -lt $(($2 * ${TIMEOUT_SCALE:-1})) ] ||
+        fail "grading it took $((SECONDS - $1)) s; expected less than $(($2 * ${TIMEOUT_SCALE:-1})) s"
+}
+
 status_of() {
     jq -r --arg name "$LAB: $1" '.tests[] | select(.name == $name) | .status' "$RESULTS"
 }
@@ -200,9 +208,7 @@ status_of() {
     assert_equal "$(status_of parse_keeps_the_deleted_suffix)" passed
     [[ $(output_of parse_keeps_spaces_in_a_path) == *"did not return within"* ]] ||
         fail "the hang is not explained: $(output_of parse_keeps_spaces_in_a_path)"
-    # shellcheck disable=SC2031 # TIMEOUT_SCALE comes from the environment
-    [ $((SECONDS - start)) -lt $((30 * ${TIMEOUT_SCALE:-1})) ] ||
-        fail "grading one hanging test took $((SECONDS - start)) s"
+    expect_graded_within "$start" 30
 }
 
 @test "a_program_that_fills_the_process_limit_with_zombies_is_stopped_at_once_and_told_why" {
@@ -220,9 +226,7 @@ status_of() {
     assert_equal "$(status_of layout_prints_a_row_for_every_object)" passed
     [[ $(output_of layout_rejects_an_unknown_option_with_usage) == *"never waited for"* ]] ||
         fail "the test's failure does not say why: $(output_of layout_rejects_an_unknown_option_with_usage)"
-    # shellcheck disable=SC2031 # TIMEOUT_SCALE comes from the environment
-    [ $((SECONDS - start)) -lt $((30 * ${TIMEOUT_SCALE:-1})) ] ||
-        fail "grading it took $((SECONDS - start)) s"
+    expect_graded_within "$start" 30
 }
 
 @test "a_program_that_leaves_a_child_holding_its_output_fails_its_test_at_the_time_limit_and_the_child_is_stopped" {
@@ -241,9 +245,7 @@ status_of() {
     [[ $(output_of layout_rejects_an_unknown_option_with_usage) == *"(layout): asleep in "*sleep* ]] ||
         fail "the child is not described as asleep in sleep(): $(output_of layout_rejects_an_unknown_option_with_usage)"
     refute_output --partial "left behind"
-    # shellcheck disable=SC2031 # TIMEOUT_SCALE comes from the environment
-    [ $((SECONDS - start)) -lt $((60 * ${TIMEOUT_SCALE:-1})) ] ||
-        fail "grading it took $((SECONDS - start)) s"
+    expect_graded_within "$start" 60
 }
 
 @test "code_that_calls_exit_0_does_not_pass_the_test" {
