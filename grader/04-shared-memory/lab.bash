@@ -343,11 +343,7 @@ run_with_failure() {
     local name=$1
     FAILURE=$2
     shift 2
-    RUN="$name $*"
-    [ -z "${KEY_FILE:-}" ] || RUN=${RUN//"$KEY_FILE"/KEYFILE}
-    rm -f "$BATS_TEST_TMPDIR/calls"
-    PROGRAM_TIMEOUT=$((5 * ${TIMEOUT_SCALE:-1})) LAB04_FAIL=$FAILURE LAB04_CALLS="$BATS_TEST_TMPDIR/calls" \
-        run --separate-stderr run_program "$(program "${name}_traced")" "$@"
+    PROGRAM_TIMEOUT=$((5 * ${TIMEOUT_SCALE:-1})) LAB04_FAIL=$FAILURE run_counting "$name" "$@"
 }
 
 # failed_call_in_words: "the first sem_post of a child failed with EOVERFLOW".
@@ -431,8 +427,9 @@ child_calls() {
 }
 
 # run_counting NAME ARGS...: run NAME_traced with LAB04_CALLS (fail_inject.c counts
-# its calls and watches the start barrier), nothing made to fail. Sets status,
-# output, stderr and RUN (the command in words).
+# its calls and watches the start barrier); nothing is made to fail unless
+# LAB04_FAIL is set (run_with_failure). Sets status, output, stderr and RUN
+# (the command in words).
 run_counting() {
     local name=$1
     shift
